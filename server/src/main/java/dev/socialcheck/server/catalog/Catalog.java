@@ -1,0 +1,65 @@
+package dev.socialcheck.server.catalog;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableMap;
+import dev.socialcheck.server.engine.Platform;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** An immutable, named set of platforms with distinct ids, ordered by descending prior. */
+public final class Catalog {
+  private final String name;
+  private final ImmutableMap<String, Platform> platforms;
+
+  /**
+   * @throws IllegalArgumentException if {@code platforms} is empty or has duplicate ids
+   */
+  public Catalog(String name, List<Platform> platforms) {
+    checkArgument(!platforms.isEmpty(), "catalog %s has no platforms", name);
+    this.name = name;
+    ImmutableMap.Builder<String, Platform> byId = ImmutableMap.builder();
+    platforms.stream()
+        .sorted(Comparator.comparingDouble(Platform::prior).reversed().thenComparing(Platform::id))
+        .forEach(p -> byId.put(p.id(), p));
+    this.platforms = byId.buildOrThrow();
+  }
+
+  /** The catalog's name, e.g. {@code demo}. */
+  public String name() {
+    return name;
+  }
+
+  /** Every platform, highest prior first. */
+  public List<Platform> platforms() {
+    return platforms.values().asList();
+  }
+
+  /** The platform with this id, if any. */
+  public Optional<Platform> find(String id) {
+    return Optional.ofNullable(platforms.get(id));
+  }
+
+  /**
+   * Resolves requested ids. Empty means every platform; duplicates are dropped.
+   *
+   * @throws UnknownPlatformException naming the first unknown id and the known ones
+   */
+  public List<Platform> select(List<String> ids) {
+    if (ids.isEmpty()) {
+      return platforms();
+    }
+    Map<String, Platform> selected = new LinkedHashMap<>();
+    for (String id : ids) {
+      Platform platform = platforms.get(id);
+      if (platform == null) {
+        throw new UnknownPlatformException(id, platforms.keySet());
+      }
+      selected.putIfAbsent(id, platform);
+    }
+    return List.copyOf(selected.values());
+  }
+}

@@ -1,0 +1,83 @@
+package dev.socialcheck.server.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.base.Ticker;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * Runs checks of one address over several platforms and answers with a {@link CheckReport}.
+ *
+ * <p>The three strategies are one mechanism with different start rules. Checks start in descending
+ * prior order; whenever no check is running, the next one starts; {@link Strategy#RACE} starts them
+ * all at once, and {@link Strategy#HEDGED} also starts the next one each time the hedge delay
+ * passes since the last start. With {@link CheckRequest#stopAtFirstFound()}, the first {@code
+ * FOUND} decides the run: checks still running are cancelled ({@code cancel(true)}) and reported
+ * {@link CheckStatus#CANCELLED}, checks not started are {@link CheckStatus#SKIPPED}.
+ *
+ * <p>Every check runs under a timeout: the smallest of the platform's timeout, the request's check
+ * timeout and the time left in the request's budget. A check that exceeds it is cancelled and
+ * reported {@link CheckStatus#TIMEOUT}.
+ *
+ * <p>Thread-safe. The engine does not own the scheduler: whoever created it shuts it down.
+ */
+public final class CheckEngine {
+  private final ScheduledExecutorService scheduler;
+  private final Ticker ticker;
+  private final EngineStats stats = new EngineStats();
+
+  /**
+   * @param scheduler runs timeouts and hedge timers; its tasks are short and never block. Use a
+   *     {@link java.util.concurrent.ScheduledThreadPoolExecutor} with {@code
+   *     setRemoveOnCancelPolicy(true)} so cancelled timers do not linger.
+   * @param ticker the clock for latencies, elapsed times and budgets; must agree with {@code
+   *     scheduler}'s notion of time
+   */
+  public CheckEngine(ScheduledExecutorService scheduler, Ticker ticker) {
+    this.scheduler = requireNonNull(scheduler, "scheduler");
+    this.ticker = requireNonNull(ticker, "ticker");
+  }
+
+  /** Starts a run whose results are only reported in the answer. */
+  public ListenableFuture<CheckReport> run(CheckRequest request) {
+    return run(request, CheckListener.NONE);
+  }
+
+  /**
+   * Starts a run.
+   *
+   * @param listener told about each check as it completes, before the returned future completes
+   * @return the report; cancelling this future cancels every check still running
+   */
+  public ListenableFuture<CheckReport> run(CheckRequest request, CheckListener listener) {
+    CheckRun run = new CheckRun(request, listener, scheduler, ticker, stats);
+    run.start();
+    return run;
+  }
+
+  /**
+   * Creates the scheduler the engine is meant to run on: one daemon thread (its tasks are short
+   * timers), cancelled tasks removed from the queue at once. The caller shuts it down.
+   */
+  public static ScheduledExecutorService newScheduler() {
+    ScheduledThreadPoolExecutor scheduler =
+        new ScheduledThreadPoolExecutor(
+            1,
+            new ThreadFactoryBuilder().setNameFormat("socialcheck-timer").setDaemon(true).build());
+    scheduler.setRemoveOnCancelPolicy(true);
+    return scheduler;
+  }
+
+  /** Live counters: runs and checks started, completed, cancelled, in flight. */
+  public EngineStats stats() {
+    return stats;
+  }
+
+  /** The engine's clock. */
+  public Ticker ticker() {
+    return ticker;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.socialcheck.server.engine;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One run's input. Build with {@link #builder}.
+ *
+ * @param email the address to check
+ * @param platforms the platforms to check (non-empty, distinct ids); the run orders them by
+ *     descending prior
+ * @param strategy how checks are scheduled
+ * @param hedgeDelay for {@link Strategy#HEDGED}: the wait before starting the next platform
+ * @param checkTimeout optional cap on every check's timeout
+ * @param budget optional time left for the whole run (the caller's deadline); no check runs past it
+ * @param stopAtFirstFound whether the first {@code FOUND} ends the run ({@code false}: every
+ *     platform is checked, as for streaming)
+ */
+public record CheckRequest(
+    EmailAddress email,
+    List<Platform> platforms,
+    Strategy strategy,
+    Duration hedgeDelay,
+    Optional<Duration> checkTimeout,
+    Optional<Duration> budget,
+    boolean stopAtFirstFound) {
+
+  /** Hedge delay used when none is given. */
+  public static final Duration DEFAULT_HEDGE_DELAY = Duration.ofSeconds(1);
+
+  public CheckRequest {
+    requireNonNull(email, "email");
+    platforms = List.copyOf(platforms);
+    requireNonNull(strategy, "strategy");
+    requireNonNull(hedgeDelay, "hedgeDelay");
+    requireNonNull(checkTimeout, "checkTimeout");
+    requireNonNull(budget, "budget");
+    checkArgument(!platforms.isEmpty(), "at least one platform is required");
+    Set<String> ids = new HashSet<>();
+    for (Platform platform : platforms) {
+      checkArgument(ids.add(platform.id()), "platform %s listed twice", platform.id());
+    }
+    checkArgument(!hedgeDelay.isNegative(), "hedgeDelay must not be negative");
+    checkTimeout.ifPresent(t -> checkArgument(t.toNanos() > 0, "checkTimeout must be positive"));
+  }
+
+  /** Starts a request for {@code email} over {@code platforms}: RACE, stop at first FOUND. */
+  public static Builder builder(EmailAddress email, List<Platform> platforms) {
+    return new Builder(email, platforms);
+  }
+
+  /** Builder of {@link CheckRequest}; not thread-safe. */
+  public static final class Builder {
+    private final EmailAddress email;
+    private final List<Platform> platforms;
+    private Strategy strategy = Strategy.RACE;
+    private Duration hedgeDelay = DEFAULT_HEDGE_DELAY;
+    private Optional<Duration> checkTimeout = Optional.empty();
+    private Optional<Duration> budget = Optional.empty();
+    private boolean stopAtFirstFound = true;
+
+    private Builder(EmailAddress email, List<Platform> platforms) {
+      this.email = email;
+      this.platforms = platforms;
+    }
+
+    public Builder strategy(Strategy strategy) {
+      this.strategy = strategy;
+      return this;
+    }
+
+    public Builder hedgeDelay(Duration hedgeDelay) {
+      this.hedgeDelay = hedgeDelay;
+      return this;
+    }
+
+    public Builder checkTimeout(Duration checkTimeout) {
+      this.checkTimeout = Optional.of(checkTimeout);
+      return this;
+    }
+
+    public Builder budget(Duration budget) {
+      this.budget = Optional.of(budget);
+      return this;
+    }
+
+    public Builder stopAtFirstFound(boolean stopAtFirstFound) {
+      this.stopAtFirstFound = stopAtFirstFound;
+      return this;
+    }
+
+    public CheckRequest build() {
+      return new CheckRequest(
+          email, platforms, strategy, hedgeDelay, checkTimeout, budget, stopAtFirstFound);
+    }
+  }
+}

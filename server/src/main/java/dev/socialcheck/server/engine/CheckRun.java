@@ -1,0 +1,380 @@
+package dev.socialcheck.server.engine;
+
+import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+
+import com.google.common.base.Ticker;
+import com.google.common.util.concurrent.AbstractFuture;
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of {@link CheckEngine}: the future of its report, and the state machine behind it.
+ *
+ * <p>Every event (a check completes, the hedge timer fires, the run is cancelled) updates the state
+ * under {@link #lock} and collects what to do next in an {@link Effects}; the effects (calling
+ * checkers, cancelling futures, notifying the listener, completing this future) run after the lock
+ * is released, so no foreign code ever runs under it. The only calls made under the lock are
+ * scheduling and cancelling the hedge timer, which run no callbacks.
+ */
+final class CheckRun extends AbstractFuture<CheckReport> {
+  private static final Logger log = LoggerFactory.getLogger(CheckRun.class);
+
+  private final CheckRequest request;
+  private final CheckListener listener;
+  private final ScheduledExecutorService scheduler;
+  private final Ticker ticker;
+  private final EngineStats stats;
+  private final long startNanos;
+  private final @Nullable Long deadlineNanos;
+
+  private final Object lock = new Object();
+
+  @GuardedBy("lock")
+  private final List<Slot> slots;
+
+  @GuardedBy("lock")
+  private int nextToStart;
+
+  @GuardedBy("lock")
+  private int running;
+
+  @GuardedBy("lock")
+  private @Nullable Future<?> hedgeTimer;
+
+  /** Set once the report is fixed or the run is cancelled; nothing starts after that. */
+  @GuardedBy("lock")
+  private boolean decided;
+
+  @GuardedBy("lock")
+  private int notificationsInFlight;
+
+  /** The platform whose FOUND completed first. */
+  @GuardedBy("lock")
+  private @Nullable String firstFound;
+
+  /** The report, held back until the listener calls in flight have returned. */
+  @GuardedBy("lock")
+  private @Nullable CheckReport pendingReport;
+
+  CheckRun(
+      CheckRequest request,
+      CheckListener listener,
+      ScheduledExecutorService scheduler,
+      Ticker ticker,
+      EngineStats stats) {
+    this.request = request;
+    this.listener = listener;
+    this.scheduler = scheduler;
+    this.ticker = ticker;
+    this.stats = stats;
+    this.startNanos = ticker.read();
+    this.deadlineNanos = request.budget().map(b -> startNanos + b.toNanos()).orElse(null);
+    this.slots =
+        request.platforms().stream()
+            .sorted(
+                Comparator.comparingDouble(Platform::prior).reversed().thenComparing(Platform::id))
+            .map(Slot::new)
+            .toList();
+  }
+
+  /** Per-platform state. */
+  private static final class Slot {
+    final Platform platform;
+    boolean started;
+    long startedAtNanos;
+    Duration timeout = Duration.ZERO;
+    @Nullable ListenableFuture<CheckOutcome> future;
+    @Nullable PlatformResult result;
+
+    Slot(Platform platform) {
+      this.platform = platform;
+    }
+  }
+
+  /** What an event decided to do once the lock is released. */
+  private static final class Effects {
+    final List<Slot> launches = new ArrayList<>();
+    final List<Future<?>> cancellations = new ArrayList<>();
+    @Nullable PlatformResult notification;
+    @Nullable CheckReport report;
+  }
+
+  void start() {
+    stats.runStarted();
+    Effects effects = new Effects();
+    synchronized (lock) {
+      int initial = request.strategy() == Strategy.RACE ? slots.size() : 1;
+      for (int i = 0; i < initial; i++) {
+        claimNext(effects);
+      }
+    }
+    apply(effects);
+  }
+
+  /** Marks the next slot as started and schedules its launch. */
+  @GuardedBy("lock")
+  private void claimNext(Effects effects) {
+    Slot slot = slots.get(nextToStart++);
+    slot.started = true;
+    slot.startedAtNanos = ticker.read();
+    slot.timeout = timeoutFor(slot.platform, slot.startedAtNanos);
+    running++;
+    stats.checkStarted();
+    effects.launches.add(slot);
+    if (request.strategy() == Strategy.HEDGED) {
+      cancelHedgeTimer();
+      if (nextToStart < slots.size()) {
+        hedgeTimer =
+            scheduler.schedule(
+                this::onHedgeTimer, request.hedgeDelay().toNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+  }
+
+  @GuardedBy("lock")
+  private void cancelHedgeTimer() {
+    if (hedgeTimer != null) {
+      hedgeTimer.cancel(false);
+      hedgeTimer = null;
+    }
+  }
+
+  private Duration timeoutFor(Platform platform, long nowNanos) {
+    Duration timeout = platform.timeout();
+    if (request.checkTimeout().isPresent() && request.checkTimeout().get().compareTo(timeout) < 0) {
+      timeout = request.checkTimeout().get();
+    }
+    if (deadlineNanos != null) {
+      Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - nowNanos));
+      if (left.compareTo(timeout) < 0) {
+        timeout = left;
+      }
+    }
+    return timeout;
+  }
+
+  private void onHedgeTimer() {
+    Effects effects = new Effects();
+    synchronized (lock) {
+      hedgeTimer = null;
+      if (decided || nextToStart >= slots.size()) {
+        return;
+      }
+      claimNext(effects);
+    }
+    apply(effects);
+  }
+
+  /** Calls the checker and watches its future. Runs without the lock. */
+  private void launch(Slot slot) {
+    ListenableFuture<CheckOutcome> outcome = invokeChecker(slot.platform, slot.timeout);
+    ListenableFuture<CheckOutcome> timed =
+        Futures.withTimeout(outcome, slot.timeout.toNanos(), TimeUnit.NANOSECONDS, scheduler);
+    boolean keep;
+    synchronized (lock) {
+      // The run may have been decided while the checker was being called.
+      keep = slot.result == null;
+      if (keep) {
+        slot.future = timed;
+      }
+    }
+    if (!keep) {
+      timed.cancel(true);
+      return;
+    }
+    Futures.addCallback(
+        timed,
+        new FutureCallback<CheckOutcome>() {
+          @Override
+          public void onSuccess(CheckOutcome result) {
+            onCheckDone(slot, timed);
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            onCheckDone(slot, timed);
+          }
+        },
+        directExecutor());
+  }
+
+  private ListenableFuture<CheckOutcome> invokeChecker(Platform platform, Duration timeout) {
+    try {
+      ListenableFuture<CheckOutcome> future =
+          platform.checker().check(request.email(), new CheckContext(timeout));
+      if (future == null) {
+        return Futures.immediateFailedFuture(new NullPointerException("checker returned null"));
+      }
+      return future;
+    } catch (RuntimeException e) {
+      return Futures.immediateFailedFuture(e);
+    }
+  }
+
+  private void onCheckDone(Slot slot, ListenableFuture<CheckOutcome> future) {
+    CheckOutcome outcome = outcomeOf(future, slot.timeout);
+    Effects effects = new Effects();
+    synchronized (lock) {
+      if (slot.result != null) {
+        return; // Settled by the engine: it cancelled this check.
+      }
+      slot.result =
+          new PlatformResult(
+              slot.platform.id(),
+              outcome.status(),
+              sinceNanos(slot.startedAtNanos),
+              outcome.detail());
+      running--;
+      stats.checkCompleted();
+      effects.notification = slot.result;
+      notificationsInFlight++;
+      if (outcome.status() == CheckStatus.FOUND && firstFound == null) {
+        firstFound = slot.platform.id();
+      }
+      if (outcome.status() == CheckStatus.FOUND && request.stopAtFirstFound()) {
+        decide(effects, "found on " + slot.platform.id() + " first");
+      } else if (slots.stream().allMatch(s -> s.result != null)) {
+        decide(effects, "");
+      } else if (running == 0 && nextToStart < slots.size()) {
+        claimNext(effects);
+      }
+    }
+    apply(effects);
+  }
+
+  private static CheckOutcome outcomeOf(ListenableFuture<CheckOutcome> future, Duration timeout) {
+    try {
+      CheckOutcome outcome = Futures.getDone(future);
+      return outcome != null ? outcome : CheckOutcome.error("checker returned no outcome");
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof TimeoutException) {
+        return new CheckOutcome(
+            CheckStatus.TIMEOUT, "no answer within " + DurationText.format(timeout));
+      }
+      // The exception's message may carry personal data: report its type only.
+      String type = cause == null ? "unknown" : cause.getClass().getSimpleName();
+      return CheckOutcome.error("checker failed: " + type);
+    } catch (CancellationException e) {
+      return CheckOutcome.error("checker cancelled its own check");
+    }
+  }
+
+  /**
+   * Fixes the outcome: cancels running checks, skips the rest, and builds the report (handed out
+   * once the listener calls in flight have returned).
+   */
+  @GuardedBy("lock")
+  private void decide(Effects effects, String reason) {
+    decided = true;
+    settleUnfinished(effects, reason);
+    List<PlatformResult> results = slots.stream().map(s -> s.result).toList();
+    CheckReport report =
+        new CheckReport(
+            Verdict.of(results), Optional.ofNullable(firstFound), results, sinceNanos(startNanos));
+    if (notificationsInFlight == 0) {
+      effects.report = report;
+    } else {
+      pendingReport = report;
+    }
+  }
+
+  @GuardedBy("lock")
+  private void settleUnfinished(Effects effects, String reason) {
+    cancelHedgeTimer();
+    for (Slot slot : slots) {
+      if (slot.result != null) {
+        continue;
+      }
+      if (slot.started) {
+        slot.result =
+            new PlatformResult(
+                slot.platform.id(),
+                CheckStatus.CANCELLED,
+                sinceNanos(slot.startedAtNanos),
+                "cancelled: " + reason);
+        running--;
+        stats.checkCancelled();
+        if (slot.future != null) {
+          effects.cancellations.add(slot.future);
+        }
+      } else {
+        slot.result =
+            new PlatformResult(
+                slot.platform.id(), CheckStatus.SKIPPED, Duration.ZERO, "not started: " + reason);
+      }
+    }
+    stats.runEnded();
+  }
+
+  private void apply(Effects effects) {
+    // Order matters: the listener hears about this result before anything this event starts can
+    // complete, and the report is published last.
+    if (effects.notification != null) {
+      notifyListener(effects.notification, effects);
+    }
+    for (Future<?> future : effects.cancellations) {
+      future.cancel(true);
+    }
+    for (Slot slot : effects.launches) {
+      launch(slot);
+    }
+    if (effects.report != null) {
+      set(effects.report);
+    }
+  }
+
+  private void notifyListener(PlatformResult result, Effects effects) {
+    try {
+      listener.onResult(result);
+    } catch (RuntimeException e) {
+      log.warn(
+          "check listener failed on a {} result of {}", result.status(), result.platformId(), e);
+    } finally {
+      synchronized (lock) {
+        notificationsInFlight--;
+        if (notificationsInFlight == 0 && pendingReport != null) {
+          effects.report = pendingReport;
+          pendingReport = null;
+        }
+      }
+    }
+  }
+
+  @Override
+  protected void afterDone() {
+    if (!isCancelled()) {
+      return;
+    }
+    Effects effects = new Effects();
+    synchronized (lock) {
+      if (decided) {
+        return;
+      }
+      decided = true;
+      settleUnfinished(effects, "the call was cancelled");
+    }
+    for (Future<?> future : effects.cancellations) {
+      future.cancel(true);
+    }
+  }
+
+  private Duration sinceNanos(long nanos) {
+    return Duration.ofNanos(ticker.read() - nanos);
+  }
+}

@@ -1,0 +1,192 @@
+package dev.socialcheck.server.engine;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.google.common.hash.Hashing;
+import java.net.IDN;
+import java.text.Normalizer;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A syntactically valid e-mail address, normalized: surrounding white space removed, Unicode in NFC
+ * form, the domain lower-cased and in its ASCII (IDNA) form. The local part keeps its case.
+ *
+ * <p>Accepted: dot-atom local parts of ASCII {@code atext} characters and non-ASCII letters and
+ * digits (RFC 6531), internationalized domain names. Rejected: quoted local parts, IP-literal
+ * domains, single-label domains, anything over 254 characters.
+ *
+ * <p><b>Privacy:</b> {@link #toString()} does not reveal the address; it shows a short hash, so an
+ * address that slips into a log line is not leaked. Use {@link #value()} only to talk to a
+ * platform.
+ */
+public final class EmailAddress {
+
+  /** Maximum length of an address (RFC 5321 path limit minus the angle brackets). */
+  public static final int MAX_LENGTH = 254;
+
+  private static final int MAX_LOCAL_PART_LENGTH = 64;
+  private static final int MAX_LABEL_LENGTH = 63;
+  private static final String ATEXT_SPECIALS = "!#$%&'*+/=?^_`{|}~-";
+
+  private final String localPart;
+  private final String domain;
+  private final String value;
+
+  private EmailAddress(String localPart, String domain) {
+    this.localPart = localPart;
+    this.domain = domain;
+    this.value = localPart + "@" + domain;
+  }
+
+  /**
+   * Parses and normalizes {@code text}.
+   *
+   * @throws InvalidEmailException with a message that says what is wrong and never repeats the
+   *     address
+   */
+  public static EmailAddress parse(@Nullable String text) {
+    if (text == null || text.isBlank()) {
+      throw new InvalidEmailException("email is required");
+    }
+    // Cheap bound first, so a huge string costs no more than this comparison.
+    if (text.length() > 4 * MAX_LENGTH) {
+      throw new InvalidEmailException("email is longer than " + MAX_LENGTH + " characters");
+    }
+    String trimmed = Normalizer.normalize(text.strip(), Normalizer.Form.NFC);
+    if (trimmed
+        .codePoints()
+        .anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      throw new InvalidEmailException("email contains white space or control characters");
+    }
+    if (trimmed.startsWith("\"")) {
+      throw new InvalidEmailException("email has a quoted local part, which is not supported");
+    }
+    int at = trimmed.lastIndexOf('@');
+    if (at < 0) {
+      throw new InvalidEmailException("email has no '@'");
+    }
+    if (trimmed.indexOf('@') != at) {
+      throw new InvalidEmailException("email has more than one '@'");
+    }
+    String localPart = checkLocalPart(trimmed.substring(0, at));
+    String domain = checkDomain(trimmed.substring(at + 1));
+    EmailAddress email = new EmailAddress(localPart, domain);
+    if (email.value.length() > MAX_LENGTH) {
+      throw new InvalidEmailException("email is longer than " + MAX_LENGTH + " characters");
+    }
+    return email;
+  }
+
+  private static String checkLocalPart(String localPart) {
+    if (localPart.isEmpty()) {
+      throw new InvalidEmailException("email has nothing before the '@'");
+    }
+    if (localPart.length() > MAX_LOCAL_PART_LENGTH) {
+      throw new InvalidEmailException(
+          "email's local part is longer than " + MAX_LOCAL_PART_LENGTH + " characters");
+    }
+    if (localPart.startsWith(".") || localPart.endsWith(".") || localPart.contains("..")) {
+      throw new InvalidEmailException(
+          "email's local part starts or ends with a dot, or has two dots in a row");
+    }
+    localPart
+        .codePoints()
+        .filter(c -> !isLocalPartCharacter(c))
+        .findFirst()
+        .ifPresent(
+            c -> {
+              throw new InvalidEmailException(
+                  String.format(
+                      Locale.ROOT, "email's local part contains a forbidden character U+%04X", c));
+            });
+    return localPart;
+  }
+
+  private static boolean isLocalPartCharacter(int c) {
+    if (c < 0x80) {
+      return (c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '.'
+          || ATEXT_SPECIALS.indexOf(c) >= 0;
+    }
+    return Character.isLetterOrDigit(c) || Character.getType(c) == Character.NON_SPACING_MARK;
+  }
+
+  private static String checkDomain(String domain) {
+    if (domain.isEmpty()) {
+      throw new InvalidEmailException("email has nothing after the '@'");
+    }
+    if (domain.startsWith("[")) {
+      throw new InvalidEmailException("email has an IP-literal domain, which is not supported");
+    }
+    String ascii;
+    try {
+      ascii = IDN.toASCII(domain, 0).toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidEmailException("email's domain is not a valid domain name");
+    }
+    String[] labels = ascii.split("\\.", -1);
+    if (labels.length < 2) {
+      throw new InvalidEmailException(
+          "email's domain needs at least two labels (like example.com)");
+    }
+    for (String label : labels) {
+      if (label.isEmpty() || label.length() > MAX_LABEL_LENGTH) {
+        throw new InvalidEmailException(
+            "email's domain has an empty label or one longer than " + MAX_LABEL_LENGTH);
+      }
+      if (label.startsWith("-") || label.endsWith("-") || !label.matches("[a-z0-9-]+")) {
+        throw new InvalidEmailException(
+            "email's domain may only contain letters, digits, dots and inner hyphens");
+      }
+    }
+    if (labels[labels.length - 1].matches("[0-9]+")) {
+      throw new InvalidEmailException("email's domain ends in a numeric label");
+    }
+    return ascii;
+  }
+
+  /** The normalized address. Personal data: give it to platforms, never to logs. */
+  public String value() {
+    return value;
+  }
+
+  /** The part before the {@code @}, case preserved. */
+  public String localPart() {
+    return localPart;
+  }
+
+  /** The domain, lower case, in ASCII (IDNA) form. */
+  public String domain() {
+    return domain;
+  }
+
+  /**
+   * A short, stable, non-reversible tag of the address (first 12 hex digits of the SHA-256 of the
+   * lower-cased address), for logs and metrics.
+   */
+  public String fingerprint() {
+    return Hashing.sha256()
+        .hashString(value.toLowerCase(Locale.ROOT), UTF_8)
+        .toString()
+        .substring(0, 12);
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof EmailAddress other && value.equals(other.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
+  /** Redacted: {@code EmailAddress[sha256:0123456789ab]}. */
+  @Override
+  public String toString() {
+    return "EmailAddress[sha256:" + fingerprint() + "]";
+  }
+}

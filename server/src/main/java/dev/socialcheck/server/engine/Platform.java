@@ -1,0 +1,33 @@
+package dev.socialcheck.server.engine;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * A platform the engine can check.
+ *
+ * @param id stable lower-case id used in requests and results ({@code [a-z0-9][a-z0-9_-]{0,31}})
+ * @param displayName name for people
+ * @param prior estimated share of addresses with an account there, in [0, 1]; orders the sequential
+ *     and hedged strategies
+ * @param timeout time after which a check reports {@link CheckStatus#TIMEOUT}
+ * @param checker the implementation
+ */
+public record Platform(
+    String id, String displayName, double prior, Duration timeout, PlatformChecker checker) {
+
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+
+  public Platform {
+    requireNonNull(id, "id");
+    requireNonNull(displayName, "displayName");
+    requireNonNull(timeout, "timeout");
+    requireNonNull(checker, "checker");
+    checkArgument(ID.matcher(id).matches(), "platform id must match %s: %s", ID, id);
+    checkArgument(prior >= 0 && prior <= 1, "prior of %s must be in [0, 1]: %s", id, prior);
+    checkArgument(!timeout.isNegative() && !timeout.isZero(), "timeout of %s must be positive", id);
+  }
+}

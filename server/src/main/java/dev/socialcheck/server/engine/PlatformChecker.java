@@ -1,0 +1,33 @@
+package dev.socialcheck.server.engine;
+
+import com.google.common.util.concurrent.ListenableFuture;
+
+/**
+ * Checks whether an e-mail address has an account on one platform.
+ *
+ * <p>Contract:
+ *
+ * <ul>
+ *   <li><b>Asynchronous.</b> {@link #check} returns at once; the work runs without holding a thread
+ *       while it waits (non-blocking I/O, timers). The engine calls it from arbitrary threads,
+ *       concurrently for different checks, so implementations are thread-safe.
+ *   <li><b>Cancellable.</b> The engine cancels the returned future ({@code cancel(true)}) when the
+ *       answer is already known, the check times out, or the caller went away. Cancelling must stop
+ *       the underlying work (abort the HTTP request, cancel the timer).
+ *   <li><b>Failures are outcomes.</b> Expected failures are reported as a {@link CheckOutcome} with
+ *       a precise status. A thrown exception or a failed future becomes {@link CheckStatus#ERROR}
+ *       with only the exception's type in the detail, because exception messages may carry personal
+ *       data.
+ *   <li><b>Privacy.</b> Never log the address or put it into {@link CheckOutcome#detail()}.
+ * </ul>
+ */
+@FunctionalInterface
+public interface PlatformChecker {
+
+  /**
+   * Starts checking {@code email}.
+   *
+   * @return a future of the outcome; never {@code null}
+   */
+  ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context);
+}

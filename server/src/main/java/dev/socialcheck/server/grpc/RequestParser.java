@@ -1,0 +1,120 @@
+package dev.socialcheck.server.grpc;
+
+import com.google.protobuf.ProtocolStringList;
+import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.catalog.UnknownPlatformException;
+import dev.socialcheck.server.engine.CheckRequest;
+import dev.socialcheck.server.engine.DurationText;
+import dev.socialcheck.server.engine.EmailAddress;
+import dev.socialcheck.server.engine.InvalidEmailException;
+import dev.socialcheck.server.engine.Strategy;
+import dev.socialcheck.v1.CheckEachRequest;
+import dev.socialcheck.v1.HasSocialAccountRequest;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Validates requests and turns them into engine requests. Every rejection is an {@code
+ * INVALID_ARGUMENT} status whose description says which field is wrong and why, without echoing the
+ * e-mail address.
+ */
+final class RequestParser {
+  /** Largest accepted {@code hedge_delay}. */
+  static final Duration MAX_HEDGE_DELAY = Duration.ofSeconds(60);
+
+  private final Catalog catalog;
+  private final Duration defaultHedgeDelay;
+
+  RequestParser(Catalog catalog, Duration defaultHedgeDelay) {
+    this.catalog = catalog;
+    this.defaultHedgeDelay = defaultHedgeDelay;
+  }
+
+  CheckRequest parse(HasSocialAccountRequest request, @Nullable Deadline deadline)
+      throws StatusException {
+    Strategy strategy = strategyOf(request);
+    CheckRequest.Builder builder =
+        start(request.getEmail(), request.getPlatformsList(), deadline).strategy(strategy);
+    if (request.hasHedgeDelay()) {
+      if (strategy != Strategy.HEDGED) {
+        throw invalid("hedge_delay is only used by STRATEGY_HEDGED");
+      }
+      Duration hedgeDelay = duration("hedge_delay", request.getHedgeDelay());
+      if (hedgeDelay.isNegative() || hedgeDelay.compareTo(MAX_HEDGE_DELAY) > 0) {
+        throw invalid("hedge_delay must be between 0 and " + DurationText.format(MAX_HEDGE_DELAY));
+      }
+      builder.hedgeDelay(hedgeDelay);
+    } else {
+      builder.hedgeDelay(defaultHedgeDelay);
+    }
+    if (request.hasCheckTimeout()) {
+      builder.checkTimeout(checkTimeout(request.getCheckTimeout()));
+    }
+    return builder.build();
+  }
+
+  CheckRequest parse(CheckEachRequest request, @Nullable Deadline deadline) throws StatusException {
+    CheckRequest.Builder builder =
+        start(request.getEmail(), request.getPlatformsList(), deadline)
+            .strategy(Strategy.RACE)
+            .stopAtFirstFound(false);
+    if (request.hasCheckTimeout()) {
+      builder.checkTimeout(checkTimeout(request.getCheckTimeout()));
+    }
+    return builder.build();
+  }
+
+  private CheckRequest.Builder start(
+      String email, ProtocolStringList platforms, @Nullable Deadline deadline)
+      throws StatusException {
+    EmailAddress address;
+    try {
+      address = EmailAddress.parse(email);
+    } catch (InvalidEmailException e) {
+      throw invalid(e.getMessage());
+    }
+    CheckRequest.Builder builder;
+    try {
+      builder = CheckRequest.builder(address, catalog.select(platforms));
+    } catch (UnknownPlatformException e) {
+      throw invalid(e.getMessage());
+    }
+    if (deadline != null) {
+      builder.budget(Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS))));
+    }
+    return builder;
+  }
+
+  private static Strategy strategyOf(HasSocialAccountRequest request) throws StatusException {
+    return switch (request.getStrategy()) {
+      case STRATEGY_UNSPECIFIED, STRATEGY_RACE -> Strategy.RACE;
+      case STRATEGY_SEQUENTIAL -> Strategy.SEQUENTIAL;
+      case STRATEGY_HEDGED -> Strategy.HEDGED;
+      case UNRECOGNIZED ->
+          throw invalid(
+              "strategy " + request.getStrategyValue() + " is unknown to this server version");
+    };
+  }
+
+  private static Duration checkTimeout(com.google.protobuf.Duration proto) throws StatusException {
+    Duration timeout = duration("check_timeout", proto);
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw invalid("check_timeout must be positive");
+    }
+    return timeout;
+  }
+
+  private static Duration duration(String field, com.google.protobuf.Duration proto)
+      throws StatusException {
+    return Protos.fromProto(proto)
+        .orElseThrow(() -> invalid(field + " is not a valid google.protobuf.Duration"));
+  }
+
+  private static StatusException invalid(@Nullable String description) {
+    return Status.INVALID_ARGUMENT.withDescription(description).asException();
+  }
+}

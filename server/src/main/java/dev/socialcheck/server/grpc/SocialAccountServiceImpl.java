@@ -1,0 +1,123 @@
+package dev.socialcheck.server.grpc;
+
+import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.engine.CheckEngine;
+import dev.socialcheck.server.engine.CheckReport;
+import dev.socialcheck.server.engine.CheckRequest;
+import dev.socialcheck.v1.CheckEachRequest;
+import dev.socialcheck.v1.CheckEachResponse;
+import dev.socialcheck.v1.HasSocialAccountRequest;
+import dev.socialcheck.v1.HasSocialAccountResponse;
+import dev.socialcheck.v1.ListPlatformsRequest;
+import dev.socialcheck.v1.ListPlatformsResponse;
+import dev.socialcheck.v1.SocialAccountServiceGrpc;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adapts {@code socialcheck.v1.SocialAccountService} to the {@link CheckEngine}.
+ *
+ * <p>Handlers never block: they validate, start a run and return; the answer is sent from {@code
+ * executor} when the run completes. When the call is cancelled or its deadline passes, the run is
+ * cancelled, which cancels every check still in flight.
+ */
+final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAccountServiceImplBase {
+  private static final Logger log = LoggerFactory.getLogger(SocialAccountServiceImpl.class);
+
+  private final CheckEngine engine;
+  private final Catalog catalog;
+  private final RequestParser parser;
+  private final Executor executor;
+
+  SocialAccountServiceImpl(
+      CheckEngine engine, Catalog catalog, Duration defaultHedgeDelay, Executor executor) {
+    this.engine = engine;
+    this.catalog = catalog;
+    this.parser = new RequestParser(catalog, defaultHedgeDelay);
+    this.executor = executor;
+  }
+
+  @Override
+  public void hasSocialAccount(
+      HasSocialAccountRequest request, StreamObserver<HasSocialAccountResponse> responseObserver) {
+    Context context = Context.current();
+    CheckRequest checkRequest;
+    try {
+      checkRequest = parser.parse(request, context.getDeadline());
+    } catch (StatusException e) {
+      responseObserver.onError(e);
+      return;
+    }
+    ListenableFuture<CheckReport> run = engine.run(checkRequest);
+    // Runs on client cancel, deadline, and also once the call has completed (then it is a no-op).
+    Context.CancellationListener cancelRun = ignored -> run.cancel(true);
+    context.addListener(cancelRun, directExecutor());
+    Futures.addCallback(
+        run,
+        new FutureCallback<CheckReport>() {
+          @Override
+          public void onSuccess(CheckReport report) {
+            context.removeListener(cancelRun);
+            log.debug(
+                "HasSocialAccount email={} strategy={} verdict={} elapsed={}",
+                checkRequest.email().fingerprint(),
+                checkRequest.strategy(),
+                report.verdict(),
+                report.elapsed());
+            responseObserver.onNext(Protos.toProto(report));
+            responseObserver.onCompleted();
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            context.removeListener(cancelRun);
+            if (t instanceof CancellationException) {
+              return; // The caller cancelled or ran out of time: nobody is listening any more.
+            }
+            log.error("HasSocialAccount failed unexpectedly", t);
+            responseObserver.onError(
+                Status.INTERNAL.withDescription("internal error").asException());
+          }
+        },
+        executor);
+  }
+
+  @Override
+  public void checkEach(
+      CheckEachRequest request, StreamObserver<CheckEachResponse> responseObserver) {
+    ServerCallStreamObserver<CheckEachResponse> observer =
+        (ServerCallStreamObserver<CheckEachResponse>) responseObserver;
+    CheckRequest checkRequest;
+    try {
+      checkRequest = parser.parse(request, Context.current().getDeadline());
+    } catch (StatusException e) {
+      observer.onError(e);
+      return;
+    }
+    CheckEachStream stream = new CheckEachStream(observer, executor);
+    ListenableFuture<CheckReport> run = engine.run(checkRequest, stream);
+    stream.follow(run);
+  }
+
+  @Override
+  public void listPlatforms(
+      ListPlatformsRequest request, StreamObserver<ListPlatformsResponse> responseObserver) {
+    ListPlatformsResponse.Builder response = ListPlatformsResponse.newBuilder();
+    catalog.platforms().forEach(p -> response.addPlatforms(Protos.toProto(p)));
+    responseObserver.onNext(response.build());
+    responseObserver.onCompleted();
+  }
+}
