@@ -27,11 +27,16 @@ final class DurationConverter implements ITypeConverter<Duration> {
           };
       return Duration.ofNanos(Math.round(amount * nanosPerUnit));
     }
+    Duration parsed;
     try {
-      return Duration.parse(value.trim());
+      parsed = Duration.parse(value.trim());
     } catch (DateTimeParseException e) {
       throw new TypeConversionException(
           "'" + value + "' is not a duration (examples: 250ms, 1.5s, 2m, PT1S)");
     }
+    if (parsed.isNegative()) {
+      throw new TypeConversionException("'" + value + "' is negative: a duration must not be");
+    }
+    return parsed;
   }
 }

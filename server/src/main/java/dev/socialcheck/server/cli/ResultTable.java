@@ -41,7 +41,7 @@ final class ResultTable {
     out.println();
     out.printf(
         Locale.ROOT,
-        "verdict: %s%s after %s (%s: %d checks started, %d cancelled, %d skipped)%n",
+        "verdict: %s%s after %s (%s: %d started, %d cancelled, %d skipped)%n",
         report.verdict(),
         report.foundOn().map(id -> " on " + id).orElse(""),
         DurationText.format(report.elapsed()),

@@ -3,6 +3,7 @@ package dev.socialcheck.server.cli;
 import com.google.common.base.Ticker;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckEngine;
+import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import java.io.IOException;
@@ -96,7 +97,7 @@ final class ServeCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  log.info("shutting down (grace {})", shutdownGrace);
+                  log.info("shutting down (grace {})", DurationText.format(shutdownGrace));
                   running.shutdown();
                   scheduler.shutdownNow();
                   log.info("stopped");

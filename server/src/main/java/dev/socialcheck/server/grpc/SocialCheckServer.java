@@ -11,6 +11,7 @@ import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.v1.SocialAccountServiceGrpc;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -49,16 +50,19 @@ public final class SocialCheckServer implements AutoCloseable {
   private static final int MAX_INBOUND_METADATA_SIZE = 16 * 1024;
 
   private final Server server;
+  private final ActiveCalls activeCalls;
   private final HealthStatusManager health;
   private final @Nullable ExecutorService ownedExecutor;
   private final Duration shutdownGrace;
 
   private SocialCheckServer(
       Server server,
+      ActiveCalls activeCalls,
       HealthStatusManager health,
       @Nullable ExecutorService ownedExecutor,
       Duration shutdownGrace) {
     this.server = server;
+    this.activeCalls = activeCalls;
     this.health = health;
     this.ownedExecutor = ownedExecutor;
     this.shutdownGrace = shutdownGrace;
@@ -76,17 +80,23 @@ public final class SocialCheckServer implements AutoCloseable {
 
   /**
    * Graceful shutdown: health {@code NOT_SERVING}, refuse new calls, wait up to the grace period
-   * for calls in flight, then cancel what is left. Returns once the server has terminated.
+   * for socialcheck calls in flight, then cancel whatever is left (including long-lived streams
+   * such as health watches, which are not waited for). Returns once the server has terminated.
    * Idempotent.
    */
   public void shutdown() {
     health.enterTerminalState();
     server.shutdown();
     try {
-      if (!server.awaitTermination(shutdownGrace.toNanos(), TimeUnit.NANOSECONDS)) {
-        log.warn("calls still running after the {} grace period: cancelling them", shutdownGrace);
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
+      if (!activeCalls.awaitIdle(shutdownGrace)) {
+        log.warn(
+            "{} calls still running after the {} grace period: cancelling them",
+            activeCalls.count(),
+            shutdownGrace);
+      }
+      server.shutdownNow();
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("server did not terminate within 5s of being forced");
       }
     } catch (InterruptedException e) {
       server.shutdownNow();
@@ -189,13 +199,17 @@ public final class SocialCheckServer implements AutoCloseable {
               ? transport
               : NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
       HealthStatusManager health = new HealthStatusManager();
+      ActiveCalls activeCalls = new ActiveCalls();
       health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
       health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
       builder
           .executor(callbacks)
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)
           .maxInboundMetadataSize(MAX_INBOUND_METADATA_SIZE)
-          .addService(new SocialAccountServiceImpl(engine, catalog, defaultHedgeDelay, callbacks))
+          .addService(
+              ServerInterceptors.intercept(
+                  new SocialAccountServiceImpl(engine, catalog, defaultHedgeDelay, callbacks),
+                  activeCalls))
           .addService(health.getHealthService())
           .addService(ProtoReflectionServiceV1.newInstance());
       addLegacyReflection(builder);
@@ -211,7 +225,7 @@ public final class SocialCheckServer implements AutoCloseable {
       health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
       health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
       checkState(!server.isShutdown(), "server did not start");
-      return new SocialCheckServer(server, health, owned, shutdownGrace);
+      return new SocialCheckServer(server, activeCalls, health, owned, shutdownGrace);
     }
 
     /** v1alpha reflection, still the only one older grpcurl and some tools speak. */

@@ -1,0 +1,111 @@
+package dev.socialcheck.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line, run in-process with the demo catalog at a hundredth of real time. */
+class MainTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    return commandLine.execute(args);
+  }
+
+  @Test
+  void version_printsTheName() {
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).startsWith("socialcheck ");
+  }
+
+  @Test
+  void help_listsTheCommands() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("serve", "check");
+  }
+
+  @Test
+  void check_race_printsATable_andExitsZeroWhenFound() {
+    int exit = run("check", "user@email.com", "--demo-time-scale", "0.01");
+
+    assertThat(exit).as("exit status for FOUND").isZero();
+    assertThat(out.toString())
+        .contains("PLATFORM", "STATUS", "LATENCY")
+        .containsPattern("github\\s+FOUND")
+        .containsPattern("facebook\\s+CANCELLED")
+        .containsPattern("twitter\\s+CANCELLED")
+        .contains("verdict: FOUND on github")
+        .contains("race: 3 started, 2 cancelled, 0 skipped")
+        .doesNotContain("user@email.com");
+  }
+
+  @Test
+  void check_sequential_makesOneCall() {
+    assertThat(
+            run("check", "user@email.com", "--strategy", "sequential", "--demo-time-scale", "0.01"))
+        .isZero();
+    assertThat(out.toString())
+        .contains("verdict: FOUND on facebook")
+        .contains("sequential: 1 started, 0 cancelled, 2 skipped");
+  }
+
+  @Test
+  void check_notFound_exitsOne() {
+    assertThat(run("check", "user+nobody@email.com", "--demo-time-scale", "0.01")).isEqualTo(1);
+    assertThat(out.toString()).contains("verdict: NOT_FOUND");
+  }
+
+  @Test
+  void check_each_printsRowsInCompletionOrder_andExitsThreeWhenUnknown() {
+    int exit = run("check", "user+flaky@email.com", "--each", "--demo-time-scale", "0.01");
+
+    assertThat(exit).as("exit status for UNKNOWN").isEqualTo(3);
+    String text = out.toString();
+    assertThat(text.indexOf("github")).isLessThan(text.indexOf("twitter"));
+    assertThat(text.indexOf("twitter")).isLessThan(text.indexOf("facebook"));
+    assertThat(text).containsPattern("twitter\\s+ERROR").contains("verdict: UNKNOWN");
+  }
+
+  @Test
+  void check_badEmail_isAUsageError() {
+    assertThat(run("check", "not-an-address")).isEqualTo(2);
+    assertThat(err.toString()).contains("email has no '@'");
+  }
+
+  @Test
+  void check_unknownPlatform_isAUsageError() {
+    assertThat(run("check", "user@email.com", "--platforms", "github,myspace")).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown platform 'myspace'");
+  }
+
+  @Test
+  void check_badDuration_isAUsageError() {
+    assertThat(run("check", "user@email.com", "--hedge-delay", "soon")).isEqualTo(2);
+    assertThat(err.toString()).contains("'soon' is not a duration");
+  }
+
+  @Test
+  void unknownCatalog_isAUsageError() {
+    assertThat(run("check", "user@email.com", "--catalog", "platforms.yaml")).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown catalog 'platforms.yaml'");
+  }
+
+  @Test
+  void serve_onAPortInUse_failsWithAClearMessage() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int exit = run("serve", "--port", String.valueOf(taken.getLocalPort()));
+
+      assertThat(exit).isEqualTo(1);
+      assertThat(err.toString()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.socialcheck.server.grpc;
+
+import static dev.socialcheck.server.testing.TestPlatforms.platform;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.engine.CheckOutcome;
+import dev.socialcheck.server.testing.FakeChecker;
+import dev.socialcheck.v1.HasSocialAccountRequest;
+import dev.socialcheck.v1.HasSocialAccountResponse;
+import dev.socialcheck.v1.Verdict;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Health, reflection and graceful shutdown. */
+class ServerLifecycleTest {
+  private final FakeChecker checker = new FakeChecker();
+  private final Catalog catalog = new Catalog("test", List.of(platform("a", 0.5, checker)));
+  private static final HasSocialAccountRequest REQUEST =
+      HasSocialAccountRequest.newBuilder().setEmail("user@email.com").build();
+
+  @Test
+  void health_isServing_forTheServerAndTheService() throws Exception {
+    try (TestServer server = new TestServer(catalog)) {
+      HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(server.channel);
+
+      assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
+          .isEqualTo(ServingStatus.SERVING);
+      assertThat(
+              health
+                  .check(
+                      HealthCheckRequest.newBuilder()
+                          .setService(SocialCheckServer.SERVICE_NAME)
+                          .build())
+                  .getStatus())
+          .isEqualTo(ServingStatus.SERVING);
+    }
+  }
+
+  @Test
+  void reflection_listsTheService() throws Exception {
+    try (TestServer server = new TestServer(catalog)) {
+      BlockingQueue<ServerReflectionResponse> responses = new LinkedBlockingQueue<>();
+      StreamObserver<ServerReflectionRequest> requests =
+          ServerReflectionGrpc.newStub(server.channel)
+              .serverReflectionInfo(
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse value) {
+                      responses.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {}
+
+                    @Override
+                    public void onCompleted() {}
+                  });
+      requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+
+      ServerReflectionResponse response = responses.poll(10, TimeUnit.SECONDS);
+      requests.onCompleted();
+
+      assertThat(response).isNotNull();
+      assertThat(response.getListServicesResponse().getServiceList())
+          .extracting(ServiceResponse::getName)
+          .contains(SocialCheckServer.SERVICE_NAME, "grpc.health.v1.Health");
+    }
+  }
+
+  @Test
+  void shutdown_turnsHealthNotServing_refusesNewCalls_andLetsCallsInFlightFinish()
+      throws Exception {
+    try (TestServer server = new TestServer(catalog)) {
+      BlockingQueue<ServingStatus> health = watchHealth(server);
+      assertThat(health.poll(10, TimeUnit.SECONDS)).isEqualTo(ServingStatus.SERVING);
+      ListenableFuture<HasSocialAccountResponse> inFlight =
+          server.future().hasSocialAccount(REQUEST);
+      FakeChecker.Call check = checker.awaitCall();
+
+      CompletableFuture<Void> shutdown = CompletableFuture.runAsync(server.server::shutdown);
+
+      assertThat(health.poll(10, TimeUnit.SECONDS)).isEqualTo(ServingStatus.NOT_SERVING);
+      assertThatThrownBy(() -> server.blocking().hasSocialAccount(REQUEST))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+      assertThat(shutdown).as("waits for the call in flight").isNotDone();
+
+      check.complete(CheckOutcome.found("yes"));
+
+      assertThat(inFlight.get(10, TimeUnit.SECONDS).getVerdict()).isEqualTo(Verdict.VERDICT_FOUND);
+      shutdown.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void shutdown_afterTheGracePeriod_cancelsWhatIsLeft() throws Exception {
+    try (TestServer server = new TestServer(catalog, Duration.ofMillis(200))) {
+      ListenableFuture<HasSocialAccountResponse> inFlight =
+          server.future().hasSocialAccount(REQUEST);
+      FakeChecker.Call check = checker.awaitCall();
+
+      server.server.shutdown();
+
+      check.awaitCancelled();
+      assertThat(check.wasCancelledWithInterrupt()).isTrue();
+      assertThatThrownBy(() -> inFlight.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(StatusRuntimeException.class);
+    }
+  }
+
+  private static BlockingQueue<ServingStatus> watchHealth(TestServer server) {
+    BlockingQueue<ServingStatus> statuses = new LinkedBlockingQueue<>();
+    HealthGrpc.newStub(server.channel)
+        .watch(
+            HealthCheckRequest.newBuilder().setService(SocialCheckServer.SERVICE_NAME).build(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(HealthCheckResponse value) {
+                statuses.add(value.getStatus());
+              }
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onCompleted() {}
+            });
+    return statuses;
+  }
+}
