@@ -7,10 +7,14 @@ import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -45,6 +49,13 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "50051",
       description = "Port to listen on; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int port = 50051;
+
+  @Option(
+      names = "--port-file",
+      paramLabel = "FILE",
+      description =
+          "Once listening, write the bound port to FILE (for scripts and tests using --port 0).")
+  @Nullable Path portFile;
 
   @Mixin CatalogOptions catalogOptions = new CatalogOptions();
 
@@ -92,6 +103,18 @@ final class ServeCommand implements Callable<Integer> {
       scheduler.shutdownNow();
       throw e;
     }
+    if (portFile != null) {
+      try {
+        writePortFile(portFile, server.port());
+      } catch (IOException e) {
+        server.shutdown();
+        scheduler.shutdownNow();
+        spec.commandLine()
+            .getErr()
+            .printf("socialcheck: cannot write the port file %s: %s%n", portFile, rootMessage(e));
+        return 1;
+      }
+    }
     SocialCheckServer running = server;
     Runtime.getRuntime()
         .addShutdownHook(
@@ -105,6 +128,14 @@ final class ServeCommand implements Callable<Integer> {
                 "socialcheck-shutdown"));
     server.awaitTermination();
     return 0;
+  }
+
+  /** Writes the port atomically, so a reader never sees a half-written file. */
+  private static void writePortFile(Path file, int port) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    Path tmp = Files.createTempFile(absolute.getParent(), ".port", ".tmp");
+    Files.writeString(tmp, port + System.lineSeparator());
+    Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static String rootMessage(Throwable e) {
