@@ -9,16 +9,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** An immutable, named set of platforms with distinct ids, ordered by descending prior. */
-public final class Catalog {
+/**
+ * An immutable, named set of platforms with distinct ids, ordered by descending prior. A catalog
+ * may own resources (an HTTP client's threads): {@link #close()} releases them.
+ */
+public final class Catalog implements AutoCloseable {
   private final String name;
   private final ImmutableMap<String, Platform> platforms;
+  private final Runnable onClose;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
    * @throws IllegalArgumentException if {@code platforms} is empty or has duplicate ids
    */
   public Catalog(String name, List<Platform> platforms) {
+    this(name, platforms, () -> {});
+  }
+
+  /**
+   * @param onClose releases what the catalog's checkers hold; run once by {@link #close()}
+   */
+  public Catalog(String name, List<Platform> platforms, Runnable onClose) {
+    this.onClose = onClose;
     checkArgument(!platforms.isEmpty(), "catalog %s has no platforms", name);
     this.name = name;
     ImmutableMap.Builder<String, Platform> byId = ImmutableMap.builder();
@@ -26,6 +40,14 @@ public final class Catalog {
         .sorted(Comparator.comparingDouble(Platform::prior).reversed().thenComparing(Platform::id))
         .forEach(p -> byId.put(p.id(), p));
     this.platforms = byId.buildOrThrow();
+  }
+
+  /** Releases the resources of the catalog's checkers. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      onClose.run();
+    }
   }
 
   /** The catalog's name, e.g. {@code demo}. */

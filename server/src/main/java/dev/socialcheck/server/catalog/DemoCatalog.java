@@ -12,9 +12,11 @@ import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformChecker;
+import dev.socialcheck.server.engine.SelfCheckAddresses;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +38,9 @@ import java.util.stream.Collectors;
  * platform times out after 10 s. Plus-address tags change the answers, to try every verdict by
  * hand: {@code +nobody} (every platform NOT_FOUND), {@code +flaky} (twitter ERROR, the others
  * NOT_FOUND: verdict UNKNOWN), {@code +slow} (github never answers: TIMEOUT). For example {@code
- * user+nobody@email.com}.
+ * user+nobody@email.com}. The self-check addresses of facebook and github are {@code
+ * user@email.com} (exists) and {@code user+nobody@email.com} (missing), so {@code socialcheck
+ * selfcheck --catalog demo} shows what a healthy catalog looks like.
  *
  * <p>Each simulated answer is a timer on the given scheduler, so a check in flight holds no thread
  * and cancelling it removes the timer.
@@ -46,6 +50,9 @@ public final class DemoCatalog {
   public static final String NAME = "demo";
 
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final SelfCheckAddresses SELF_CHECK =
+      new SelfCheckAddresses(
+          EmailAddress.parse("user@email.com"), EmailAddress.parse("user+nobody@email.com"));
 
   private DemoCatalog() {}
 
@@ -82,7 +89,8 @@ public final class DemoCatalog {
         prior,
         scale(TIMEOUT, timeScale),
         new SimulatedChecker(
-            id, scale(Duration.ofSeconds(latencySeconds), timeScale), answer, timers));
+            id, scale(Duration.ofSeconds(latencySeconds), timeScale), answer, timers),
+        answer == CheckStatus.FOUND ? Optional.of(SELF_CHECK) : Optional.empty());
   }
 
   private static Duration scale(Duration duration, double timeScale) {

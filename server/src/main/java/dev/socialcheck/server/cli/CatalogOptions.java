@@ -1,22 +1,38 @@
 package dev.socialcheck.server.cli;
 
+import com.google.common.base.Ticker;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.catalog.CatalogException;
+import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.catalog.DemoCatalog;
+import dev.socialcheck.server.checkers.ResultCache;
+import dev.socialcheck.server.engine.DurationText;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Options that choose the catalog, shared by {@code serve} and {@code check}. */
+/**
+ * Options that choose and tune the catalog, shared by {@code serve}, {@code check}, {@code
+ * selfcheck}.
+ */
 final class CatalogOptions {
   @Spec(Spec.Target.MIXEE)
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec;
 
   @Option(
       names = "--catalog",
       defaultValue = DemoCatalog.NAME,
-      paramLabel = "NAME",
-      description = "Platform catalog. Default: ${DEFAULT-VALUE} (offline, simulated platforms).")
+      paramLabel = "demo|builtin|FILE",
+      description =
+          "Platform catalog: demo (offline, simulated), builtin (bundled real platforms) or a"
+              + " YAML file. Default: ${DEFAULT-VALUE}.")
   String catalog = DemoCatalog.NAME;
 
   @Option(
@@ -28,17 +44,96 @@ final class CatalogOptions {
               + " Default: ${DEFAULT-VALUE}.")
   double demoTimeScale = 1.0;
 
-  /** Builds the chosen catalog on {@code scheduler}. */
+  @Option(
+      names = "--cache-ttl-found",
+      defaultValue = "1h",
+      converter = DurationConverter.class,
+      description =
+          "How long a FOUND answer is reused (0 turns it off). Default: ${DEFAULT-VALUE}.")
+  Duration cacheTtlFound = Duration.ofHours(1);
+
+  @Option(
+      names = "--cache-ttl-not-found",
+      defaultValue = "10m",
+      converter = DurationConverter.class,
+      description =
+          "How long a NOT_FOUND answer is reused (0 turns it off). Default: ${DEFAULT-VALUE}.")
+  Duration cacheTtlNotFound = Duration.ofMinutes(10);
+
+  @Option(
+      names = "--cache-max-entries",
+      defaultValue = "100000",
+      description = "Result cache size bound. Default: ${DEFAULT-VALUE}.")
+  long cacheMaxEntries = 100_000;
+
+  @Option(
+      names = "--user-agent",
+      defaultValue = "socialcheck/1 (account-existence checker)",
+      description = "User-Agent of platform probes. Default: ${DEFAULT-VALUE}.")
+  String userAgent = "socialcheck/1 (account-existence checker)";
+
+  /** Builds the chosen catalog, with the result cache as configured. */
   Catalog load(ScheduledExecutorService scheduler) {
-    if (!catalog.equals(DemoCatalog.NAME)) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "unknown catalog '" + catalog + "': this version offers only '" + DemoCatalog.NAME + "'");
+    return load(scheduler, true);
+  }
+
+  /**
+   * Builds the chosen catalog.
+   *
+   * @param cached whether checks go through the result cache ({@code selfcheck} must reach the
+   *     platforms)
+   */
+  Catalog load(ScheduledExecutorService scheduler, boolean cached) {
+    if (catalog.equals(DemoCatalog.NAME)) {
+      if (!(demoTimeScale > 0) || Double.isInfinite(demoTimeScale)) {
+        throw new ParameterException(
+            spec.commandLine(), "--demo-time-scale must be a positive number");
+      }
+      return DemoCatalog.create(scheduler, demoTimeScale);
     }
-    if (!(demoTimeScale > 0) || Double.isInfinite(demoTimeScale)) {
-      throw new ParameterException(
-          spec.commandLine(), "--demo-time-scale must be a positive number");
+    if (cacheMaxEntries < 0) {
+      throw new ParameterException(spec.commandLine(), "--cache-max-entries must not be negative");
     }
-    return DemoCatalog.create(scheduler, demoTimeScale);
+    ResultCache cache =
+        cached
+            ? new ResultCache(
+                cacheTtlFound, cacheTtlNotFound, cacheMaxEntries, Ticker.systemTicker())
+            : ResultCache.disabled();
+    ExecutorService http =
+        Executors.newFixedThreadPool(
+            2,
+            new ThreadFactoryBuilder()
+                .setNameFormat("socialcheck-http-%d")
+                .setDaemon(true)
+                .build());
+    try {
+      Catalog loaded =
+          CatalogLoader.load(
+              catalog,
+              new CatalogLoader.Settings(
+                  CatalogLoader.newHttpClient(http),
+                  userAgent,
+                  cache,
+                  Ticker.systemTicker(),
+                  Clock.systemUTC(),
+                  System::getenv));
+      return new Catalog(loaded.name(), loaded.platforms(), http::shutdownNow);
+    } catch (CatalogException e) {
+      http.shutdownNow();
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, catalog);
+    }
+  }
+
+  /** One line describing the cache, for the start-up log. */
+  String describeCache() {
+    return catalog.equals(DemoCatalog.NAME)
+        ? "no result cache (demo)"
+        : "result cache: FOUND "
+            + DurationText.format(cacheTtlFound)
+            + ", NOT_FOUND "
+            + DurationText.format(cacheTtlNotFound)
+            + ", at most "
+            + cacheMaxEntries
+            + " entries";
   }
 }

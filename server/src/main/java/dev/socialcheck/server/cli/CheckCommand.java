@@ -88,8 +88,7 @@ final class CheckCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
-    try {
-      Catalog catalog = catalogOptions.load(scheduler);
+    try (Catalog catalog = catalogOptions.load(scheduler)) {
       CheckEngine engine = new CheckEngine(scheduler, Ticker.systemTicker());
       ResultTable table = new ResultTable(spec.commandLine().getOut());
       CheckReport report = run(engine, request(address, catalog), table);

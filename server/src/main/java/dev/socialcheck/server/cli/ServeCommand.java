@@ -77,8 +77,9 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
     SocialCheckServer server;
+    Catalog catalog = null;
     try {
-      Catalog catalog = catalogOptions.load(scheduler);
+      catalog = catalogOptions.load(scheduler);
       CheckEngine engine = new CheckEngine(scheduler, Ticker.systemTicker());
       server =
           SocialCheckServer.builder(engine, catalog)
@@ -88,26 +89,33 @@ final class ServeCommand implements Callable<Integer> {
               .shutdownGrace(shutdownGrace)
               .start();
       log.info(
-          "socialcheck serving catalog '{}' ({}) on {}:{}",
+          "socialcheck serving catalog '{}' ({}) on {}:{}; {}",
           catalog.name(),
           catalog.platforms().stream().map(Platform::id).collect(Collectors.joining(", ")),
           host,
-          server.port());
+          server.port(),
+          catalogOptions.describeCache());
     } catch (IOException e) {
+      catalog.close();
       scheduler.shutdownNow();
       spec.commandLine()
           .getErr()
           .printf("socialcheck: cannot listen on %s:%d: %s%n", host, port, rootMessage(e));
       return 1;
     } catch (RuntimeException e) {
+      if (catalog != null) {
+        catalog.close();
+      }
       scheduler.shutdownNow();
       throw e;
     }
+    Catalog loaded = catalog;
     if (portFile != null) {
       try {
         writePortFile(portFile, server.port());
       } catch (IOException e) {
         server.shutdown();
+        loaded.close();
         scheduler.shutdownNow();
         spec.commandLine()
             .getErr()
@@ -122,6 +130,7 @@ final class ServeCommand implements Callable<Integer> {
                 () -> {
                   log.info("shutting down (grace {})", DurationText.format(shutdownGrace));
                   running.shutdown();
+                  loaded.close();
                   scheduler.shutdownNow();
                   log.info("stopped");
                 },

@@ -1,14 +1,52 @@
 package dev.socialcheck.server.engine;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Short human-readable durations for details and tables: {@code 850ms}, {@code 1.25s}, {@code
- * 2m5s}.
+ * Durations as people write them: {@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 1h}, or ISO-8601
+ * ({@code PT1S}); used by flags, catalog files, result details and tables.
  */
 public final class DurationText {
+  private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
+
   private DurationText() {}
+
+  /**
+   * Parses a non-negative duration.
+   *
+   * @throws IllegalArgumentException with a message naming the accepted forms
+   */
+  public static Duration parse(String text) {
+    String trimmed = text.trim();
+    Matcher m = SIMPLE.matcher(trimmed.toLowerCase(Locale.ROOT));
+    Duration parsed;
+    if (m.matches()) {
+      double amount = Double.parseDouble(m.group(1));
+      double nanosPerUnit =
+          switch (m.group(2)) {
+            case "ms" -> 1e6;
+            case "s" -> 1e9;
+            case "m" -> 60e9;
+            default -> 3600e9;
+          };
+      parsed = Duration.ofNanos(Math.round(amount * nanosPerUnit));
+    } else {
+      try {
+        parsed = Duration.parse(trimmed);
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "'" + text + "' is not a duration (examples: 250ms, 1.5s, 2m, PT1S)");
+      }
+    }
+    if (parsed.isNegative()) {
+      throw new IllegalArgumentException("'" + text + "' is negative: a duration must not be");
+    }
+    return parsed;
+  }
 
   /** Formats {@code duration} compactly, to the millisecond below a minute. */
   public static String format(Duration duration) {

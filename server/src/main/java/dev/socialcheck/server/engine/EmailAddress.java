@@ -4,7 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.common.hash.Hashing;
 import java.net.IDN;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer;
+import java.util.HexFormat;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -164,14 +167,33 @@ public final class EmailAddress {
   }
 
   /**
-   * A short, stable, non-reversible tag of the address (first 12 hex digits of the SHA-256 of the
-   * lower-cased address), for logs and metrics.
+   * Hex SHA-256 of the lower-cased address (the form Gravatar and most hash-keyed APIs use; also
+   * the basis of cache keys).
+   */
+  public String sha256Hex() {
+    return Hashing.sha256().hashString(lowerCase(), UTF_8).toString();
+  }
+
+  /** Hex MD5 of the lower-cased address, for legacy hash-keyed APIs. Not for security. */
+  public String md5Hex() {
+    try {
+      byte[] digest = MessageDigest.getInstance("MD5").digest(lowerCase().getBytes(UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK provides MD5", e);
+    }
+  }
+
+  /**
+   * A short, stable, non-reversible tag of the address (first 12 hex digits of {@link
+   * #sha256Hex()}), for logs and metrics.
    */
   public String fingerprint() {
-    return Hashing.sha256()
-        .hashString(value.toLowerCase(Locale.ROOT), UTF_8)
-        .toString()
-        .substring(0, 12);
+    return sha256Hex().substring(0, 12);
+  }
+
+  private String lowerCase() {
+    return value.toLowerCase(Locale.ROOT);
   }
 
   @Override

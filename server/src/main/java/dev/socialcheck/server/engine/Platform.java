@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -15,9 +16,15 @@ import java.util.regex.Pattern;
  *     and hedged strategies
  * @param timeout time after which a check reports {@link CheckStatus#TIMEOUT}
  * @param checker the implementation
+ * @param selfCheck addresses for {@code socialcheck selfcheck}, if the catalog declares them
  */
 public record Platform(
-    String id, String displayName, double prior, Duration timeout, PlatformChecker checker) {
+    String id,
+    String displayName,
+    double prior,
+    Duration timeout,
+    PlatformChecker checker,
+    Optional<SelfCheckAddresses> selfCheck) {
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
@@ -26,8 +33,15 @@ public record Platform(
     requireNonNull(displayName, "displayName");
     requireNonNull(timeout, "timeout");
     requireNonNull(checker, "checker");
+    requireNonNull(selfCheck, "selfCheck");
     checkArgument(ID.matcher(id).matches(), "platform id must match %s: %s", ID, id);
     checkArgument(prior >= 0 && prior <= 1, "prior of %s must be in [0, 1]: %s", id, prior);
     checkArgument(!timeout.isNegative() && !timeout.isZero(), "timeout of %s must be positive", id);
+  }
+
+  /** A platform without self-check addresses. */
+  public Platform(
+      String id, String displayName, double prior, Duration timeout, PlatformChecker checker) {
+    this(id, displayName, prior, timeout, checker, Optional.empty());
   }
 }

@@ -8,6 +8,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckRequest;
+import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.v1.SocialAccountServiceGrpc;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -92,7 +93,7 @@ public final class SocialCheckServer implements AutoCloseable {
         log.warn(
             "{} calls still running after the {} grace period: cancelling them",
             activeCalls.count(),
-            shutdownGrace);
+            DurationText.format(shutdownGrace));
       }
       server.shutdownNow();
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -106,6 +107,11 @@ public final class SocialCheckServer implements AutoCloseable {
         ownedExecutor.shutdown();
       }
     }
+  }
+
+  /** Whether shutdown has begun: new calls are refused. */
+  public boolean isShutdown() {
+    return server.isShutdown();
   }
 
   /** Blocks until the server has terminated (after {@link #shutdown()} from another thread). */

@@ -94,9 +94,11 @@ class MainTest {
   }
 
   @Test
-  void unknownCatalog_isAUsageError() {
-    assertThat(run("check", "user@email.com", "--catalog", "platforms.yaml")).isEqualTo(2);
-    assertThat(err.toString()).contains("unknown catalog 'platforms.yaml'");
+  void missingCatalogFile_isAUsageError() {
+    assertThat(run("check", "user@email.com", "--catalog", "no-such-dir/platforms.yaml"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("no-such-dir/platforms.yaml: cannot read the catalog file (NoSuchFileException)");
   }
 
   @Test

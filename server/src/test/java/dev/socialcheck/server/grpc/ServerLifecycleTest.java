@@ -3,6 +3,7 @@ package dev.socialcheck.server.grpc;
 import static dev.socialcheck.server.testing.TestPlatforms.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.socialcheck.server.catalog.Catalog;
@@ -99,6 +100,7 @@ class ServerLifecycleTest {
       CompletableFuture<Void> shutdown = CompletableFuture.runAsync(server.server::shutdown);
 
       assertThat(health.poll(10, TimeUnit.SECONDS)).isEqualTo(ServingStatus.NOT_SERVING);
+      await().atMost(Duration.ofSeconds(10)).until(server.server::isShutdown);
       assertThatThrownBy(() -> server.blocking().hasSocialAccount(REQUEST))
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
