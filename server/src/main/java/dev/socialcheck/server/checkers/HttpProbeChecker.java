@@ -6,6 +6,7 @@ import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.FluentFuture;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.socialcheck.server.engine.CheckContext;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckStatus;
@@ -26,7 +27,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks one platform with an HTTP request described by a {@link ProbeSpec}, on the JDK {@link
@@ -57,7 +58,11 @@ public final class HttpProbeChecker implements PlatformChecker {
   private final String userAgent;
   private final Ticker ticker;
   private final Clock clock;
-  private final AtomicLong backoffUntilNanos = new AtomicLong(Long.MIN_VALUE);
+  private final Object backoffLock = new Object();
+
+  /** Ticker time until which the platform asked us to stay away; null when it did not. */
+  @GuardedBy("backoffLock")
+  private @Nullable Long backoffUntilNanos;
 
   /**
    * @param client shared client; build it with {@code Redirect.NEVER} (this class follows redirects
@@ -76,7 +81,7 @@ public final class HttpProbeChecker implements PlatformChecker {
 
   @Override
   public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
-    long backoffLeft = backoffUntilNanos.get() - ticker.read();
+    long backoffLeft = backoffLeftNanos();
     if (backoffLeft > 0) {
       return Futures.immediateFuture(
           new CheckOutcome(
@@ -185,7 +190,13 @@ public final class HttpProbeChecker implements PlatformChecker {
       return "";
     }
     Duration wait = retryAfter.get().compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : retryAfter.get();
-    backoffUntilNanos.accumulateAndGet(ticker.read() + wait.toNanos(), Math::max);
+    long until = ticker.read() + wait.toNanos();
+    synchronized (backoffLock) {
+      // Ticker values may be negative: compare differences, never raw values.
+      if (backoffUntilNanos == null || until - backoffUntilNanos > 0) {
+        backoffUntilNanos = until;
+      }
+    }
     return ", Retry-After " + DurationText.format(wait);
   }
 
@@ -201,6 +212,12 @@ public final class HttpProbeChecker implements PlatformChecker {
       } catch (DateTimeParseException notADate) {
         return Optional.empty();
       }
+    }
+  }
+
+  private long backoffLeftNanos() {
+    synchronized (backoffLock) {
+      return backoffUntilNanos == null ? 0 : backoffUntilNanos - ticker.read();
     }
   }
 

@@ -48,7 +48,9 @@ public final class DurationText {
     return parsed;
   }
 
-  /** Formats {@code duration} compactly, to the millisecond below a minute. */
+  /**
+   * Formats {@code duration} compactly: {@code 850ms}, {@code 1.25s}, {@code 2m5s}, {@code 1h0m}.
+   */
   public static String format(Duration duration) {
     long millis = duration.toMillis();
     if (millis < 1000) {
@@ -58,6 +60,9 @@ public final class DurationText {
       String seconds = String.format(Locale.ROOT, "%.3f", millis / 1000.0);
       return seconds.replaceAll("\\.?0+$", "") + "s";
     }
-    return (millis / 60_000) + "m" + (millis % 60_000) / 1000 + "s";
+    if (millis < 3_600_000) {
+      return (millis / 60_000) + "m" + (millis % 60_000) / 1000 + "s";
+    }
+    return (millis / 3_600_000) + "h" + (millis % 3_600_000) / 60_000 + "m";
   }
 }

@@ -25,8 +25,12 @@ public final class FakeScheduler extends AbstractExecutorService
     implements ScheduledExecutorService {
   private final Object lock = new Object();
 
+  /**
+   * Starts far below zero, like {@code System.nanoTime()} may: code must compare ticker
+   * differences, never raw values.
+   */
   @GuardedBy("lock")
-  private long nowNanos;
+  private long nowNanos = -(1L << 60);
 
   @GuardedBy("lock")
   private long sequence;

@@ -10,9 +10,12 @@ import java.time.ZoneOffset;
 public final class TickerClock extends Clock {
   private static final Instant ORIGIN = Instant.parse("2026-01-01T00:00:00Z");
   private final Ticker ticker;
+  private final long start;
 
+  /** A clock reading {@code 2026-01-01T00:00:00Z} now, and moving with {@code ticker}. */
   public TickerClock(Ticker ticker) {
     this.ticker = ticker;
+    this.start = ticker.read();
   }
 
   @Override
@@ -27,6 +30,6 @@ public final class TickerClock extends Clock {
 
   @Override
   public Instant instant() {
-    return ORIGIN.plusNanos(ticker.read());
+    return ORIGIN.plusNanos(ticker.read() - start);
   }
 }
