@@ -1,5 +1,7 @@
 package dev.socialcheck.client;
 
+import static org.awaitility.Awaitility.await;
+
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.socialcheck.server.catalog.Catalog;
@@ -152,7 +154,12 @@ final class TestServer {
     if (server != null) {
       server.shutdown();
     }
-    executor.shutdownNow();
+    // Calls cancelled by the shutdown cancel their runs, whose callbacks still need the executor.
+    await()
+        .pollInSameThread()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> engine.stats().runsInFlight() == 0 && engine.stats().checksInFlight() == 0);
+    executor.shutdown();
     scheduler.shutdownNow();
     executor.awaitTermination(5, TimeUnit.SECONDS);
     scheduler.awaitTermination(5, TimeUnit.SECONDS);
