@@ -89,9 +89,7 @@ class CheckEachTest {
     RecordingListener listener = new RecordingListener();
     ListenableFuture<@Nullable Void> done =
         client.checkEach(
-            REQUEST,
-            CallSettings.newBuilder().setTimeout(Duration.ofMillis(500)).build(),
-            listener);
+            REQUEST, CallSettings.newBuilder().setTimeout(Duration.ofSeconds(2)).build(), listener);
     List<ControllableChecker.Check> checks = awaitChecks();
     checks.get(1).complete(CheckOutcome.notFound("b no"));
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.socialcheck.v1.CheckEachRequest;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -13,6 +14,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -121,6 +123,46 @@ class ErrorMappingTest {
       assertThat(failure.isRetryable()).as("retryable").isTrue();
     } finally {
       nowhere.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void noServer_waitForReady_waitsUntilTheDeadlineInsteadOfFailingFast() throws Exception {
+    ManagedChannel nowhere =
+        InProcessChannelBuilder.forName(InProcessServerBuilder.generateName()).build();
+    try (SocialCheckClient lost =
+        SocialCheckClient.create(SocialCheckSettings.newBuilder().setChannel(nowhere).build())) {
+      SocialCheckException failure =
+          failureOf(
+              lost.listPlatforms(
+                  CallSettings.newBuilder()
+                      .setWaitForReady(true)
+                      .setTimeout(Duration.ofMillis(300))
+                      .build()));
+
+      assertThat(failure.code()).as("code").isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    } finally {
+      nowhere.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void responseLargerThanMaxInboundMessageSize_failsWithResourceExhausted() throws Exception {
+    // In process, messages are not serialized and so not measured: use a real transport.
+    TestServer loopback =
+        TestServer.loopback(List.of("github"), InsecureServerCredentials.create());
+    try (SocialCheckClient strict =
+        SocialCheckClient.create(
+            SocialCheckSettings.newBuilder()
+                .setTarget(loopback.target())
+                .setPlaintext(true)
+                .setMaxInboundMessageSize(8)
+                .build())) {
+      SocialCheckException failure = failureOf(strict.listPlatforms());
+
+      assertThat(failure.code()).as("code").isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    } finally {
+      loopback.close();
     }
   }
 

@@ -97,7 +97,7 @@ class HasSocialAccountTest {
     ListenableFuture<HasSocialAccountResponse> answer =
         client.hasSocialAccount(
             HasSocialAccountRequest.newBuilder().setEmail("user@email.com").build(),
-            CallSettings.newBuilder().setTimeout(Duration.ofMillis(200)).build());
+            CallSettings.newBuilder().setTimeout(Duration.ofMillis(500)).build());
     ControllableChecker.Check github = server.checker("github").awaitCheck();
 
     SocialCheckException failure = failureOf(answer);
