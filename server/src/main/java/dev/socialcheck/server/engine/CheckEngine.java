@@ -28,6 +28,7 @@ public final class CheckEngine {
   private final ScheduledExecutorService scheduler;
   private final Ticker ticker;
   private final EngineStats stats = new EngineStats();
+  private final CheckObserver observer;
 
   /**
    * @param scheduler runs timeouts and hedge timers; its tasks are short and never block. Use a
@@ -37,8 +38,16 @@ public final class CheckEngine {
    *     scheduler}'s notion of time
    */
   public CheckEngine(ScheduledExecutorService scheduler, Ticker ticker) {
+    this(scheduler, ticker, CheckObserver.NONE);
+  }
+
+  /**
+   * @param observer hears every check and answer (metrics)
+   */
+  public CheckEngine(ScheduledExecutorService scheduler, Ticker ticker, CheckObserver observer) {
     this.scheduler = requireNonNull(scheduler, "scheduler");
     this.ticker = requireNonNull(ticker, "ticker");
+    this.observer = requireNonNull(observer, "observer");
   }
 
   /** Starts a run whose results are only reported in the answer. */
@@ -53,7 +62,7 @@ public final class CheckEngine {
    * @return the report; cancelling this future cancels every check still running
    */
   public ListenableFuture<CheckReport> run(CheckRequest request, CheckListener listener) {
-    CheckRun run = new CheckRun(request, listener, scheduler, ticker, stats);
+    CheckRun run = new CheckRun(request, listener, scheduler, ticker, stats, observer);
     run.start();
     return run;
   }

@@ -39,6 +39,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   private final ScheduledExecutorService scheduler;
   private final Ticker ticker;
   private final EngineStats stats;
+  private final CheckObserver observer;
   private final long startNanos;
   private final @Nullable Long deadlineNanos;
 
@@ -76,12 +77,14 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       CheckListener listener,
       ScheduledExecutorService scheduler,
       Ticker ticker,
-      EngineStats stats) {
+      EngineStats stats,
+      CheckObserver observer) {
     this.request = request;
     this.listener = listener;
     this.scheduler = scheduler;
     this.ticker = ticker;
     this.stats = stats;
+    this.observer = observer;
     this.startNanos = ticker.read();
     this.deadlineNanos = request.budget().map(b -> startNanos + b.toNanos()).orElse(null);
     this.slots =
@@ -110,6 +113,10 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   private static final class Effects {
     final List<Slot> launches = new ArrayList<>();
     final List<Future<?>> cancellations = new ArrayList<>();
+
+    /** Observer calls, made after the lock is released. */
+    final List<Runnable> observations = new ArrayList<>();
+
     @Nullable PlatformResult notification;
     @Nullable CheckReport report;
   }
@@ -135,6 +142,8 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     slot.timeout = timeoutFor(slot.platform, slot.startedAtNanos);
     running++;
     stats.checkStarted();
+    String id = slot.platform.id();
+    effects.observations.add(() -> observer.checkStarted(id));
     effects.launches.add(slot);
     if (request.strategy() == Strategy.HEDGED) {
       cancelHedgeTimer();
@@ -230,31 +239,43 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     CheckOutcome outcome = outcomeOf(future, slot.timeout);
     Effects effects = new Effects();
     synchronized (lock) {
-      if (slot.result != null) {
-        return; // Settled by the engine: it cancelled this check.
-      }
-      slot.result =
-          new PlatformResult(
-              slot.platform.id(),
-              outcome.status(),
-              sinceNanos(slot.startedAtNanos),
-              outcome.detail());
-      running--;
-      stats.checkCompleted();
-      effects.notification = slot.result;
-      notificationsInFlight++;
-      if (outcome.status() == CheckStatus.FOUND && firstFound == null) {
-        firstFound = slot.platform.id();
-      }
-      if (outcome.status() == CheckStatus.FOUND && request.stopAtFirstFound()) {
-        decide(effects, "found on " + slot.platform.id() + " first");
-      } else if (slots.stream().allMatch(s -> s.result != null)) {
-        decide(effects, "");
-      } else if (running == 0 && nextToStart < slots.size()) {
-        claimNext(effects);
+      if (slot.result == null) {
+        settleCompleted(slot, outcome, effects);
+      } else if (!future.isCancelled()) {
+        // The engine had already cancelled this check, but it completed anyway: the checker did
+        // not stop in time, and its platform call was wasted.
+        String id = slot.platform.id();
+        effects.observations.add(() -> observer.checkWasted(id));
       }
     }
     apply(effects);
+  }
+
+  @GuardedBy("lock")
+  private void settleCompleted(Slot slot, CheckOutcome outcome, Effects effects) {
+    PlatformResult result =
+        new PlatformResult(
+            slot.platform.id(),
+            outcome.status(),
+            sinceNanos(slot.startedAtNanos),
+            outcome.detail());
+    slot.result = result;
+    running--;
+    stats.checkCompleted();
+    effects.observations.add(
+        () -> observer.checkEnded(result.platformId(), result.status(), result.latency()));
+    effects.notification = result;
+    notificationsInFlight++;
+    if (outcome.status() == CheckStatus.FOUND && firstFound == null) {
+      firstFound = slot.platform.id();
+    }
+    if (outcome.status() == CheckStatus.FOUND && request.stopAtFirstFound()) {
+      decide(effects, "found on " + slot.platform.id() + " first");
+    } else if (slots.stream().allMatch(s -> s.result != null)) {
+      decide(effects, "");
+    } else if (running == 0 && nextToStart < slots.size()) {
+      claimNext(effects);
+    }
   }
 
   private static CheckOutcome outcomeOf(ListenableFuture<CheckOutcome> future, Duration timeout) {
@@ -284,13 +305,15 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     decided = true;
     settleUnfinished(effects, reason);
     List<PlatformResult> results = slots.stream().map(s -> s.result).toList();
-    CheckReport report =
+    CheckReport answer =
         new CheckReport(
             Verdict.of(results), Optional.ofNullable(firstFound), results, sinceNanos(startNanos));
+    effects.observations.add(
+        () -> observer.runAnswered(request.strategy(), answer.verdict(), answer.elapsed()));
     if (notificationsInFlight == 0) {
-      effects.report = report;
+      effects.report = answer;
     } else {
-      pendingReport = report;
+      pendingReport = answer;
     }
   }
 
@@ -310,6 +333,11 @@ final class CheckRun extends AbstractFuture<CheckReport> {
                 "cancelled: " + reason);
         running--;
         stats.checkCancelled();
+        PlatformResult cancelled = slot.result;
+        effects.observations.add(
+            () ->
+                observer.checkEnded(
+                    cancelled.platformId(), CheckStatus.CANCELLED, cancelled.latency()));
         if (slot.future != null) {
           effects.cancellations.add(slot.future);
         }
@@ -325,6 +353,9 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   private void apply(Effects effects) {
     // Order matters: the listener hears about this result before anything this event starts can
     // complete, and the report is published last.
+    for (Runnable observation : effects.observations) {
+      observation.run();
+    }
     if (effects.notification != null) {
       notifyListener(effects.notification, effects);
     }
@@ -369,6 +400,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       decided = true;
       settleUnfinished(effects, "the call was cancelled");
     }
+    effects.observations.forEach(Runnable::run);
     for (Future<?> future : effects.cancellations) {
       future.cancel(true);
     }

@@ -467,4 +467,77 @@ class CheckEngineTest {
       assertThat(done(run).verdict()).isEqualTo(Verdict.FOUND);
     }
   }
+
+  @Nested
+  @DisplayName("observer")
+  class Observer {
+    private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    private final CheckEngine observed =
+        new CheckEngine(
+            scheduler,
+            scheduler.ticker(),
+            new CheckObserver() {
+              @Override
+              public void checkStarted(String platformId) {
+                events.add("started " + platformId);
+              }
+
+              @Override
+              public void checkEnded(String platformId, CheckStatus status, Duration latency) {
+                events.add("ended " + platformId + " " + status + " " + latency.toMillis());
+              }
+
+              @Override
+              public void checkWasted(String platformId) {
+                events.add("wasted " + platformId);
+              }
+
+              @Override
+              public void runAnswered(Strategy strategy, Verdict verdict, Duration elapsed) {
+                events.add("answered " + strategy + " " + verdict + " " + elapsed.toMillis());
+              }
+            });
+
+    @Test
+    void hearsStarts_ends_cancellations_andTheAnswer() throws Exception {
+      ListenableFuture<CheckReport> run = observed.run(request(Strategy.RACE).build());
+      scheduler.advance(Duration.ofMillis(40));
+
+      b.lastCall().complete(CheckOutcome.found("yes"));
+
+      done(run);
+      assertThat(events)
+          .containsExactly(
+              "started a",
+              "started b",
+              "started c",
+              "ended b FOUND 40",
+              "ended a CANCELLED 40",
+              "ended c CANCELLED 40",
+              "answered RACE FOUND 40");
+    }
+
+    @Test
+    void checkCompletingAsItIsCancelled_isWasted() throws Exception {
+      // The listener hears b's FOUND before the engine cancels the losers; completing c right
+      // then is the race "c answered just as it was being cancelled".
+      ListenableFuture<CheckReport> run =
+          observed.run(
+              request(Strategy.RACE).build(),
+              result -> c.lastCall().complete(CheckOutcome.notFound("late")));
+
+      b.lastCall().complete(CheckOutcome.found("yes"));
+
+      assertThat(statusOf(done(run), "c")).isEqualTo(CheckStatus.CANCELLED);
+      assertThat(events).contains("wasted c").doesNotContain("wasted a");
+    }
+
+    @Test
+    void cancelledRun_isNotAnswered() {
+      observed.run(request(Strategy.RACE).build()).cancel(true);
+
+      assertThat(events).noneMatch(e -> e.startsWith("answered"));
+      assertThat(events).filteredOn(e -> e.contains("CANCELLED")).hasSize(3);
+    }
+  }
 }

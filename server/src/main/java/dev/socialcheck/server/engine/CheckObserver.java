@@ -1,0 +1,31 @@
+package dev.socialcheck.server.engine;
+
+import java.time.Duration;
+
+/**
+ * Hears what the engine does, for metrics. Calls come from arbitrary threads, never under an engine
+ * lock; implementations must be thread-safe and fast (count, do not block).
+ */
+public interface CheckObserver {
+
+  /** Observes nothing. */
+  CheckObserver NONE = new CheckObserver() {};
+
+  /** A check of {@code platformId} started: a call to the platform is (about to be) made. */
+  default void checkStarted(String platformId) {}
+
+  /**
+   * A started check ended: on its own (any status but {@code CANCELLED}), or cancelled by the
+   * engine ({@code CANCELLED}: the answer was known, or the caller went away).
+   */
+  default void checkEnded(String platformId, CheckStatus status, Duration latency) {}
+
+  /**
+   * A check completed after the engine had already cancelled it: the platform call was made and its
+   * answer thrown away (the checker did not stop in time).
+   */
+  default void checkWasted(String platformId) {}
+
+  /** A run answered (not called for runs the caller cancelled). */
+  default void runAnswered(Strategy strategy, Verdict verdict, Duration elapsed) {}
+}

@@ -1,0 +1,168 @@
+package dev.socialcheck.server.metrics;
+
+import dev.socialcheck.server.engine.CheckObserver;
+import dev.socialcheck.server.engine.CheckStatus;
+import dev.socialcheck.server.engine.EngineStats;
+import dev.socialcheck.server.engine.Strategy;
+import dev.socialcheck.server.engine.Verdict;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.IntSupplier;
+
+/**
+ * The service's metrics, in a Prometheus registry. Names follow Prometheus conventions (Micrometer
+ * adds {@code _total} to counters and {@code _seconds} to timers):
+ *
+ * <ul>
+ *   <li>{@code socialcheck_rpc_requests_total{method,strategy,code}}, {@code
+ *       socialcheck_rpc_duration_seconds{method,strategy}} (histogram), {@code
+ *       socialcheck_rpc_in_flight}
+ *   <li>{@code socialcheck_verdicts_total{strategy,verdict}}, {@code
+ *       socialcheck_answer_duration_seconds{strategy}}
+ *   <li>{@code socialcheck_checks_started_total{platform}}, {@code
+ *       socialcheck_checks_total{platform,status}} (every ended check, {@code CANCELLED} included),
+ *       {@code socialcheck_checks_cancelled_total{platform}}, {@code
+ *       socialcheck_checks_wasted_total{platform}}, {@code
+ *       socialcheck_check_duration_seconds{platform,status}} (histogram), {@code
+ *       socialcheck_checks_in_flight}
+ *   <li>{@code socialcheck_circuit_state{platform}}: 0 closed, 1 open, 2 half-open, 3 other
+ *   <li>JVM and process metrics ({@code jvm_*}, {@code process_*}, {@code system_*})
+ * </ul>
+ *
+ * <p>Thread-safe. Also the engine's {@link CheckObserver}.
+ */
+public final class ServiceMetrics implements CheckObserver {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  public ServiceMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+  }
+
+  /** The registry, for the scrape endpoint and tests. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Prometheus text exposition of every metric. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Exposes the engine's in-flight gauges. */
+  public void bindEngine(EngineStats stats) {
+    Gauge.builder("socialcheck.checks.in.flight", stats, EngineStats::checksInFlight)
+        .description("Checks started and neither completed nor cancelled")
+        .register(registry);
+  }
+
+  /** Exposes the number of calls in progress. */
+  public void bindCallsInFlight(IntSupplier inFlight) {
+    Gauge.builder("socialcheck.rpc.in.flight", inFlight, s -> s.getAsInt())
+        .description("socialcheck calls in progress")
+        .register(registry);
+  }
+
+  /** Exposes a platform's circuit breaker state. */
+  public void bindCircuitBreaker(String platformId, CircuitBreaker circuitBreaker) {
+    Gauge.builder("socialcheck.circuit.state", circuitBreaker, ServiceMetrics::stateCode)
+        .description("Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 other")
+        .tag("platform", platformId)
+        .register(registry);
+  }
+
+  private static double stateCode(CircuitBreaker circuitBreaker) {
+    return switch (circuitBreaker.getState()) {
+      case CLOSED -> 0;
+      case OPEN, FORCED_OPEN -> 1;
+      case HALF_OPEN -> 2;
+      default -> 3;
+    };
+  }
+
+  /** Records one finished call. */
+  public void recordCall(String method, String strategy, String code, Duration elapsed) {
+    Counter.builder("socialcheck.rpc.requests")
+        .description("socialcheck calls by method, strategy and gRPC status code")
+        .tags("method", method, "strategy", strategy, "code", code)
+        .register(registry)
+        .increment();
+    Timer.builder("socialcheck.rpc.duration")
+        .description("socialcheck call latency")
+        .tags("method", method, "strategy", strategy)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(elapsed);
+  }
+
+  @Override
+  public void checkStarted(String platformId) {
+    Counter.builder("socialcheck.checks.started")
+        .description("Checks started (platform calls made)")
+        .tag("platform", platformId)
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void checkEnded(String platformId, CheckStatus status, Duration latency) {
+    String statusTag = status.name().toLowerCase(Locale.ROOT);
+    Counter.builder("socialcheck.checks")
+        .description("Checks ended, by platform and status")
+        .tags("platform", platformId, "status", statusTag)
+        .register(registry)
+        .increment();
+    if (status == CheckStatus.CANCELLED) {
+      Counter.builder("socialcheck.checks.cancelled")
+          .description("Checks cancelled because the answer was known or the caller left")
+          .tag("platform", platformId)
+          .register(registry)
+          .increment();
+    }
+    Timer.builder("socialcheck.check.duration")
+        .description("Check latency, by platform and status")
+        .tags("platform", platformId, "status", statusTag)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(latency);
+  }
+
+  @Override
+  public void checkWasted(String platformId) {
+    Counter.builder("socialcheck.checks.wasted")
+        .description("Checks that completed after they had been cancelled")
+        .tag("platform", platformId)
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void runAnswered(Strategy strategy, Verdict verdict, Duration elapsed) {
+    String strategyTag = strategy.name().toLowerCase(Locale.ROOT);
+    Counter.builder("socialcheck.verdicts")
+        .description("Answers, by strategy and verdict")
+        .tags("strategy", strategyTag, "verdict", verdict.name().toLowerCase(Locale.ROOT))
+        .register(registry)
+        .increment();
+    Timer.builder("socialcheck.answer.duration")
+        .description("Time to the answer, by strategy")
+        .tag("strategy", strategyTag)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(elapsed);
+  }
+}
