@@ -54,6 +54,6 @@ class ServerProcessIT {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("the server exited with status")
         .hasMessageContaining("before listening")
-        .hasMessageContaining("unknown catalog 'nope'");
+        .hasMessageContaining("nope: cannot read the catalog file");
   }
 }
