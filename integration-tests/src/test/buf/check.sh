@@ -119,7 +119,7 @@ check "deadline: DEADLINE_EXCEEDED (buf exits with code 4 x 8)"
 # buf's --timeout also covers its own schema lookup (reflection) before the call is sent, which can
 # take a few hundred ms on a busy machine, so the call must take much longer than that: SEQUENTIAL
 # for user+nobody+slow answers only after facebook (T/2), twitter (0.3 T) and github's timeout (T),
-# 1.8 T in all, where T is the platforms' timeout (10 s times the --demo-time-scale: 500 ms at 0.05).
+# 1.8 T in all, where T is the platforms' timeout (10 s times the --demo-time-scale: 2 s at 0.2).
 # A deadline of T, then 1.5 T, passes before that answer. Exit 1 with "context deadline exceeded"
 # means buf spent the whole deadline before calling: inconclusive, so the longer deadline is tried.
 if [[ -z "$facebook_timeout" ]]; then

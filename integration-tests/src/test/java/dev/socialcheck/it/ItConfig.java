@@ -32,7 +32,7 @@ final class ItConfig {
 
   /** The server's {@code --demo-time-scale}. */
   static String timeScale() {
-    return System.getProperty("socialcheck.it.timeScale", "0.05");
+    return System.getProperty("socialcheck.it.timeScale", "0.2");
   }
 
   /** Debian's python3, the only one that sees python3-grpcio and python3-grpc-tools. */

@@ -14,7 +14,7 @@ import java.util.Map;
  * one of its checks passed.
  */
 final class PolyglotClients {
-  /** Bound on one client run; each takes 1-3 s here at time scale 0.05. */
+  /** Bound on one client run; each takes a few seconds at time scale 0.2. */
   static final Duration CLIENT_TIMEOUT = Duration.ofMinutes(2);
 
   /** Bound on a tool probe such as {@code python3 -c 'import grpc'}. */

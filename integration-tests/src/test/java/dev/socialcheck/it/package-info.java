@@ -1,7 +1,7 @@
 /**
  * End-to-end tests against the real server: {@code server/target/socialcheck-server-all.jar} run as
  * a separate process ({@link dev.socialcheck.it.ServerProcess}, once per test class), on a free
- * port of 127.0.0.1, serving the demo catalog at time scale 0.05.
+ * port of 127.0.0.1, serving the demo catalog at time scale 0.2.
  *
  * <ul>
  *   <li>{@link dev.socialcheck.it.ServerProcessIT}: the harness starts, stops and reports failures.

@@ -22,6 +22,7 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.io.IOException;
@@ -87,6 +88,8 @@ public final class CatalogLoader {
    * @param ticker clock for back-off and the resilience decorators
    * @param clock wall clock (circuit breaker, {@code Retry-After} dates)
    * @param environment looks up {@code ${env:NAME}} references in headers
+   * @param circuitBreakers where the platforms' circuit breakers are created (and can be found,
+   *     e.g. by metrics)
    */
   public record Settings(
       HttpClient http,
@@ -94,7 +97,8 @@ public final class CatalogLoader {
       ResultCache cache,
       Ticker ticker,
       Clock clock,
-      Function<String, @Nullable String> environment) {}
+      Function<String, @Nullable String> environment,
+      CircuitBreakerRegistry circuitBreakers) {}
 
   private CatalogLoader() {}
 
@@ -196,7 +200,11 @@ public final class CatalogLoader {
     ProbeSpec spec = probe(p, maxBody, settings);
     RateLimiter rateLimiter = rateLimiter(id, limit(p, defaults, "rate_limit"));
     CircuitBreaker circuitBreaker =
-        circuitBreaker(id, limit(p, defaults, "circuit_breaker"), settings.clock());
+        circuitBreaker(
+            id,
+            limit(p, defaults, "circuit_breaker"),
+            settings.clock(),
+            settings.circuitBreakers());
     Bulkhead bulkhead =
         Bulkhead.of(
             id,
@@ -381,7 +389,8 @@ public final class CatalogLoader {
     return RateLimiter.of(id, config.build());
   }
 
-  private static CircuitBreaker circuitBreaker(String id, Optional<Field> field, Clock clock) {
+  private static CircuitBreaker circuitBreaker(
+      String id, Optional<Field> field, Clock clock, CircuitBreakerRegistry registry) {
     int failureRate = 50;
     int window = 20;
     int minimumCalls = 10;
@@ -399,7 +408,8 @@ public final class CatalogLoader {
           f.optional("minimum_calls").map(x -> x.integer(1, 10_000)).orElse(minimumCalls);
       openFor = f.optional("open_for").map(Field::positiveDuration).orElse(openFor);
     }
-    return CircuitBreaker.of(
+    registry.find(id).ifPresent(old -> registry.remove(id));
+    return registry.circuitBreaker(
         id,
         CircuitBreakerConfig.custom()
             .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)

@@ -8,6 +8,7 @@ import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.catalog.DemoCatalog;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.DurationText;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -72,6 +73,9 @@ final class CatalogOptions {
       description = "User-Agent of platform probes. Default: ${DEFAULT-VALUE}.")
   String userAgent = "socialcheck/1 (account-existence checker)";
 
+  /** Circuit breakers of the loaded catalog's platforms (none for the demo catalog). */
+  final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
+
   /** Builds the chosen catalog, with the result cache as configured. */
   Catalog load(ScheduledExecutorService scheduler) {
     return load(scheduler, true);
@@ -116,7 +120,8 @@ final class CatalogOptions {
                   cache,
                   Ticker.systemTicker(),
                   Clock.systemUTC(),
-                  System::getenv));
+                  System::getenv,
+                  circuitBreakers));
       return new Catalog(loaded.name(), loaded.platforms(), http::shutdownNow);
     } catch (CatalogException e) {
       http.shutdownNow();

@@ -79,6 +79,8 @@ final class CheckCommand implements Callable<Integer> {
 
   @Mixin CatalogOptions catalogOptions = new CatalogOptions();
 
+  @Mixin ConfigOption configOption = new ConfigOption();
+
   @Override
   public Integer call() throws InterruptedException {
     EmailAddress address;

@@ -22,11 +22,28 @@ public final class Main {
     // gRPC logs through java.util.logging: route it to the same place as ours.
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    System.exit(commandLine().execute(args));
+    CommandLine commandLine;
+    try {
+      ConfigDefaults defaults = ConfigDefaults.from(args, System::getenv);
+      commandLine = commandLine(defaults);
+      defaults.validate(commandLine);
+    } catch (IllegalArgumentException e) {
+      System.err.println("socialcheck: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    System.exit(commandLine.execute(args));
   }
 
-  /** The configured command line, for {@link #main} and tests. */
+  /** The command line with built-in defaults only, for tests. */
   static CommandLine commandLine() {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    return commandLine(ConfigDefaults.none());
+  }
+
+  /** The command line taking defaults from {@code defaults} (environment, config file). */
+  static CommandLine commandLine(ConfigDefaults defaults) {
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setDefaultValueProvider(defaults);
   }
 }

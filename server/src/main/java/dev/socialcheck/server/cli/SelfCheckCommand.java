@@ -53,6 +53,8 @@ final class SelfCheckCommand implements Callable<Integer> {
 
   @Mixin CatalogOptions catalogOptions = new CatalogOptions();
 
+  @Mixin ConfigOption configOption = new ConfigOption();
+
   @Override
   public Integer call() throws InterruptedException {
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();

@@ -5,12 +5,21 @@ import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.Platform;
+import dev.socialcheck.server.grpc.ConnectionLimits;
 import dev.socialcheck.server.grpc.SocialCheckServer;
+import dev.socialcheck.server.grpc.TlsFiles;
+import dev.socialcheck.server.metrics.MetricsEndpoint;
+import dev.socialcheck.server.metrics.ServiceMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
@@ -21,6 +30,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code socialcheck serve}: runs the gRPC server until SIGTERM or Ctrl-C. */
@@ -28,13 +38,17 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
+    sortOptions = false,
     description = {
       "Serves the socialcheck gRPC API (with reflection and health) until stopped.",
       "On SIGTERM or Ctrl-C: health turns NOT_SERVING, new calls are refused, calls in flight"
-          + " get the shutdown grace period, then are cancelled."
+          + " get the shutdown grace period, then are cancelled.",
+      "Every option can also be set as SOCIALCHECK_<OPTION> (e.g. SOCIALCHECK_METRICS_PORT) or in"
+          + " the --config file; the command line wins, then the environment, then the file."
     })
 final class ServeCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+  /** Environment variable with bearer tokens ({@code name:token,name:token}). */
+  static final String TOKENS_ENV = "SOCIALCHECK_AUTH_TOKENS";
 
   @Spec CommandSpec spec;
 
@@ -59,6 +73,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin CatalogOptions catalogOptions = new CatalogOptions();
 
+  @Mixin ConfigOption configOption = new ConfigOption();
+
   @Option(
       names = "--hedge-delay",
       defaultValue = "1s",
@@ -73,50 +89,163 @@ final class ServeCommand implements Callable<Integer> {
       description = "How long calls in flight may finish on shutdown. Default: ${DEFAULT-VALUE}.")
   Duration shutdownGrace = Duration.ofSeconds(10);
 
+  @Option(
+      names = "--log-format",
+      defaultValue = "text",
+      description = "text or json (one JSON object per line). Default: ${DEFAULT-VALUE}.")
+  LogFormat logFormat = LogFormat.TEXT;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description = "Serve Prometheus metrics at http://HOST:PORT/metrics (off unless set).")
+  @Nullable Integer metricsPort;
+
+  @Option(
+      names = "--metrics-host",
+      defaultValue = "127.0.0.1",
+      description = "Address of the metrics endpoint. Default: ${DEFAULT-VALUE}.")
+  String metricsHost = "127.0.0.1";
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
+      description = "Serve TLS with this certificate chain (needs --tls-key).")
+  @Nullable Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PEM",
+      description = "Private key of --tls-cert (PKCS#8).")
+  @Nullable Path tlsKey;
+
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "PEM",
+      description = "Require client certificates signed by these CAs (mutual TLS).")
+  @Nullable Path tlsClientCa;
+
+  @Option(
+      names = "--auth-tokens-file",
+      paramLabel = "FILE",
+      description =
+          "Require a bearer token: one 'name:token' per line (# comments). Tokens may also come from"
+              + " SOCIALCHECK_AUTH_TOKENS (name:token,name:token). No tokens: authentication off.")
+  @Nullable Path authTokensFile;
+
+  @Option(
+      names = "--auth-protect-health",
+      description = "Also require the token for health checks (default: open).")
+  boolean protectHealth;
+
+  @Option(
+      names = "--auth-protect-reflection",
+      description = "Also require the token for server reflection (default: open).")
+  boolean protectReflection;
+
+  @Option(
+      names = "--caller-rate-limit",
+      defaultValue = "20",
+      paramLabel = "PER_SECOND",
+      description =
+          "Calls per second per caller (token name, else IP); 0 turns it off. Default:"
+              + " ${DEFAULT-VALUE}.")
+  double callerRateLimit = 20;
+
+  @Option(
+      names = "--max-in-flight",
+      defaultValue = "1000",
+      description =
+          "Calls in progress at most; beyond, calls fail fast with RESOURCE_EXHAUSTED. Default:"
+              + " ${DEFAULT-VALUE}.")
+  int maxInFlight = 1000;
+
+  @Option(
+      names = "--max-calls-per-connection",
+      defaultValue = "100",
+      description = "Concurrent calls per HTTP/2 connection. Default: ${DEFAULT-VALUE}.")
+  int maxCallsPerConnection = 100;
+
+  @Option(
+      names = "--max-connection-age",
+      defaultValue = "30m",
+      converter = DurationConverter.class,
+      description =
+          "Close connections gracefully after this age so load balancers can rebalance. Default:"
+              + " ${DEFAULT-VALUE}.")
+  Duration maxConnectionAge = Duration.ofMinutes(30);
+
   @Override
   public Integer call() throws InterruptedException {
+    logFormat.apply();
+    Logger log = LoggerFactory.getLogger(ServeCommand.class);
+    Map<String, String> tokens = tokens();
+    Optional<TlsFiles> tls = tls();
+    List<AutoCloseable> resources = new ArrayList<>();
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
+    resources.add(scheduler::shutdownNow);
     SocialCheckServer server;
-    Catalog catalog = null;
     try {
-      catalog = catalogOptions.load(scheduler);
-      CheckEngine engine = new CheckEngine(scheduler, Ticker.systemTicker());
-      server =
+      Catalog catalog = catalogOptions.load(scheduler);
+      resources.add(0, catalog);
+      ServiceMetrics metrics = metricsPort == null ? null : new ServiceMetrics();
+      if (metrics != null) {
+        catalogOptions
+            .circuitBreakers
+            .getAllCircuitBreakers()
+            .forEach(cb -> metrics.bindCircuitBreaker(cb.getName(), cb));
+        MetricsEndpoint endpoint = MetricsEndpoint.start(metricsHost, metricsPort, metrics);
+        resources.add(0, endpoint);
+        log.info("metrics at http://{}:{}/metrics", metricsHost, endpoint.port());
+      }
+      CheckEngine engine =
+          metrics == null
+              ? new CheckEngine(scheduler, Ticker.systemTicker())
+              : new CheckEngine(scheduler, Ticker.systemTicker(), metrics);
+      SocialCheckServer.Builder builder =
           SocialCheckServer.builder(engine, catalog)
               .host(host)
               .port(port)
               .defaultHedgeDelay(hedgeDelay)
               .shutdownGrace(shutdownGrace)
-              .start();
+              .bearerTokens(tokens)
+              .protect(protectHealth, protectReflection)
+              .callerRateLimit(callerRateLimit)
+              .maxInFlight(maxInFlight)
+              .connectionLimits(
+                  ConnectionLimits.DEFAULTS
+                      .withMaxCallsPerConnection(maxCallsPerConnection)
+                      .withMaxConnectionAge(maxConnectionAge));
+      tls.ifPresent(builder::tls);
+      if (metrics != null) {
+        builder.metrics(metrics);
+      }
+      server = builder.start();
       log.info(
-          "socialcheck serving catalog '{}' ({}) on {}:{}; {}",
+          "socialcheck serving catalog '{}' ({}) on {}:{} ({}, {}); {}",
           catalog.name(),
           catalog.platforms().stream().map(Platform::id).collect(Collectors.joining(", ")),
           host,
           server.port(),
+          tls.isEmpty() ? "plaintext" : tls.get().clientCa().isPresent() ? "mutual TLS" : "TLS",
+          tokens.isEmpty() ? "no authentication" : tokens.size() + " bearer tokens",
           catalogOptions.describeCache());
-    } catch (IOException e) {
-      catalog.close();
-      scheduler.shutdownNow();
+    } catch (IOException | IllegalArgumentException e) {
+      closeAll(resources);
       spec.commandLine()
           .getErr()
-          .printf("socialcheck: cannot listen on %s:%d: %s%n", host, port, rootMessage(e));
+          .printf("socialcheck: cannot start on %s:%d: %s%n", host, port, rootMessage(e));
       return 1;
     } catch (RuntimeException e) {
-      if (catalog != null) {
-        catalog.close();
-      }
-      scheduler.shutdownNow();
+      closeAll(resources);
       throw e;
     }
-    Catalog loaded = catalog;
     if (portFile != null) {
       try {
         writePortFile(portFile, server.port());
       } catch (IOException e) {
         server.shutdown();
-        loaded.close();
-        scheduler.shutdownNow();
+        closeAll(resources);
         spec.commandLine()
             .getErr()
             .printf("socialcheck: cannot write the port file %s: %s%n", portFile, rootMessage(e));
@@ -130,13 +259,82 @@ final class ServeCommand implements Callable<Integer> {
                 () -> {
                   log.info("shutting down (grace {})", DurationText.format(shutdownGrace));
                   running.shutdown();
-                  loaded.close();
-                  scheduler.shutdownNow();
+                  closeAll(resources);
                   log.info("stopped");
                 },
                 "socialcheck-shutdown"));
     server.awaitTermination();
     return 0;
+  }
+
+  private Optional<TlsFiles> tls() {
+    if (tlsCert == null && tlsKey == null) {
+      if (tlsClientCa != null) {
+        throw new ParameterException(
+            spec.commandLine(), "--tls-client-ca needs --tls-cert and --tls-key");
+      }
+      return Optional.empty();
+    }
+    if (tlsCert == null || tlsKey == null) {
+      throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+    }
+    for (Path file : new Path[] {tlsCert, tlsKey, tlsClientCa}) {
+      if (file != null && !Files.isReadable(file)) {
+        throw new ParameterException(spec.commandLine(), "cannot read " + file);
+      }
+    }
+    return Optional.of(new TlsFiles(tlsCert, tlsKey, Optional.ofNullable(tlsClientCa)));
+  }
+
+  /** Tokens from the file and the environment; a malformed entry is a usage error. */
+  private Map<String, String> tokens() {
+    Map<String, String> tokens = new LinkedHashMap<>();
+    if (authTokensFile != null) {
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(authTokensFile);
+      } catch (IOException e) {
+        throw new ParameterException(
+            spec.commandLine(), "cannot read --auth-tokens-file " + authTokensFile);
+      }
+      for (int i = 0; i < lines.size(); i++) {
+        addToken(tokens, lines.get(i), authTokensFile + " line " + (i + 1));
+      }
+    }
+    String fromEnvironment = System.getenv(TOKENS_ENV);
+    if (fromEnvironment != null) {
+      for (String entry : fromEnvironment.split(",")) {
+        addToken(tokens, entry, TOKENS_ENV);
+      }
+    }
+    return tokens;
+  }
+
+  private void addToken(Map<String, String> tokens, String entry, String where) {
+    String text = entry.strip();
+    if (text.isEmpty() || text.startsWith("#")) {
+      return;
+    }
+    int colon = text.indexOf(':');
+    String name = colon > 0 ? text.substring(0, colon).strip() : "token-" + (tokens.size() + 1);
+    String token = colon > 0 ? text.substring(colon + 1).strip() : text;
+    if (token.length() < 16) {
+      throw new ParameterException(
+          spec.commandLine(), where + ": token of '" + name + "' is shorter than 16 characters");
+    }
+    if (tokens.putIfAbsent(name, token) != null) {
+      throw new ParameterException(spec.commandLine(), where + ": token name '" + name + "' twice");
+    }
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        // Shutting down: nothing more to do about it.
+      }
+    }
   }
 
   /** Writes the port atomically, so a reader never sees a half-written file. */

@@ -192,6 +192,26 @@ public final class EmailAddress {
     return sha256Hex().substring(0, 12);
   }
 
+  /**
+   * The {@link #fingerprint()} of {@code text} if it is a valid address, else a hash of the text
+   * itself (trimmed, lower-cased, at most the first 1,000 characters); {@code "-"} for an empty
+   * text. For logging what a caller sent without logging it.
+   */
+  public static String fingerprintOf(@Nullable String text) {
+    if (text == null || text.isBlank()) {
+      return "-";
+    }
+    try {
+      return parse(text).fingerprint();
+    } catch (InvalidEmailException e) {
+      String cut = text.length() > 1000 ? text.substring(0, 1000) : text;
+      return Hashing.sha256()
+          .hashString(cut.strip().toLowerCase(Locale.ROOT), UTF_8)
+          .toString()
+          .substring(0, 12);
+    }
+  }
+
   private String lowerCase() {
     return value.toLowerCase(Locale.ROOT);
   }

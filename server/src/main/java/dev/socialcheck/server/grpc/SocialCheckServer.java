@@ -4,15 +4,21 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.DurationText;
+import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.v1.SocialAccountServiceGrpc;
+import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -20,6 +26,9 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,10 +41,15 @@ import org.slf4j.LoggerFactory;
  * A running socialcheck gRPC server: the {@code socialcheck.v1.SocialAccountService}, server
  * reflection (v1 and v1alpha) and {@code grpc.health.v1} health.
  *
+ * <p>Every call of the service goes through, outermost first: telemetry (request id, access log,
+ * metrics), bearer-token authentication (if tokens are configured), the per-caller rate limit (if
+ * set), and the global in-flight limit (load shedding). Health and reflection are open unless
+ * configured otherwise.
+ *
  * <p>Lifecycle: {@link Builder#start()} binds and reports health {@code SERVING}; {@link
  * #shutdown()} reports {@code NOT_SERVING}, stops accepting calls, lets calls in flight finish for
  * the grace period, then cancels the rest (which cancels their checks) and releases the threads it
- * created. It does not shut down the engine's scheduler, which the caller owns.
+ * created. It does not shut down the engine's scheduler or the catalog, which the caller owns.
  *
  * <p>Thread-safe.
  */
@@ -51,19 +65,19 @@ public final class SocialCheckServer implements AutoCloseable {
   private static final int MAX_INBOUND_METADATA_SIZE = 16 * 1024;
 
   private final Server server;
-  private final ActiveCalls activeCalls;
+  private final InFlightCalls inFlight;
   private final HealthStatusManager health;
   private final @Nullable ExecutorService ownedExecutor;
   private final Duration shutdownGrace;
 
   private SocialCheckServer(
       Server server,
-      ActiveCalls activeCalls,
+      InFlightCalls inFlight,
       HealthStatusManager health,
       @Nullable ExecutorService ownedExecutor,
       Duration shutdownGrace) {
     this.server = server;
-    this.activeCalls = activeCalls;
+    this.inFlight = inFlight;
     this.health = health;
     this.ownedExecutor = ownedExecutor;
     this.shutdownGrace = shutdownGrace;
@@ -89,10 +103,10 @@ public final class SocialCheckServer implements AutoCloseable {
     health.enterTerminalState();
     server.shutdown();
     try {
-      if (!activeCalls.awaitIdle(shutdownGrace)) {
+      if (!inFlight.awaitIdle(shutdownGrace)) {
         log.warn(
             "{} calls still running after the {} grace period: cancelling them",
-            activeCalls.count(),
+            inFlight.count(),
             DurationText.format(shutdownGrace));
       }
       server.shutdownNow();
@@ -138,6 +152,14 @@ public final class SocialCheckServer implements AutoCloseable {
     private @Nullable Executor executor;
     private Duration defaultHedgeDelay = CheckRequest.DEFAULT_HEDGE_DELAY;
     private Duration shutdownGrace = Duration.ofSeconds(10);
+    private @Nullable ServiceMetrics metrics;
+    private @Nullable TlsFiles tls;
+    private Map<String, String> bearerTokens = Map.of();
+    private boolean protectHealth;
+    private boolean protectReflection;
+    private double callerRatePerSecond;
+    private int maxInFlight = 1000;
+    private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
 
     private Builder(CheckEngine engine, Catalog catalog) {
       this.engine = requireNonNull(engine, "engine");
@@ -159,7 +181,7 @@ public final class SocialCheckServer implements AutoCloseable {
 
     /**
      * Uses this transport instead of Netty on {@code host:port}, e.g. an in-process server in
-     * tests.
+     * tests. TLS and connection limits apply to the Netty transport only.
      */
     public Builder transport(ServerBuilder<?> transport) {
       this.transport = requireNonNull(transport, "transport");
@@ -189,6 +211,58 @@ public final class SocialCheckServer implements AutoCloseable {
       return this;
     }
 
+    /** Records call metrics and in-flight gauges here (default: no metrics). */
+    public Builder metrics(ServiceMetrics metrics) {
+      this.metrics = requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /** Serves TLS (and mutual TLS when a client CA is given) instead of plaintext. */
+    public Builder tls(TlsFiles tls) {
+      this.tls = requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * Requires one of these bearer tokens (caller name to token) on every socialcheck call; empty
+     * (the default) turns authentication off.
+     */
+    public Builder bearerTokens(Map<String, String> tokens) {
+      tokens.forEach(
+          (name, token) ->
+              checkArgument(
+                  token.length() >= 16, "token of %s is shorter than 16 characters", name));
+      this.bearerTokens = Map.copyOf(tokens);
+      return this;
+    }
+
+    /** Whether health and reflection also require a token (default: both open). */
+    public Builder protect(boolean health, boolean reflection) {
+      this.protectHealth = health;
+      this.protectReflection = reflection;
+      return this;
+    }
+
+    /** Calls per second allowed to each caller (token name, else peer IP); 0 turns it off. */
+    public Builder callerRateLimit(double perSecond) {
+      checkArgument(perSecond >= 0 && Double.isFinite(perSecond), "rate must be >= 0");
+      this.callerRatePerSecond = perSecond;
+      return this;
+    }
+
+    /** Most socialcheck calls in progress at once; beyond, calls are shed (default 1000). */
+    public Builder maxInFlight(int calls) {
+      checkArgument(calls > 0, "maxInFlight must be positive");
+      this.maxInFlight = calls;
+      return this;
+    }
+
+    /** HTTP/2 connection limits of the Netty transport. */
+    public Builder connectionLimits(ConnectionLimits limits) {
+      this.connectionLimits = requireNonNull(limits, "limits");
+      return this;
+    }
+
     /** Binds and starts the server. */
     public SocialCheckServer start() throws IOException {
       ExecutorService owned = null;
@@ -200,14 +274,42 @@ public final class SocialCheckServer implements AutoCloseable {
                 new ThreadFactoryBuilder().setNameFormat("socialcheck-grpc-%d").build());
         callbacks = owned;
       }
-      ServerBuilder<?> builder =
-          transport != null
-              ? transport
-              : NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+      try {
+        return start(callbacks, owned);
+      } catch (IOException | RuntimeException e) {
+        if (owned != null) {
+          owned.shutdown();
+        }
+        throw e;
+      }
+    }
+
+    private SocialCheckServer start(Executor callbacks, @Nullable ExecutorService owned)
+        throws IOException {
+      ServerBuilder<?> builder = transport != null ? transport : netty();
       HealthStatusManager health = new HealthStatusManager();
-      ActiveCalls activeCalls = new ActiveCalls();
       health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
       health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
+      InFlightCalls inFlight = new InFlightCalls(maxInFlight);
+      if (metrics != null) {
+        metrics.bindEngine(engine.stats());
+        metrics.bindCallsInFlight(inFlight::count);
+      }
+      BearerTokenAuthenticator authenticator =
+          bearerTokens.isEmpty() ? null : new BearerTokenAuthenticator(bearerTokens);
+      if (authenticator == null) {
+        log.warn("authentication is off: any client that can reach the port can call");
+      }
+      // Innermost first: ServerInterceptors.intercept makes the last one the outermost.
+      List<ServerInterceptor> chain = new ArrayList<>();
+      chain.add(inFlight);
+      if (callerRatePerSecond > 0) {
+        chain.add(new CallerRateLimit(callerRatePerSecond));
+      }
+      if (authenticator != null) {
+        chain.add(authenticator);
+      }
+      chain.add(new CallTelemetry(metrics, Ticker.systemTicker()));
       builder
           .executor(callbacks)
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)
@@ -215,29 +317,44 @@ public final class SocialCheckServer implements AutoCloseable {
           .addService(
               ServerInterceptors.intercept(
                   new SocialAccountServiceImpl(engine, catalog, defaultHedgeDelay, callbacks),
-                  activeCalls))
-          .addService(health.getHealthService())
-          .addService(ProtoReflectionServiceV1.newInstance());
-      addLegacyReflection(builder);
-      Server server;
-      try {
-        server = builder.build().start();
-      } catch (IOException | RuntimeException e) {
-        if (owned != null) {
-          owned.shutdown();
-        }
-        throw e;
-      }
+                  chain))
+          .addService(guarded(health.getHealthService(), protectHealth, authenticator))
+          .addService(
+              guarded(ProtoReflectionServiceV1.newInstance(), protectReflection, authenticator))
+          .addService(guarded(legacyReflection(), protectReflection, authenticator));
+      Server server = builder.build().start();
       health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
       health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
       checkState(!server.isShutdown(), "server did not start");
-      return new SocialCheckServer(server, activeCalls, health, owned, shutdownGrace);
+      return new SocialCheckServer(server, inFlight, health, owned, shutdownGrace);
+    }
+
+    private NettyServerBuilder netty() throws IOException {
+      InetSocketAddress address = new InetSocketAddress(host, port);
+      ConnectionLimits limits = connectionLimits;
+      return NettyServerBuilder.forAddress(
+              address, tls != null ? tls.credentials() : InsecureServerCredentials.create())
+          .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
+          .maxConnectionAge(limits.maxConnectionAge().toNanos(), TimeUnit.NANOSECONDS)
+          .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toNanos(), TimeUnit.NANOSECONDS)
+          .permitKeepAliveTime(limits.permitKeepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+          .permitKeepAliveWithoutCalls(false)
+          .keepAliveTime(limits.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+          .maxRstFramesPerWindow(
+              limits.maxRstFramesPerWindow(), (int) limits.rstWindow().toSeconds());
+    }
+
+    private static ServerServiceDefinition guarded(
+        BindableService service, boolean protect, @Nullable BearerTokenAuthenticator auth) {
+      return protect && auth != null
+          ? ServerInterceptors.intercept(service, auth)
+          : service.bindService();
     }
 
     /** v1alpha reflection, still the only one older grpcurl and some tools speak. */
     @SuppressWarnings("deprecation")
-    private static void addLegacyReflection(ServerBuilder<?> builder) {
-      builder.addService(io.grpc.protobuf.services.ProtoReflectionService.newInstance());
+    private static BindableService legacyReflection() {
+      return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
     }
   }
 }

@@ -67,6 +67,7 @@ public final class ServiceMetrics implements CheckObserver {
   public void bindEngine(EngineStats stats) {
     Gauge.builder("socialcheck.checks.in.flight", stats, EngineStats::checksInFlight)
         .description("Checks started and neither completed nor cancelled")
+        .strongReference(true)
         .register(registry);
   }
 
@@ -74,6 +75,7 @@ public final class ServiceMetrics implements CheckObserver {
   public void bindCallsInFlight(IntSupplier inFlight) {
     Gauge.builder("socialcheck.rpc.in.flight", inFlight, s -> s.getAsInt())
         .description("socialcheck calls in progress")
+        .strongReference(true)
         .register(registry);
   }
 
@@ -82,6 +84,7 @@ public final class ServiceMetrics implements CheckObserver {
     Gauge.builder("socialcheck.circuit.state", circuitBreaker, ServiceMetrics::stateCode)
         .description("Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 other")
         .tag("platform", platformId)
+        .strongReference(true)
         .register(registry);
   }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckEngine;
+import dev.socialcheck.server.engine.CheckObserver;
 import dev.socialcheck.server.testing.FakeScheduler;
 import dev.socialcheck.v1.SocialAccountServiceGrpc;
 import io.grpc.ManagedChannel;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * An in-process socialcheck server for tests, with a fake clock for the engine's timers (the test
@@ -23,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class TestServer implements AutoCloseable {
   final FakeScheduler scheduler = new FakeScheduler();
-  final CheckEngine engine = new CheckEngine(scheduler, scheduler.ticker());
+  final CheckEngine engine;
   final ThreadPoolExecutor executor = (ThreadPoolExecutor) Executors.newFixedThreadPool(4);
   final SocialCheckServer server;
   final ManagedChannel channel;
@@ -33,13 +35,23 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer(Catalog catalog, Duration shutdownGrace) throws IOException {
+    this(catalog, CheckObserver.NONE, builder -> builder.shutdownGrace(shutdownGrace));
+  }
+
+  /**
+   * @param observer the engine's observer (metrics)
+   * @param customize sets further server options
+   */
+  TestServer(Catalog catalog, CheckObserver observer, Consumer<SocialCheckServer.Builder> customize)
+      throws IOException {
+    engine = new CheckEngine(scheduler, scheduler.ticker(), observer);
     String name = InProcessServerBuilder.generateName();
-    server =
+    SocialCheckServer.Builder builder =
         SocialCheckServer.builder(engine, catalog)
             .transport(InProcessServerBuilder.forName(name))
-            .executor(executor)
-            .shutdownGrace(shutdownGrace)
-            .start();
+            .executor(executor);
+    customize.accept(builder);
+    server = builder.start();
     channel = InProcessChannelBuilder.forName(name).build();
   }
 

@@ -7,6 +7,7 @@ import dev.socialcheck.server.engine.CheckContext;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.Platform;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,7 +39,8 @@ public final class ProbeFixture implements AutoCloseable {
         cache,
         clock.ticker(),
         new TickerClock(clock.ticker()),
-        environment::get);
+        environment::get,
+        CircuitBreakerRegistry.ofDefaults());
   }
 
   /** Parses a whole catalog document. */

@@ -6,22 +6,50 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Counts the calls in progress on the services it intercepts, so shutdown can wait for the calls
- * that matter (checks) without waiting for long-lived streams such as health watches.
+ * Counts the calls in progress on the services it intercepts, sheds load beyond a limit, and lets
+ * shutdown wait for the calls that matter (checks) without waiting for long-lived streams such as
+ * health watches.
+ *
+ * <p>Load shedding: a call that would exceed the limit fails at once with {@code
+ * RESOURCE_EXHAUSTED} and a retry hint, instead of queueing without bound. Work queued behind a
+ * full server only gets slower for everyone; failing fast lets clients back off or go to another
+ * replica.
  */
-final class ActiveCalls implements ServerInterceptor {
+final class InFlightCalls implements ServerInterceptor {
+  /** Retry hint for shed calls. */
+  static final Duration SHED_RETRY_HINT = Duration.ofMillis(100);
+
+  private final int limit;
   private final Object lock = new Object();
 
   @GuardedBy("lock")
   private int active;
 
+  /**
+   * @param limit most calls in progress at once; beyond, calls are shed
+   */
+  InFlightCalls(int limit) {
+    this.limit = limit;
+  }
+
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     synchronized (lock) {
+      if (active >= limit) {
+        Metadata trailers = new Metadata();
+        CallerRateLimit.addRetryHint(trailers, SHED_RETRY_HINT);
+        call.close(
+            Status.RESOURCE_EXHAUSTED.withDescription(
+                "server busy: " + limit + " calls in progress; retry shortly"),
+            trailers);
+        return new ServerCall.Listener<>() {};
+      }
       active++;
     }
     ServerCall.Listener<ReqT> listener;
@@ -71,7 +99,7 @@ final class ActiveCalls implements ServerInterceptor {
         if (left <= 0) {
           return false;
         }
-        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(lock, left);
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
       }
       return true;
     }

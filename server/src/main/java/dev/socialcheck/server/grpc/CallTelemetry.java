@@ -1,0 +1,137 @@
+package dev.socialcheck.server.grpc;
+
+import com.google.common.base.Ticker;
+import dev.socialcheck.server.metrics.ServiceMetrics;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Deadline;
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outermost interceptor: gives every call a request id ({@code x-request-id}: the caller's if
+ * it is sane, else a new one; echoed in the response headers or trailers), writes one access-log
+ * line per call (logger {@code socialcheck.access}) and records the call's metrics — also for calls
+ * refused by the interceptors inside it (authentication, rate limit, load shedding).
+ *
+ * <p>The access log carries the method, status, elapsed time, request id, peer, caller, strategy
+ * and a hash of the address, never the address.
+ */
+final class CallTelemetry implements ServerInterceptor {
+  static final Metadata.Key<String> REQUEST_ID =
+      Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+
+  private static final Logger accessLog = LoggerFactory.getLogger("socialcheck.access");
+  private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+  private final @Nullable ServiceMetrics metrics;
+  private final Ticker ticker;
+
+  CallTelemetry(@Nullable ServiceMetrics metrics, Ticker ticker) {
+    this.metrics = metrics;
+    this.ticker = ticker;
+  }
+
+  @Override
+  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+      ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    String sent = headers.get(REQUEST_ID);
+    String requestId = sent != null && SANE_ID.matcher(sent).matches() ? sent : newId();
+    CallInfo info =
+        new CallInfo(
+            requestId,
+            call.getMethodDescriptor().getBareMethodName(),
+            peer(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)),
+            ticker.read());
+    ServerCall<ReqT, RespT> recorded =
+        new SimpleForwardingServerCall<ReqT, RespT>(call) {
+          private boolean headersSent;
+
+          @Override
+          public void sendHeaders(Metadata responseHeaders) {
+            responseHeaders.put(REQUEST_ID, requestId);
+            headersSent = true;
+            super.sendHeaders(responseHeaders);
+          }
+
+          @Override
+          public void close(Status status, Metadata trailers) {
+            if (!headersSent) {
+              trailers.put(REQUEST_ID, requestId);
+            }
+            record(info, status);
+            super.close(status, trailers);
+          }
+        };
+    Context context = Context.current().withValue(CallInfo.KEY, info);
+    ServerCall.Listener<ReqT> listener = Contexts.interceptCall(context, recorded, headers, next);
+    return new SimpleForwardingServerCallListener<ReqT>(listener) {
+      @Override
+      public void onMessage(ReqT message) {
+        info.describe(message);
+        super.onMessage(message);
+      }
+
+      @Override
+      public void onCancel() {
+        // The client cancelled, or its deadline passed: the server never closes the call itself.
+        Deadline deadline = context.getDeadline();
+        record(
+            info,
+            deadline != null && deadline.isExpired()
+                ? Status.DEADLINE_EXCEEDED
+                : Status.CANCELLED.withDescription("cancelled by the client"));
+        super.onCancel();
+      }
+    };
+  }
+
+  private void record(CallInfo info, Status status) {
+    if (!info.markRecorded()) {
+      return;
+    }
+    Duration elapsed = Duration.ofNanos(ticker.read() - info.startNanos);
+    String code = status.getCode().name();
+    if (metrics != null) {
+      metrics.recordCall(info.method, info.strategy(), code, elapsed);
+    }
+    String caller = info.caller();
+    String emailHash = info.emailHash();
+    accessLog
+        .atInfo()
+        .addKeyValue("rpc", info.method)
+        .addKeyValue("code", code)
+        .addKeyValue("elapsed_ms", elapsed.toMillis())
+        .addKeyValue("request_id", info.requestId)
+        .addKeyValue("peer", info.peer)
+        .addKeyValue("caller", caller == null ? "-" : caller)
+        .addKeyValue("strategy", info.strategy())
+        .addKeyValue("email", emailHash == null ? "-" : "sha256:" + emailHash)
+        .log("{} {} {}ms", info.method, code, elapsed.toMillis());
+  }
+
+  private static String newId() {
+    return UUID.randomUUID().toString();
+  }
+
+  private static String peer(@Nullable SocketAddress address) {
+    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+      return inet.getAddress().getHostAddress();
+    }
+    return address == null ? "-" : address.toString();
+  }
+}
