@@ -70,6 +70,8 @@ step "strict field check (kubernetes-types + tsc)"
 
 step "cross-file consistency"
 (cd "$here" && node consistency-check.mjs "$work/base.yaml" "$root")
+echo "-- TLS overlay"
+(cd "$here" && node consistency-check.mjs "$work/tls.yaml" "$root")
 
 step "Dockerfile lint (dockerfile-utils)"
 (cd "$here" && npx --no-install dockerfile-utils lint "$root/Dockerfile") && echo "ok"

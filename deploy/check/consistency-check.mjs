@@ -38,8 +38,14 @@ check(Number(props.port) === portOf("grpc"), `config port ${props.port} = contai
 check(Number(props["metrics-port"]) === portOf("metrics"), `config metrics-port = containerPort metrics`);
 check(deploy.spec.template.metadata.annotations["prometheus.io/port"] === String(portOf("metrics")),
   "prometheus.io/port annotation = metrics port");
+// Plaintext: native gRPC probes. TLS (the kubelet's gRPC probe cannot do TLS): TCP probes.
+const tls = (c.env ?? []).some((e) => e.name === "SOCIALCHECK_TLS_CERT");
 for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
-  check(c[probe].grpc?.port === portOf("grpc"), `${probe} is a gRPC probe on ${portOf("grpc")}`);
+  if (tls) {
+    check([portOf("grpc"), "grpc"].includes(c[probe].tcpSocket?.port), `${probe} is a TCP probe on the gRPC port (TLS)`);
+  } else {
+    check(c[probe].grpc?.port === portOf("grpc"), `${probe} is a gRPC probe on ${portOf("grpc")}`);
+  }
 }
 const np = find("NetworkPolicy", "socialcheck");
 const ingressPorts = np.spec.ingress.flatMap((r) => r.ports.map((p) => p.port)).sort();
