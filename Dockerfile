@@ -41,8 +41,9 @@ LABEL org.opencontainers.image.title="socialcheck" \
 
 # Fixed numeric UID/GID, so that Kubernetes' runAsNonRoot can verify it and volumes can be
 # shared by group (fsGroup 10001).
-RUN groupadd --system --gid 10001 socialcheck \
- && useradd --system --uid 10001 --gid socialcheck --no-create-home \
+# (Not --system: system accounts are expected below UID 1000, and useradd warns.)
+RUN groupadd --gid 10001 socialcheck \
+ && useradd --uid 10001 --gid socialcheck --no-create-home \
       --home-dir /nonexistent --shell /usr/sbin/nologin socialcheck
 
 COPY --from=build /socialcheck.jar /app/socialcheck.jar
