@@ -13,12 +13,12 @@
  *       and fail, never skip, without it.
  * </ul>
  *
- * <p><b>TODO(Java SDK): {@code JavaSdkIT} goes here</b> once {@code socialcheck-client-sdk} exists:
- * the same scenario as {@code JavaStubsIT} through the SDK (seed scenario FOUND on github with the
- * others CANCELLED, CheckEach order, cancellation and deadline), started with {@code
- * ServerProcess.start("JavaSdkIT")} in {@code @BeforeAll} and closed in {@code @AfterAll}. Add the
- * {@code dev.socialcheck:socialcheck-client-sdk} test dependency to this module's pom.xml. Note
- * that a cancellation or deadline reaching the server's checks is not observable from outside the
- * process today (no metrics endpoint or test hook): that part needs a server-side hook first.
+ * <ul>
+ *   <li>{@link dev.socialcheck.it.JavaSdkIT}: the scenario through the Java client SDK, and proof
+ *       that a cancelled future or an expired deadline stops the server's checks, observed from
+ *       outside through the server's metrics endpoint.
+ *   <li>{@link dev.socialcheck.it.OperationsIT}: JSON logs without addresses, and the metrics
+ *       endpoint of a real process.
+ * </ul>
  */
 package dev.socialcheck.it;
