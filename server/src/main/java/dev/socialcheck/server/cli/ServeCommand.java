@@ -2,7 +2,9 @@ package dev.socialcheck.server.cli;
 
 import com.google.common.base.Ticker;
 import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.engine.AdaptiveSettings;
 import dev.socialcheck.server.engine.CheckEngine;
+import dev.socialcheck.server.engine.CheckObserver;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.grpc.ConnectionLimits;
@@ -175,6 +177,37 @@ final class ServeCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}.")
   Duration maxConnectionAge = Duration.ofMinutes(30);
 
+  @Option(
+      names = "--adaptive-percentile",
+      defaultValue = "90",
+      description =
+          "ADAPTIVE: start the next platform when the running one passes this latency percentile."
+              + " Default: ${DEFAULT-VALUE}.")
+  double adaptivePercentile = 90;
+
+  @Option(
+      names = "--adaptive-max-extra-load",
+      defaultValue = "0.25",
+      description =
+          "ADAPTIVE: extra platform calls per request allowed on average, compared with"
+              + " SEQUENTIAL. Default: ${DEFAULT-VALUE}.")
+  double adaptiveMaxExtraLoad = 0.25;
+
+  @Option(
+      names = "--adaptive-min-samples",
+      defaultValue = "20",
+      description =
+          "ADAPTIVE: observations before a platform's statistics are trusted. Default:"
+              + " ${DEFAULT-VALUE}.")
+  int adaptiveMinSamples = 20;
+
+  @Option(
+      names = "--adaptive-window",
+      defaultValue = "5m",
+      converter = DurationConverter.class,
+      description = "ADAPTIVE: how far back statistics reach. Default: ${DEFAULT-VALUE}.")
+  Duration adaptiveWindow = Duration.ofMinutes(5);
+
   @Override
   public Integer call() throws InterruptedException {
     logFormat.apply();
@@ -199,9 +232,14 @@ final class ServeCommand implements Callable<Integer> {
         log.info("metrics at http://{}:{}/metrics", metricsHost, endpoint.port());
       }
       CheckEngine engine =
-          metrics == null
-              ? new CheckEngine(scheduler, Ticker.systemTicker())
-              : new CheckEngine(scheduler, Ticker.systemTicker(), metrics);
+          new CheckEngine(
+              scheduler,
+              Ticker.systemTicker(),
+              metrics == null ? CheckObserver.NONE : metrics,
+              adaptiveSettings());
+      if (metrics != null) {
+        catalog.platforms().forEach(p -> metrics.bindLearning(p.id(), engine.learning()));
+      }
       SocialCheckServer.Builder builder =
           SocialCheckServer.builder(engine, catalog)
               .host(host)
@@ -265,6 +303,15 @@ final class ServeCommand implements Callable<Integer> {
                 "socialcheck-shutdown"));
     server.awaitTermination();
     return 0;
+  }
+
+  private AdaptiveSettings adaptiveSettings() {
+    try {
+      return new AdaptiveSettings(
+          adaptivePercentile, adaptiveMaxExtraLoad, adaptiveMinSamples, adaptiveWindow);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "adaptive settings: " + e.getMessage());
+    }
   }
 
   private Optional<TlsFiles> tls() {

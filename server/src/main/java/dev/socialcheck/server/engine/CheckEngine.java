@@ -5,6 +5,11 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
@@ -29,6 +34,7 @@ public final class CheckEngine {
   private final Ticker ticker;
   private final EngineStats stats = new EngineStats();
   private final CheckObserver observer;
+  private final PlatformLearning learning;
 
   /**
    * @param scheduler runs timeouts and hedge timers; its tasks are short and never block. Use a
@@ -45,9 +51,45 @@ public final class CheckEngine {
    * @param observer hears every check and answer (metrics)
    */
   public CheckEngine(ScheduledExecutorService scheduler, Ticker ticker, CheckObserver observer) {
+    this(scheduler, ticker, observer, AdaptiveSettings.DEFAULTS);
+  }
+
+  /**
+   * @param observer hears every check and answer (metrics)
+   * @param adaptive how {@link Strategy#ADAPTIVE} learns and plans
+   */
+  public CheckEngine(
+      ScheduledExecutorService scheduler,
+      Ticker ticker,
+      CheckObserver observer,
+      AdaptiveSettings adaptive) {
     this.scheduler = requireNonNull(scheduler, "scheduler");
     this.ticker = requireNonNull(ticker, "ticker");
-    this.observer = requireNonNull(observer, "observer");
+    this.learning = new PlatformLearning(adaptive, ticker);
+    CheckObserver outer = requireNonNull(observer, "observer");
+    this.observer =
+        new CheckObserver() {
+          @Override
+          public void checkStarted(String platformId) {
+            outer.checkStarted(platformId);
+          }
+
+          @Override
+          public void checkEnded(String platformId, CheckStatus status, Duration latency) {
+            learning.record(platformId, status, latency);
+            outer.checkEnded(platformId, status, latency);
+          }
+
+          @Override
+          public void checkWasted(String platformId) {
+            outer.checkWasted(platformId);
+          }
+
+          @Override
+          public void runAnswered(Strategy strategy, Verdict verdict, Duration elapsed) {
+            outer.runAnswered(strategy, verdict, elapsed);
+          }
+        };
   }
 
   /** Starts a run whose results are only reported in the answer. */
@@ -62,7 +104,8 @@ public final class CheckEngine {
    * @return the report; cancelling this future cancels every check still running
    */
   public ListenableFuture<CheckReport> run(CheckRequest request, CheckListener listener) {
-    CheckRun run = new CheckRun(request, listener, scheduler, ticker, stats, observer);
+    CheckRun run =
+        new CheckRun(request, schedule(request), listener, scheduler, ticker, stats, observer);
     run.start();
     return run;
   }
@@ -78,6 +121,31 @@ public final class CheckEngine {
             new ThreadFactoryBuilder().setNameFormat("socialcheck-timer").setDaemon(true).build());
     scheduler.setRemoveOnCancelPolicy(true);
     return scheduler;
+  }
+
+  /** The order and hedge delays of a run. */
+  private Schedule schedule(CheckRequest request) {
+    List<Platform> byPrior =
+        request.platforms().stream()
+            .sorted(
+                Comparator.comparingDouble(Platform::prior).reversed().thenComparing(Platform::id))
+            .toList();
+    Optional<Duration> delay =
+        switch (request.strategy()) {
+          case RACE -> Optional.of(Duration.ZERO);
+          case SEQUENTIAL -> Optional.empty();
+          case HEDGED -> Optional.of(request.hedgeDelay());
+          case ADAPTIVE -> Optional.empty(); // planned below
+        };
+    if (request.strategy() == Strategy.ADAPTIVE) {
+      return learning.schedule(byPrior, request.hedgeDelay());
+    }
+    return new Schedule(byPrior, Collections.nCopies(byPrior.size(), delay), null);
+  }
+
+  /** What the engine learned about platforms, and the adaptive plan built from it. */
+  public PlatformLearning learning() {
+    return learning;
   }
 
   /** Live counters: runs and checks started, completed, cancelled, in flight. */

@@ -10,7 +10,6 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -35,6 +34,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   private static final Logger log = LoggerFactory.getLogger(CheckRun.class);
 
   private final CheckRequest request;
+  private final Schedule schedule;
   private final CheckListener listener;
   private final ScheduledExecutorService scheduler;
   private final Ticker ticker;
@@ -74,12 +74,14 @@ final class CheckRun extends AbstractFuture<CheckReport> {
 
   CheckRun(
       CheckRequest request,
+      Schedule schedule,
       CheckListener listener,
       ScheduledExecutorService scheduler,
       Ticker ticker,
       EngineStats stats,
       CheckObserver observer) {
     this.request = request;
+    this.schedule = schedule;
     this.listener = listener;
     this.scheduler = scheduler;
     this.ticker = ticker;
@@ -87,12 +89,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     this.observer = observer;
     this.startNanos = ticker.read();
     this.deadlineNanos = request.budget().map(b -> startNanos + b.toNanos()).orElse(null);
-    this.slots =
-        request.platforms().stream()
-            .sorted(
-                Comparator.comparingDouble(Platform::prior).reversed().thenComparing(Platform::id))
-            .map(Slot::new)
-            .toList();
+    this.slots = schedule.order().stream().map(Slot::new).toList();
   }
 
   /** Per-platform state. */
@@ -125,18 +122,20 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     stats.runStarted();
     Effects effects = new Effects();
     synchronized (lock) {
-      int initial = request.strategy() == Strategy.RACE ? slots.size() : 1;
-      for (int i = 0; i < initial; i++) {
-        claimNext(effects);
-      }
+      claimNext(effects);
     }
     apply(effects);
   }
 
-  /** Marks the next slot as started and schedules its launch. */
+  /**
+   * Marks the next slot as started and schedules its launch; then arms the hedge of this step: the
+   * next platform starts after the schedule's delay (at once for a zero delay, as in RACE) if the
+   * budget allows.
+   */
   @GuardedBy("lock")
   private void claimNext(Effects effects) {
-    Slot slot = slots.get(nextToStart++);
+    int index = nextToStart++;
+    Slot slot = slots.get(index);
     slot.started = true;
     slot.startedAtNanos = ticker.read();
     slot.timeout = timeoutFor(slot.platform, slot.startedAtNanos);
@@ -145,12 +144,16 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     String id = slot.platform.id();
     effects.observations.add(() -> observer.checkStarted(id));
     effects.launches.add(slot);
-    if (request.strategy() == Strategy.HEDGED) {
-      cancelHedgeTimer();
-      if (nextToStart < slots.size()) {
+    cancelHedgeTimer();
+    Optional<Duration> hedge = schedule.hedgeAfter().get(index);
+    if (nextToStart < slots.size() && hedge.isPresent()) {
+      if (hedge.get().isZero()) {
+        if (schedule.allowHedge()) {
+          claimNext(effects);
+        }
+      } else {
         hedgeTimer =
-            scheduler.schedule(
-                this::onHedgeTimer, request.hedgeDelay().toNanos(), TimeUnit.NANOSECONDS);
+            scheduler.schedule(this::onHedgeTimer, hedge.get().toNanos(), TimeUnit.NANOSECONDS);
       }
     }
   }
@@ -181,7 +184,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     Effects effects = new Effects();
     synchronized (lock) {
       hedgeTimer = null;
-      if (decided || nextToStart >= slots.size()) {
+      if (decided || nextToStart >= slots.size() || !schedule.allowHedge()) {
         return;
       }
       claimNext(effects);

@@ -1,9 +1,10 @@
 package dev.socialcheck.server.engine;
 
 /**
- * How a run schedules its checks. All three share one mechanism (see {@link CheckEngine}): checks
- * start in descending prior order, the next one starts when none is running, and {@link #HEDGED}
- * additionally starts the next one each time its hedge delay passes without a {@code FOUND}.
+ * How a run schedules its checks. All share one mechanism (see {@link CheckEngine}): checks start
+ * in a planned order, the next one starts when none is running, and each step may also start the
+ * next one after a delay without a {@code FOUND} (zero for {@link #RACE}, never for {@link
+ * #SEQUENTIAL}, the request's hedge delay for {@link #HEDGED}, learned for {@link #ADAPTIVE}).
  */
 public enum Strategy {
   /** Start every check at once; the first {@code FOUND} wins. Lowest latency, most calls. */
@@ -11,5 +12,7 @@ public enum Strategy {
   /** One check at a time, most likely platform first. Fewest calls, highest latency. */
   SEQUENTIAL,
   /** Start the likeliest; add the next after each hedge delay without a {@code FOUND}. */
-  HEDGED
+  HEDGED,
+  /** HEDGED with learned order and delays and a cap on extra load; see {@link AdaptiveSettings}. */
+  ADAPTIVE
 }

@@ -3,8 +3,11 @@ package dev.socialcheck.server.grpc;
 import dev.socialcheck.server.engine.CheckReport;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.Platform;
+import dev.socialcheck.server.engine.PlatformLearning;
+import dev.socialcheck.server.engine.PlatformStatistics;
 import dev.socialcheck.v1.HasSocialAccountResponse;
 import dev.socialcheck.v1.PlatformResult;
+import dev.socialcheck.v1.PlatformStats;
 import dev.socialcheck.v1.PlatformStatus;
 import dev.socialcheck.v1.Verdict;
 import java.time.Duration;
@@ -58,12 +61,23 @@ final class Protos {
         .build();
   }
 
-  static dev.socialcheck.v1.Platform toProto(Platform platform) {
+  static dev.socialcheck.v1.Platform toProto(
+      Platform platform, PlatformStatistics.Snapshot stats, PlatformLearning.Step step, int rank) {
     return dev.socialcheck.v1.Platform.newBuilder()
         .setId(platform.id())
         .setDisplayName(platform.displayName())
         .setPrior(platform.prior())
         .setTimeout(toProto(platform.timeout()))
+        .setStats(
+            PlatformStats.newBuilder()
+                .setSamples(stats.samples())
+                .setLatencyP50(toProto(stats.p50()))
+                .setLatencyP95(toProto(stats.p95()))
+                .setFoundRate(stats.foundRate())
+                .setFailureRate(stats.failureRate())
+                .setLearned(step.learned())
+                .setAdaptiveRank(rank)
+                .setAdaptiveHedgeDelay(toProto(step.hedgeAfter())))
         .build();
   }
 

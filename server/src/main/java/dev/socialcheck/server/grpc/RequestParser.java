@@ -94,6 +94,7 @@ final class RequestParser {
       case STRATEGY_UNSPECIFIED, STRATEGY_RACE -> Strategy.RACE;
       case STRATEGY_SEQUENTIAL -> Strategy.SEQUENTIAL;
       case STRATEGY_HEDGED -> Strategy.HEDGED;
+      case STRATEGY_ADAPTIVE -> Strategy.ADAPTIVE;
       case UNRECOGNIZED ->
           throw invalid(
               "strategy " + request.getStrategyValue() + " is unknown to this server version");

@@ -9,6 +9,8 @@ import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckReport;
 import dev.socialcheck.server.engine.CheckRequest;
+import dev.socialcheck.server.engine.Platform;
+import dev.socialcheck.server.engine.PlatformLearning;
 import dev.socialcheck.v1.CheckEachRequest;
 import dev.socialcheck.v1.CheckEachResponse;
 import dev.socialcheck.v1.HasSocialAccountRequest;
@@ -22,6 +24,7 @@ import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -40,6 +43,7 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
   private final CheckEngine engine;
   private final Catalog catalog;
   private final RequestParser parser;
+  private final Duration defaultHedgeDelay;
   private final Executor executor;
 
   SocialAccountServiceImpl(
@@ -47,6 +51,7 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
     this.engine = engine;
     this.catalog = catalog;
     this.parser = new RequestParser(catalog, defaultHedgeDelay);
+    this.defaultHedgeDelay = defaultHedgeDelay;
     this.executor = executor;
   }
 
@@ -116,7 +121,16 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
   public void listPlatforms(
       ListPlatformsRequest request, StreamObserver<ListPlatformsResponse> responseObserver) {
     ListPlatformsResponse.Builder response = ListPlatformsResponse.newBuilder();
-    catalog.platforms().forEach(p -> response.addPlatforms(Protos.toProto(p)));
+    PlatformLearning learning = engine.learning();
+    List<PlatformLearning.Step> plan = learning.plan(catalog.platforms(), defaultHedgeDelay);
+    for (Platform platform : catalog.platforms()) {
+      int rank = 0;
+      while (plan.get(rank).platform() != platform) {
+        rank++;
+      }
+      response.addPlatforms(
+          Protos.toProto(platform, learning.snapshot(platform.id()), plan.get(rank), rank + 1));
+    }
     responseObserver.onNext(response.build());
     responseObserver.onCompleted();
   }

@@ -3,6 +3,7 @@ package dev.socialcheck.server.metrics;
 import dev.socialcheck.server.engine.CheckObserver;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.EngineStats;
+import dev.socialcheck.server.engine.PlatformLearning;
 import dev.socialcheck.server.engine.Strategy;
 import dev.socialcheck.server.engine.Verdict;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -75,6 +76,53 @@ public final class ServiceMetrics implements CheckObserver {
   public void bindCallsInFlight(IntSupplier inFlight) {
     Gauge.builder("socialcheck.rpc.in.flight", inFlight, s -> s.getAsInt())
         .description("socialcheck calls in progress")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * Exposes what the engine learned about a platform: {@code
+   * socialcheck_platform_latency_seconds{platform,quantile="0.5"|"0.95"}}, {@code
+   * socialcheck_platform_found_ratio{platform}}, {@code
+   * socialcheck_platform_failure_ratio{platform}} and {@code
+   * socialcheck_platform_samples{platform}} over the learning window.
+   */
+  public void bindLearning(String platformId, PlatformLearning learning) {
+    Gauge.builder(
+            "socialcheck.platform.latency",
+            learning,
+            l -> l.snapshot(platformId).p50().toNanos() / 1e9)
+        .description("Learned latency of recent checks")
+        .baseUnit("seconds")
+        .tags("platform", platformId, "quantile", "0.5")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "socialcheck.platform.latency",
+            learning,
+            l -> l.snapshot(platformId).p95().toNanos() / 1e9)
+        .description("Learned latency of recent checks")
+        .baseUnit("seconds")
+        .tags("platform", platformId, "quantile", "0.95")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "socialcheck.platform.found.ratio", learning, l -> l.snapshot(platformId).foundRate())
+        .description("Share of recent checks that answered FOUND")
+        .tag("platform", platformId)
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "socialcheck.platform.failure.ratio",
+            learning,
+            l -> l.snapshot(platformId).failureRate())
+        .description("Share of recent checks that failed (error, timeout, blocked)")
+        .tag("platform", platformId)
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("socialcheck.platform.samples", learning, l -> l.snapshot(platformId).samples())
+        .description("Checks in the learning window")
+        .tag("platform", platformId)
         .strongReference(true)
         .register(registry);
   }

@@ -66,7 +66,9 @@ class MetricsAndLogsTest {
   }
 
   private TestServer server() throws Exception {
-    return new TestServer(catalog, metrics, builder -> builder.metrics(metrics));
+    TestServer server = new TestServer(catalog, metrics, builder -> builder.metrics(metrics));
+    catalog.platforms().forEach(p -> metrics.bindLearning(p.id(), server.engine.learning()));
+    return server;
   }
 
   @Test
@@ -105,6 +107,10 @@ class MetricsAndLogsTest {
           .isEqualTo(1);
       assertThat(value(scrape, "socialcheck_checks_in_flight")).isZero();
       assertThat(scrape).contains("socialcheck_check_duration_seconds_bucket{");
+      assertThat(value(scrape, "socialcheck_platform_samples{platform=\"c\"}")).isEqualTo(1);
+      assertThat(value(scrape, "socialcheck_platform_found_ratio{platform=\"c\"}")).isEqualTo(1);
+      assertThat(scrape)
+          .contains("socialcheck_platform_latency_seconds{platform=\"c\",quantile=\"0.95\"}");
       assertThat(scrape).doesNotContain("secret.person");
     }
   }

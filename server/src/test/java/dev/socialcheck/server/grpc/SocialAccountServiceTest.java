@@ -311,4 +311,34 @@ class SocialAccountServiceTest {
     assertThat(platforms.get(0).getPrior()).isEqualTo(0.6);
     assertThat(platforms.get(0).getTimeout().getSeconds()).isEqualTo(10);
   }
+
+  @Test
+  void adaptive_isAccepted_andListPlatformsShowsWhatWasLearned() throws Exception {
+    ListenableFuture<HasSocialAccountResponse> call =
+        server.future().hasSocialAccount(request().setStrategy(Strategy.STRATEGY_ADAPTIVE).build());
+    FakeChecker.Call check = a.awaitCall();
+    server.awaitTimers(2); // a's timeout and the hedge timer
+    server.scheduler.advance(java.time.Duration.ofMillis(250));
+    check.complete(CheckOutcome.found("yes"));
+    assertThat(call.get(10, TimeUnit.SECONDS).getFoundOn()).isEqualTo("a");
+
+    List<Platform> platforms =
+        server
+            .blocking()
+            .listPlatforms(ListPlatformsRequest.getDefaultInstance())
+            .getPlatformsList();
+
+    Platform first = platforms.get(0);
+    assertThat(first.getId()).isEqualTo("a");
+    assertThat(first.getStats().getSamples()).isEqualTo(1);
+    assertThat(first.getStats().getFoundRate()).isEqualTo(1.0);
+    assertThat(first.getStats().getLatencyP50().getNanos()).isBetween(240_000_000, 260_000_000);
+    assertThat(first.getStats().getLearned()).as("one sample is not enough").isFalse();
+    assertThat(platforms)
+        .extracting(p -> p.getStats().getAdaptiveRank())
+        .containsExactlyInAnyOrder(1, 2, 3);
+    assertThat(first.getStats().getAdaptiveHedgeDelay().getSeconds())
+        .as("the default hedge delay while not learned")
+        .isEqualTo(1);
+  }
 }

@@ -85,6 +85,11 @@ public final class FakeChecker implements PlatformChecker {
       return future.isCancelled();
     }
 
+    /** Whether the check completed, failed or was cancelled. */
+    public boolean isDone() {
+      return future.isDone();
+    }
+
     /** Whether the engine cancelled with {@code cancel(true)}. */
     public boolean wasCancelledWithInterrupt() {
       return future.isCancelled() && future.interrupted();

@@ -1,0 +1,103 @@
+package dev.socialcheck.server.engine;
+
+import com.google.common.base.Ticker;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+/**
+ * What the engine learns about platforms from every check it runs (whatever the strategy), and how
+ * {@link Strategy#ADAPTIVE} turns it into a plan. See {@link AdaptiveSettings} for the algorithm.
+ * Statistics are keyed by platform id and hold no address. Thread-safe.
+ */
+public final class PlatformLearning {
+  private final AdaptiveSettings settings;
+  private final Ticker ticker;
+  private final Map<String, PlatformStatistics> statistics = new ConcurrentHashMap<>();
+  private final ExtraLoadBudget budget;
+
+  /** One step of an adaptive plan. */
+  public record Step(Platform platform, boolean learned, double score, Duration hedgeAfter) {}
+
+  public PlatformLearning(AdaptiveSettings settings, Ticker ticker) {
+    this.settings = settings;
+    this.ticker = ticker;
+    // A reserve of a few hedges lets a quiet server hedge its first calls.
+    this.budget = new ExtraLoadBudget(settings.maxExtraLoad(), 5);
+  }
+
+  /** The settings in use. */
+  public AdaptiveSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Records a check that ended on its own. Checks that made no platform call (skipped by an open
+   * circuit, refused by a local rate limit) say nothing about the platform and are left out, as are
+   * cancelled checks.
+   */
+  void record(String platformId, CheckStatus status, Duration latency) {
+    if (status == CheckStatus.CANCELLED
+        || status == CheckStatus.SKIPPED
+        || status == CheckStatus.RATE_LIMITED) {
+      return;
+    }
+    statistics
+        .computeIfAbsent(
+            platformId,
+            id -> new PlatformStatistics(ticker, settings.window(), AdaptiveSettings.BUCKETS))
+        .record(status, latency);
+  }
+
+  /** The statistics of {@code platformId} over the current window. */
+  public PlatformStatistics.Snapshot snapshot(String platformId) {
+    PlatformStatistics stats = statistics.get(platformId);
+    return stats != null
+        ? stats.snapshot()
+        : new PlatformStatistics(ticker, settings.window(), 1).snapshot();
+  }
+
+  /**
+   * The adaptive plan for {@code platforms}: best expected benefit first, each with the time to
+   * wait before hedging with the next.
+   *
+   * @param fallbackDelay hedge delay of platforms without enough observations; also the latency
+   *     assumed for them when scoring
+   */
+  public List<Step> plan(List<Platform> platforms, Duration fallbackDelay) {
+    double fallbackSeconds = Math.max(1e-3, fallbackDelay.toNanos() / 1e9);
+    return platforms.stream()
+        .map(
+            p -> {
+              PlatformStatistics.Snapshot s = snapshot(p.id());
+              if (s.samples() < settings.minSamples()) {
+                return new Step(p, false, p.prior() / fallbackSeconds, fallbackDelay);
+              }
+              double medianSeconds = Math.max(1e-3, s.p50().toNanos() / 1e9);
+              return new Step(
+                  p, true, s.foundRate() / medianSeconds, s.latencyAt(settings.percentile()));
+            })
+        .sorted(
+            Comparator.comparingDouble(Step::score)
+                .reversed()
+                .thenComparing(
+                    Comparator.comparingDouble((Step s) -> s.platform().prior()).reversed())
+                .thenComparing(s -> s.platform().id()))
+        .toList();
+  }
+
+  /** The schedule of one adaptive run; deposits the run's share of the extra-load budget. */
+  Schedule schedule(List<Platform> platforms, Duration fallbackDelay) {
+    budget.deposit();
+    List<Step> plan = plan(platforms, fallbackDelay);
+    return new Schedule(
+        plan.stream().map(Step::platform).toList(),
+        IntStream.range(0, plan.size())
+            .mapToObj(i -> java.util.Optional.of(plan.get(i).hedgeAfter()))
+            .toList(),
+        budget);
+  }
+}

@@ -1,0 +1,177 @@
+package dev.socialcheck.server.engine;
+
+import static dev.socialcheck.server.testing.TestPlatforms.EMAIL;
+import static dev.socialcheck.server.testing.TestPlatforms.platform;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import dev.socialcheck.server.testing.FakeChecker;
+import dev.socialcheck.server.testing.FakeScheduler;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ADAPTIVE on a fake clock with scripted statistics: order by observed benefit, hedge at the
+ * learned percentile, extra-load budget, cold start, and recovery. Platforms: a (prior 0.6), b
+ * (0.3), c (0.1); the fallback hedge delay is 1 s.
+ */
+class AdaptiveStrategyTest {
+  private static final AdaptiveSettings SETTINGS =
+      new AdaptiveSettings(90, 0.25, 10, Duration.ofSeconds(60));
+
+  private final FakeScheduler scheduler = new FakeScheduler();
+  private final CheckEngine engine =
+      new CheckEngine(scheduler, scheduler.ticker(), CheckObserver.NONE, SETTINGS);
+  private final FakeChecker a = new FakeChecker();
+  private final FakeChecker b = new FakeChecker();
+  private final FakeChecker c = new FakeChecker();
+  private final List<Platform> platforms =
+      List.of(platform("a", 0.6, a), platform("b", 0.3, b), platform("c", 0.1, c));
+
+  @AfterEach
+  void nothingLeftBehind() {
+    assertThat(engine.stats().checksInFlight()).isZero();
+    assertThat(scheduler.pendingTasks()).isZero();
+  }
+
+  /** Feeds {@code count} observations of a platform into the engine's learning. */
+  private void observe(String platformId, int count, CheckStatus status, Duration latency) {
+    for (int i = 0; i < count; i++) {
+      engine.learning().record(platformId, status, latency);
+    }
+  }
+
+  private ListenableFuture<CheckReport> adaptive() {
+    return engine.run(
+        CheckRequest.builder(EMAIL, platforms)
+            .strategy(Strategy.ADAPTIVE)
+            .hedgeDelay(Duration.ofSeconds(1))
+            .build());
+  }
+
+  private List<String> planOrder() {
+    return engine.learning().plan(platforms, Duration.ofSeconds(1)).stream()
+        .map(s -> s.platform().id())
+        .toList();
+  }
+
+  @Test
+  void coldStart_usesPriorsAndTheFallbackDelay() {
+    ListenableFuture<CheckReport> run = adaptive();
+    assertThat(List.of(a.callCount(), b.callCount(), c.callCount())).containsExactly(1, 0, 0);
+
+    scheduler.advance(Duration.ofMillis(999));
+    assertThat(b.wasCalled()).isFalse();
+    scheduler.advance(Duration.ofMillis(1));
+    assertThat(b.wasCalled()).isTrue();
+
+    run.cancel(true);
+  }
+
+  @Test
+  void order_followsObservedBenefit_notThePriors() {
+    observe("a", 20, CheckStatus.NOT_FOUND, Duration.ofMillis(300)); // never finds
+    observe("b", 20, CheckStatus.FOUND, Duration.ofMillis(500)); // always finds, slowly
+    observe("c", 10, CheckStatus.FOUND, Duration.ofMillis(100)); // half the time, fast
+    observe("c", 10, CheckStatus.NOT_FOUND, Duration.ofMillis(100));
+
+    assertThat(planOrder()).containsExactly("c", "b", "a");
+    ListenableFuture<CheckReport> run = adaptive();
+    assertThat(List.of(c.callCount(), b.callCount(), a.callCount())).containsExactly(1, 0, 0);
+    run.cancel(true);
+  }
+
+  @Test
+  void hedge_firesAtTheLearnedPercentile_ofTheRunningPlatform() {
+    for (int ms = 1; ms <= 100; ms++) {
+      engine.learning().record("a", CheckStatus.FOUND, Duration.ofMillis(ms * 4)); // p90 = 360 ms
+    }
+    observe("b", 20, CheckStatus.FOUND, Duration.ofSeconds(2));
+    observe("c", 20, CheckStatus.NOT_FOUND, Duration.ofSeconds(2));
+    ListenableFuture<CheckReport> run = adaptive();
+    assertThat(a.callCount()).isEqualTo(1);
+
+    scheduler.advance(Duration.ofMillis(355));
+    assertThat(b.wasCalled()).as("before a's p90").isFalse();
+    scheduler.advance(Duration.ofMillis(10));
+    assertThat(b.wasCalled()).as("after a's p90").isTrue();
+
+    b.lastCall().complete(CheckOutcome.found("yes"));
+    assertThat(run).isDone();
+    assertThat(a.lastCall().wasCancelledWithInterrupt()).as("the loser is cancelled").isTrue();
+  }
+
+  private int calls() {
+    return a.callCount() + b.callCount() + c.callCount();
+  }
+
+  /** Answers NOT_FOUND for every check still running. */
+  private void answerRunning() {
+    for (FakeChecker checker : List.of(a, b, c)) {
+      if (checker.wasCalled() && !checker.lastCall().isDone()) {
+        checker.lastCall().complete(CheckOutcome.notFound("no"));
+      }
+    }
+  }
+
+  @Test
+  void hedges_stayWithinTheExtraLoadBudget() {
+    // Many fast observations: the runs below, which take 1 s, barely move the learned p90.
+    observe("a", 2000, CheckStatus.NOT_FOUND, Duration.ofMillis(100));
+    observe("b", 2000, CheckStatus.NOT_FOUND, Duration.ofMillis(100));
+    observe("c", 2000, CheckStatus.NOT_FOUND, Duration.ofMillis(100));
+    int runs = 40;
+    int hedges = 0;
+    for (int i = 0; i < runs; i++) {
+      int before = calls();
+      ListenableFuture<CheckReport> run = adaptive();
+      // Nobody answers for 1 s: past every p90, each run would hedge twice without a budget.
+      scheduler.advance(Duration.ofSeconds(1));
+      hedges += calls() - before - 1;
+      while (!run.isDone()) {
+        answerRunning();
+      }
+    }
+
+    assertThat(calls()).as("nothing found: every run checks all three").isEqualTo(3 * runs);
+    assertThat(hedges)
+        .as("hedges over %d runs (budget: reserve 5 + 0.25 per run)", runs)
+        .isPositive()
+        .isLessThanOrEqualTo(5 + runs / 4)
+        .isLessThan(2 * runs);
+  }
+
+  @Test
+  void platformThatStartsFailing_movesBack_andRecoversWhenItAnswersAgain() {
+    observe("a", 20, CheckStatus.FOUND, Duration.ofMillis(100));
+    observe("b", 20, CheckStatus.FOUND, Duration.ofMillis(300));
+    observe("c", 20, CheckStatus.NOT_FOUND, Duration.ofMillis(300));
+    assertThat(planOrder()).first().isEqualTo("a");
+
+    scheduler.advance(Duration.ofSeconds(61)); // the good observations age out
+    observe("a", 20, CheckStatus.ERROR, Duration.ofMillis(100));
+    observe("b", 20, CheckStatus.FOUND, Duration.ofMillis(300));
+    observe("c", 20, CheckStatus.NOT_FOUND, Duration.ofMillis(300));
+    assertThat(planOrder()).as("a fails: it finds nothing").containsExactly("b", "a", "c");
+
+    scheduler.advance(Duration.ofSeconds(61));
+    observe("a", 20, CheckStatus.FOUND, Duration.ofMillis(100));
+    observe("b", 20, CheckStatus.FOUND, Duration.ofMillis(300));
+    assertThat(planOrder()).as("a recovered").first().isEqualTo("a");
+  }
+
+  @Test
+  void platformThatTurnsSlow_movesBehindAFasterOneWithTheSameHitRate() {
+    observe("a", 20, CheckStatus.FOUND, Duration.ofMillis(100));
+    observe("b", 20, CheckStatus.FOUND, Duration.ofMillis(200));
+    assertThat(planOrder()).startsWith("a", "b");
+
+    scheduler.advance(Duration.ofSeconds(61));
+    observe("a", 20, CheckStatus.FOUND, Duration.ofSeconds(2));
+    observe("b", 20, CheckStatus.FOUND, Duration.ofMillis(200));
+
+    assertThat(planOrder()).startsWith("b", "a");
+  }
+}
