@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
 import org.jspecify.annotations.Nullable;
@@ -58,7 +60,7 @@ public final class BenchMain {
     this.out = Path.of(options.getOrDefault("out", "benchmarks/target/bench"));
     this.quick = options.containsKey("quick");
     this.jfr = options.containsKey("jfr");
-    this.rounds = Integer.parseInt(options.getOrDefault("rounds", quick ? "1" : "2"));
+    this.rounds = Integer.parseInt(options.getOrDefault("rounds", quick ? "1" : "3"));
     this.only = Set.of(options.getOrDefault("only", "t1,t2,t3,t4").split(","));
     this.seed = Long.parseLong(options.getOrDefault("seed", "42"));
   }
@@ -130,7 +132,7 @@ public final class BenchMain {
   private void targetOne() throws Exception {
     List<Integer> concurrencies = quick ? List.of(16) : List.of(1, 16, 64, 256);
     Duration warmup = seconds(quick ? 0.5 : 1);
-    Duration measure = seconds(quick ? 1 : 3);
+    Duration measure = seconds(quick ? 1 : 2);
     List<String> names = List.of("echo", "instant-demo", "instant");
     Map<String, ServerProcess> servers = new LinkedHashMap<>();
     Map<String, LoadGenerator> loads = new LinkedHashMap<>();
@@ -261,6 +263,12 @@ public final class BenchMain {
                 errors(rs)));
         if (!name.equals("echo")) {
           report.figure("t1." + name + ".c" + c + ".ratio", median(ratios.stream()));
+          report.figure("t1." + name + ".c" + c + ".ratio.min", Collections.min(ratios));
+          report.figure("t1." + name + ".c" + c + ".ratio.max", Collections.max(ratios));
+          report.figure(
+              "t1." + name + ".c" + c + ".cpuPerCallRatio",
+              median(cpuPerCall.get(name).get(c).stream())
+                  / median(cpuPerCall.get("echo").get(c).stream()));
         }
         report.figure(
             "t1." + name + ".c" + c + ".rps",
@@ -430,17 +438,31 @@ public final class BenchMain {
             server("t2-hold5s", List.of("--catalog", "slow", "--latency-ms", "5000"));
         LoadGenerator load = new LoadGenerator(server.port(), CONNECTIONS)) {
       Sampler sampler = new Sampler(server);
+      AtomicReference<Map<String, Long>> live = new AtomicReference<>(Map.of());
+      Thread liveHeap =
+          new Thread(
+              () -> {
+                try {
+                  // Mid-hold: the first 10,000 calls are admitted and waiting on their timers.
+                  Thread.sleep(3_500);
+                  live.set(server.stats(true));
+                } catch (IOException | InterruptedException e) {
+                  live.set(Map.of());
+                }
+              },
+              "live-heap");
       LoadGenerator.Result r =
           load.closedLoop(
               simpleLane("hold"),
               10_000,
-              seconds(1),
-              seconds(8),
+              Duration.ZERO,
+              seconds(12),
               DEADLINE,
               new Window() {
                 @Override
                 public void opened() {
                   sampler.start();
+                  liveHeap.start();
                 }
 
                 @Override
@@ -448,13 +470,14 @@ public final class BenchMain {
                   sampler.stop();
                 }
               });
-      // The calls of the window's first batch completed around 5 s; they were re-issued, so the
-      // second batch is in flight now: take the live heap with a full GC while it is.
-      Map<String, Long> live = server.stats(true);
+      liveHeap.join();
+      Map<String, Long> heap = live.get();
       report.heading("Target 2: 10,000 concurrent calls in a 512 MiB heap (3 platforms × 5 s)");
       report.line(
           "Closed loop of 10,000 calls over 3 platforms answering NOT_FOUND after 5 s, so every"
-              + " call holds its three checks in flight for 5 s. Server JVM: `-Xmx512m`.");
+              + " call holds its three checks in flight for 5 s; 12 s window from the first call."
+              + " Server JVM: `-Xmx512m`. The live heap is read after a full GC (`System.gc()` in"
+              + " the server) 3.5 s into the hold, while the checks are in flight.");
       report.line("");
       report.table(
           List.of(
@@ -464,7 +487,7 @@ public final class BenchMain {
               "server threads (min–max)",
               "heap used MiB (max)",
               "live heap after full GC MiB",
-              "GCs / GC ms",
+              "GCs / GC ms (at that point)",
               "completed calls",
               "p50 ms",
               "p99 ms",
@@ -476,18 +499,24 @@ public final class BenchMain {
                   String.valueOf(sampler.max("runsInFlight")),
                   sampler.min("threads") + "–" + sampler.max("threads"),
                   Report.fmt(sampler.max("heapUsed") / 1048576.0),
-                  Report.fmt(live.get("heapUsed") / 1048576.0)
+                  Report.fmt(heap.getOrDefault("heapUsed", -1L) / 1048576.0)
                       + " (with "
-                      + live.get("checksInFlight")
+                      + heap.getOrDefault("checksInFlight", -1L)
                       + " checks in flight)",
-                  live.get("gcCount") + " / " + live.get("gcMillis"),
+                  heap.getOrDefault("gcCount", -1L) + " / " + heap.getOrDefault("gcMillis", -1L),
                   String.valueOf(r.ok()),
                   Report.fmt(r.millis(50)),
                   Report.fmt(r.millis(99)),
                   errorsOf(r))));
+      report.line("Ramp (server samples, time since the first call: runs / checks in flight):");
+      report.line("");
+      report.line("```");
+      report.line(sampler.series());
+      report.line("```");
       report.figure("t2.hold.checksInFlight.max", sampler.max("checksInFlight"));
-      report.figure("t2.hold.liveHeapMiB", live.get("heapUsed") / 1048576.0);
-      report.figure("t2.hold.liveChecksInFlight", live.get("checksInFlight"));
+      report.figure("t2.hold.liveHeapMiB", heap.getOrDefault("heapUsed", -1L) / 1048576.0);
+      report.figure("t2.hold.liveChecksInFlight", heap.getOrDefault("checksInFlight", -1L));
+      report.figure("t2.hold.heapMaxMiB", sampler.max("heapUsed") / 1048576.0);
       report.figure("t2.hold.threads.max", sampler.max("threads"));
       report.figure("t2.hold.errors", r.errorCount());
     }
@@ -538,11 +567,16 @@ public final class BenchMain {
         Histogram answer = Histograms.decode(timeline.get("foundToAnswer"));
         Histogram cancel = Histograms.decode(timeline.get("foundToCancel"));
         Histogram afterAnswer = Histograms.decode(timeline.get("answerToCancel"));
+        Histogram dispatch = Histograms.decode(timeline.get("dispatchDelay"));
         rows.add(row(c, r, "found→answer (server)", answer, timeline));
         rows.add(row(c, r, "found→cancel (server)", cancel, timeline));
         rows.add(row(c, r, "answer→cancel (server)", afterAnswer, timeline));
         rows.add(row(c, r, "elapsed − found latency (response)", engineAnswer, timeline));
         rows.add(row(c, r, "cancelled − found latency (response)", engineCancel, timeline));
+        rows.add(row(c, r, "gRPC executor dispatch delay (server)", dispatch, timeline));
+        report.figure("t3.c" + c + ".foundToAnswer.p50ms", Histograms.millis(answer, 50));
+        report.figure("t3.c" + c + ".engine.p99ms", Histograms.millis(engineAnswer, 99));
+        report.figure("t3.c" + c + ".dispatch.p99ms", Histograms.millis(dispatch, 99));
         report.figure("t3.c" + c + ".foundToAnswer.p99ms", Histograms.millis(answer, 99));
         report.figure("t3.c" + c + ".foundToCancel.p99ms", Histograms.millis(cancel, 99));
         report.figure("t3.c" + c + ".answerToCancel.p99ms", Histograms.millis(afterAnswer, 99));
@@ -717,7 +751,7 @@ public final class BenchMain {
               Report.fmt(r.maxMillis()),
               Report.fmt(r.callsPerRequest()),
               Report.fmt(r.cancelledPerRequest()),
-              Report.fmt(r.millis(99) / race.millis(99)) + "×",
+              String.format(Locale.ROOT, "%.3f×", r.millis(99) / race.millis(99)),
               Report.pct(r.callsPerRequest() / race.callsPerRequest()),
               millis(m.p50Nanos())
                   + " / "
@@ -733,8 +767,12 @@ public final class BenchMain {
       report.figure(key + ".p50ms", r.millis(50));
       report.figure(key + ".p99ms", r.millis(99));
       report.figure(key + ".calls", r.callsPerRequest());
-      report.figure(key + ".p99.ratioToRace", r.millis(99) / race.millis(99));
-      report.figure(key + ".calls.ratioToRace", r.callsPerRequest() / race.callsPerRequest());
+      report.figure(
+          key + ".p99.ratioToRace",
+          String.format(Locale.ROOT, "%.3f", r.millis(99) / race.millis(99)));
+      report.figure(
+          key + ".calls.ratioToRace",
+          String.format(Locale.ROOT, "%.3f", r.callsPerRequest() / race.callsPerRequest()));
     }
     rows.add(
         modelRow(
@@ -815,7 +853,7 @@ public final class BenchMain {
         "",
         Report.fmt(m.callsPerRequest()),
         "",
-        Report.fmt(m.p99Nanos() / (double) race.p99Nanos()) + "× (model)",
+        String.format(Locale.ROOT, "%.3f× (model)", m.p99Nanos() / (double) race.p99Nanos()),
         Report.pct(m.callsPerRequest() / race.callsPerRequest()) + " (model)",
         millis(m.p50Nanos())
             + " / "
@@ -868,6 +906,9 @@ public final class BenchMain {
     private final Map<String, Long> min = new LinkedHashMap<>();
     private final Map<String, Long> max = new LinkedHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
+    private final StringBuilder series = new StringBuilder();
+    private long startedNanos;
+    private long lastSeriesSecond = -1;
     private @Nullable Thread thread;
 
     Sampler(ServerProcess server) {
@@ -875,6 +916,7 @@ public final class BenchMain {
     }
 
     void start() {
+      startedNanos = System.nanoTime();
       running.set(true);
       Thread t =
           new Thread(
@@ -903,6 +945,19 @@ public final class BenchMain {
                 min.merge(k, v, Math::min);
                 max.merge(k, v, Math::max);
               });
+          long second = (System.nanoTime() - startedNanos) / 1_000_000_000L;
+          if (second != lastSeriesSecond) {
+            lastSeriesSecond = second;
+            series.append(
+                String.format(
+                    Locale.ROOT,
+                    "t=%2ds runs=%5d checks=%5d heapUsed=%.0fMiB threads=%d%n",
+                    second,
+                    stats.get("runsInFlight"),
+                    stats.get("checksInFlight"),
+                    stats.get("heapUsed") / 1048576.0,
+                    stats.get("threads")));
+          }
         }
       } catch (IOException | InterruptedException e) {
         running.set(false);
@@ -920,6 +975,10 @@ public final class BenchMain {
         }
       }
       sampleOnce();
+    }
+
+    synchronized String series() {
+      return series.toString().stripTrailing();
     }
 
     synchronized long min(String key) {

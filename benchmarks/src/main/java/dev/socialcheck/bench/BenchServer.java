@@ -73,11 +73,14 @@ public final class BenchServer {
       if (timeline != null) {
         catalog = timeline.instrument(catalog);
       }
-      SocialCheckServer server =
+      SocialCheckServer.Builder builder =
           SocialCheckServer.builder(engine, catalog)
               .transport(transport)
-              .shutdownGrace(Duration.ZERO)
-              .start();
+              .shutdownGrace(Duration.ZERO);
+      if (timeline != null) {
+        builder.executor(timeline.timedExecutor());
+      }
+      SocialCheckServer server = builder.start();
       port = server.port();
       stop = server::shutdown;
     }

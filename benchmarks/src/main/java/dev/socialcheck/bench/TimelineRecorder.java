@@ -4,6 +4,7 @@ import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
 
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckOutcome;
@@ -23,6 +24,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -79,8 +83,34 @@ final class TimelineRecorder implements ServerInterceptor {
 
   private final AtomicLong closedWithoutAnswer = new AtomicLong();
 
+  @GuardedBy("this")
+  private final Histogram dispatchDelay = newHistogram();
+
   private static Histogram newHistogram() {
     return new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+  }
+
+  /**
+   * The gRPC executor SocialCheckServer would create (a fixed pool of twice the processors), timing
+   * how long each task waits between {@code execute} and the start of its run: queueing plus the
+   * wake-up of a parked pool thread. The answer of every call goes through it.
+   */
+  Executor timedExecutor() {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            2 * Runtime.getRuntime().availableProcessors(),
+            new ThreadFactoryBuilder().setNameFormat("socialcheck-grpc-%d").build());
+    return task -> {
+      long submitted = System.nanoTime();
+      pool.execute(
+          () -> {
+            long delay = System.nanoTime() - submitted;
+            synchronized (this) {
+              dispatchDelay.recordValue(Math.min(delay, dispatchDelay.getHighestTrackableValue()));
+            }
+            task.run();
+          });
+    };
   }
 
   /** The same catalog, each checker wrapped to timestamp its check. */
@@ -219,10 +249,13 @@ final class TimelineRecorder implements ServerInterceptor {
             + " foundToCancel="
             + Histograms.encode(foundToCancel)
             + " answerToCancel="
-            + Histograms.encode(answerToCancel);
+            + Histograms.encode(answerToCancel)
+            + " dispatchDelay="
+            + Histograms.encode(dispatchDelay);
     foundToAnswer.reset();
     foundToCancel.reset();
     answerToCancel.reset();
+    dispatchDelay.reset();
     cancelledBeforeAnswer = 0;
     losersNotCancelled = 0;
     runsWithoutFound = 0;
