@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Options: {@code --out DIR} (default {@code benchmarks/target/bench}), {@code --quick} (short
  * windows, for a smoke run), {@code --jfr} (server JVMs record a JFR profile), {@code --rounds N}
- * (target 1 rounds, default 2), {@code --only t1,t2,t3,t4}, {@code --seed N} (the mix, default 42).
+ * (target 1 rounds, default 3), {@code --only t1,t2,t3,t4}, {@code --seed N} (the mix, default 42),
+ * {@code --t3-executor direct} (what-if for target 3: the server without the gRPC executor hop).
  */
 public final class BenchMain {
   /** Flags of every server JVM; the 512 MiB heap is target 2's limit, applied to all. */
@@ -51,6 +52,7 @@ public final class BenchMain {
   private final int rounds;
   private final Set<String> only;
   private final long seed;
+  private final String t3Executor;
   private final Report report = new Report();
 
   /** Target 1's best engine throughput (instant demo platforms), an input of target 2's bound. */
@@ -63,6 +65,7 @@ public final class BenchMain {
     this.rounds = Integer.parseInt(options.getOrDefault("rounds", quick ? "1" : "3"));
     this.only = Set.of(options.getOrDefault("only", "t1,t2,t3,t4").split(","));
     this.seed = Long.parseLong(options.getOrDefault("seed", "42"));
+    this.t3Executor = options.getOrDefault("t3-executor", "pool");
   }
 
   public static void main(String[] args) throws Exception {
@@ -71,7 +74,8 @@ public final class BenchMain {
       String name = args[i].replaceFirst("^--", "");
       if (name.equals("help")) {
         System.out.println(
-            "BenchMain [--out DIR] [--quick] [--jfr] [--rounds N] [--only t1,t2,t3,t4] [--seed N]");
+            "BenchMain [--out DIR] [--quick] [--jfr] [--rounds N] [--only t1,t2,t3,t4] [--seed N]"
+                + " [--t3-executor pool|direct]");
         return;
       }
       boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
@@ -526,7 +530,11 @@ public final class BenchMain {
   // Target 3: early answer and early cancellation, with server-side timestamps.
 
   private void targetThree() throws Exception {
-    report.heading("Target 3: early answer (demo scenario, time scale 0.1)");
+    report.heading(
+        "Target 3: early answer (demo scenario, time scale 0.1)"
+            + (t3Executor.equals("direct")
+                ? " — WHAT-IF: server executor = directExecutor (not the shipped setting)"
+                : ""));
     report.line(
         "The demo catalog at time scale 0.1: github FOUND at 100 ms, twitter NOT_FOUND at 300 ms,"
             + " facebook FOUND at 500 ms; RACE. Server-side timestamps (System.nanoTime in the"
@@ -541,7 +549,16 @@ public final class BenchMain {
     report.line("");
     List<List<String>> rows = new ArrayList<>();
     try (ServerProcess server =
-            server("t3-demo", List.of("--catalog", "demo", "--time-scale", "0.1", "--timeline"));
+            server(
+                "t3-demo",
+                List.of(
+                    "--catalog",
+                    "demo",
+                    "--time-scale",
+                    "0.1",
+                    "--timeline",
+                    "--executor",
+                    t3Executor));
         LoadGenerator load = new LoadGenerator(server.port(), CONNECTIONS)) {
       AtomicLong sequence = new AtomicLong();
       load.closedLoop(

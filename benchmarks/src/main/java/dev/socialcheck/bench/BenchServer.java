@@ -1,6 +1,7 @@
 package dev.socialcheck.bench;
 
 import com.google.common.base.Ticker;
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckEngine;
@@ -39,7 +40,9 @@ import org.jspecify.annotations.Nullable;
  * {@code quit}. It exits when standard input closes, so it never outlives the driver.
  *
  * <p>Arguments: {@code --service engine|echo}, {@code --catalog NAME} (see {@link BenchCatalogs}),
- * {@code --latency-ms N}, {@code --time-scale X}, {@code --seed N}, {@code --timeline}.
+ * {@code --latency-ms N}, {@code --time-scale X}, {@code --seed N}, {@code --timeline}, {@code
+ * --executor pool|direct} (what-if: {@code direct} runs gRPC callbacks and answers without the
+ * executor hop).
  */
 public final class BenchServer {
   private BenchServer() {}
@@ -77,7 +80,10 @@ public final class BenchServer {
           SocialCheckServer.builder(engine, catalog)
               .transport(transport)
               .shutdownGrace(Duration.ZERO);
-      if (timeline != null) {
+      if (options.getOrDefault("executor", "pool").equals("direct")) {
+        // What-if: gRPC callbacks and the answer run on the thread that completed the run.
+        builder.executor(MoreExecutors.directExecutor());
+      } else if (timeline != null) {
         builder.executor(timeline.timedExecutor());
       }
       SocialCheckServer server = builder.start();

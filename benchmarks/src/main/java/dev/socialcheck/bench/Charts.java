@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,26 @@ final class Charts {
   private static final int WIDTH = 900;
   private static final int HEIGHT = 560;
 
+  /** Colours that stay apart on white and in grey. */
+  private static final List<Color> COLORS =
+      List.of(
+          new Color(0xD62728),
+          new Color(0x1F77B4),
+          new Color(0x2CA02C),
+          new Color(0x000000),
+          new Color(0xFF7F0E),
+          new Color(0x9467BD));
+
   private Charts() {}
+
+  /** Base-10 log axis with plain numbers as tick labels (1, 10, 100, 1000 rather than 10^2). */
+  private static LogAxis logAxis(String label) {
+    LogAxis axis = new LogAxis(label);
+    axis.setBase(10);
+    axis.setSmallestValue(1e-3);
+    axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+    return axis;
+  }
 
   /** A named line of (x, y) points. */
   record Line(String name, List<double[]> points, boolean showShapes) {}
@@ -48,19 +68,15 @@ final class Charts {
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-    LogAxis x = new LogAxis(xLabel);
-    x.setBase(10);
-    x.setSmallestValue(1e-3);
-    plot.setDomainAxis(x);
+    plot.setDomainAxis(logAxis(xLabel));
     if (logY) {
-      LogAxis y = new LogAxis(yLabel);
-      y.setBase(10);
-      plot.setRangeAxis(y);
+      plot.setRangeAxis(logAxis(yLabel));
     }
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
     for (int i = 0; i < lines.size(); i++) {
       renderer.setSeriesShapesVisible(i, lines.get(i).showShapes());
       renderer.setSeriesStroke(i, new BasicStroke(2f));
+      renderer.setSeriesPaint(i, COLORS.get(i % COLORS.size()));
     }
     plot.setRenderer(renderer);
     ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
@@ -89,6 +105,7 @@ final class Charts {
       renderer.setSeriesShapesVisible(i, lines.get(i).showShapes());
       renderer.setSeriesLinesVisible(i, !lines.get(i).showShapes() || lines.size() == 1);
       renderer.setSeriesStroke(i, new BasicStroke(2f));
+      renderer.setSeriesPaint(i, COLORS.get(i % COLORS.size()));
     }
     plot.setRenderer(renderer);
     ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
