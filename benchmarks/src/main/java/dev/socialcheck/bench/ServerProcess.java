@@ -80,12 +80,20 @@ final class ServerProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /**
+   * The next line from the server, skipping the JVM's own log lines (e.g. JFR's "[0.4s][info]").
+   */
   private String next(int seconds) throws InterruptedException, IOException {
-    String line = lines.poll(seconds, TimeUnit.SECONDS);
-    if (line == null) {
-      throw new IOException("server " + name + " did not answer within " + seconds + "s");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (line == null) {
+        throw new IOException("server " + name + " did not answer within " + seconds + "s");
+      }
+      if (!line.startsWith("[")) {
+        return line;
+      }
     }
-    return line;
   }
 
   /** Sends a command and returns its one-line answer. */
