@@ -447,8 +447,13 @@ public final class BenchMain {
           new Thread(
               () -> {
                 try {
-                  // Mid-hold: the first 10,000 calls are admitted and waiting on their timers.
-                  Thread.sleep(3_500);
+                  // Mid-hold: once all 30,000 checks are in flight (or 4.5 s after the first
+                  // call, before the first answers at 5 s), read the live heap after a full GC.
+                  long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(4_500);
+                  while (System.nanoTime() < giveUp
+                      && server.stats(false).get("checksInFlight") < 30_000) {
+                    Thread.sleep(100);
+                  }
                   live.set(server.stats(true));
                 } catch (IOException | InterruptedException e) {
                   live.set(Map.of());
@@ -481,7 +486,8 @@ public final class BenchMain {
           "Closed loop of 10,000 calls over 3 platforms answering NOT_FOUND after 5 s, so every"
               + " call holds its three checks in flight for 5 s; 12 s window from the first call."
               + " Server JVM: `-Xmx512m`. The live heap is read after a full GC (`System.gc()` in"
-              + " the server) 3.5 s into the hold, while the checks are in flight.");
+              + " the server) as soon as all 30,000 checks are in flight (at the latest 4.5 s after the"
+              + " first call, before the first answers).");
       report.line("");
       report.table(
           List.of(

@@ -14,6 +14,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -43,6 +44,9 @@ final class Charts {
     axis.setBase(10);
     axis.setSmallestValue(1e-3);
     axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+    axis.setTickUnit(new NumberTickUnit(1.0)); // One tick per decade.
+    axis.setMinorTickCount(9);
+    axis.setMinorTickMarksVisible(true);
     return axis;
   }
 
