@@ -123,6 +123,11 @@ public final class SocialCheckServer implements AutoCloseable {
     }
   }
 
+  /** socialcheck calls in progress (those counted against the in-flight limit). */
+  public int callsInFlight() {
+    return inFlight.count();
+  }
+
   /** Whether shutdown has begun: new calls are refused. */
   public boolean isShutdown() {
     return server.isShutdown();

@@ -1,0 +1,209 @@
+package dev.socialcheck.bench;
+
+import com.google.common.base.Ticker;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.engine.CheckEngine;
+import dev.socialcheck.server.engine.EngineStats;
+import dev.socialcheck.server.grpc.SocialCheckServer;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server JVM of a benchmark: either the real {@link SocialCheckServer} over a benchmark
+ * catalog, or the echo baseline with the same transport settings.
+ *
+ * <p>Prints {@code PORT <n>} once listening, then answers commands read from standard input, one
+ * per line: {@code stats} (threads, heap, GC, CPU, engine counters), {@code stats-gc} (the same
+ * after a full GC, i.e. the live heap), {@code timeline} (target 3's server-side histograms),
+ * {@code quit}. It exits when standard input closes, so it never outlives the driver.
+ *
+ * <p>Arguments: {@code --service engine|echo}, {@code --catalog NAME} (see {@link BenchCatalogs}),
+ * {@code --latency-ms N}, {@code --time-scale X}, {@code --seed N}, {@code --timeline}, {@code
+ * --executor pool|direct} (what-if: {@code direct} runs gRPC callbacks and answers without the
+ * executor hop).
+ */
+public final class BenchServer {
+  private BenchServer() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = parse(args);
+    String service = options.getOrDefault("service", "engine");
+    ScheduledExecutorService scheduler = CheckEngine.newScheduler();
+    CheckEngine engine = new CheckEngine(scheduler, Ticker.systemTicker());
+    @Nullable TimelineRecorder timeline =
+        options.containsKey("timeline") ? new TimelineRecorder() : null;
+    NettyServerBuilder transport =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+    if (timeline != null) {
+      transport.intercept(timeline);
+    }
+    Runnable stop;
+    int port;
+    if (service.equals("echo")) {
+      Server echo = startEcho(transport);
+      port = echo.getPort();
+      stop = echo::shutdownNow;
+    } else {
+      Catalog catalog =
+          BenchCatalogs.create(
+              options.getOrDefault("catalog", "instant"),
+              scheduler,
+              Duration.ofMillis(Long.parseLong(options.getOrDefault("latency-ms", "100"))),
+              Double.parseDouble(options.getOrDefault("time-scale", "1")),
+              Long.parseLong(options.getOrDefault("seed", "1")));
+      if (timeline != null) {
+        catalog = timeline.instrument(catalog);
+      }
+      SocialCheckServer.Builder builder =
+          SocialCheckServer.builder(engine, catalog)
+              .transport(transport)
+              .shutdownGrace(Duration.ZERO);
+      if (options.getOrDefault("executor", "pool").equals("direct")) {
+        // What-if: gRPC callbacks and the answer run on the thread that completed the run.
+        builder.executor(MoreExecutors.directExecutor());
+      } else if (timeline != null) {
+        builder.executor(timeline.timedExecutor());
+      }
+      SocialCheckServer server = builder.start();
+      port = server.port();
+      stop = server::shutdown;
+    }
+    System.out.println("PORT " + port);
+    System.out.flush();
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      switch (line.trim()) {
+        case "stats" -> System.out.println(stats(engine.stats()));
+        case "stats-gc" -> {
+          System.gc();
+          System.out.println(stats(engine.stats()));
+        }
+        case "timeline" ->
+            System.out.println(timeline == null ? "TIMELINE off" : timeline.reportAndReset());
+        case "quit" -> {
+          stop.run();
+          scheduler.shutdownNow();
+          System.out.println("BYE");
+          System.out.flush();
+          System.exit(0);
+        }
+        default -> System.out.println("ERROR unknown command");
+      }
+      System.out.flush();
+    }
+    stop.run();
+    scheduler.shutdownNow();
+    System.exit(0);
+  }
+
+  /**
+   * The baseline server: what {@link SocialCheckServer} configures for its transport (executor of
+   * twice the processors, inbound limits, health and reflection services), with {@link EchoService}
+   * in place of the engine-backed service.
+   */
+  private static Server startEcho(NettyServerBuilder transport) throws IOException {
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            2 * Runtime.getRuntime().availableProcessors(),
+            new ThreadFactoryBuilder().setNameFormat("socialcheck-grpc-%d").build());
+    HealthStatusManager health = new HealthStatusManager();
+    return transport
+        .executor(executor)
+        .maxInboundMessageSize(64 * 1024)
+        .maxInboundMetadataSize(16 * 1024)
+        .addService(new EchoService())
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .build()
+        .start();
+  }
+
+  private static String stats(EngineStats engine) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    long gcCount = 0;
+    long gcMillis = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      gcCount += Math.max(0, gc.getCollectionCount());
+      gcMillis += Math.max(0, gc.getCollectionTime());
+    }
+    long afterGc = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      MemoryUsage collected = pool.getCollectionUsage();
+      if (pool.getType() == MemoryType.HEAP && collected != null) {
+        afterGc += collected.getUsed();
+      }
+    }
+    long cpuNanos = -1;
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      cpuNanos = os.getProcessCpuTime();
+    }
+    return "STATS"
+        + " threads="
+        + threads.getThreadCount()
+        + " peakThreads="
+        + threads.getPeakThreadCount()
+        + " heapUsed="
+        + heap.getUsed()
+        + " heapMax="
+        + heap.getMax()
+        + " heapAfterGc="
+        + afterGc
+        + " gcCount="
+        + gcCount
+        + " gcMillis="
+        + gcMillis
+        + " cpuNanos="
+        + cpuNanos
+        + " runsStarted="
+        + engine.runsStarted()
+        + " runsInFlight="
+        + engine.runsInFlight()
+        + " checksStarted="
+        + engine.checksStarted()
+        + " checksCancelled="
+        + engine.checksCancelled()
+        + " checksInFlight="
+        + engine.checksInFlight();
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument: " + arg);
+      }
+      String name = arg.substring(2);
+      @Nullable String value =
+          i + 1 < args.length && !args[i + 1].startsWith("--") ? args[++i] : "true";
+      options.put(name, value);
+    }
+    return options;
+  }
+}

@@ -1,0 +1,142 @@
+package dev.socialcheck.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** PNG plots of a run, written with JFreeChart (headless). */
+final class Charts {
+  private static final int WIDTH = 900;
+  private static final int HEIGHT = 560;
+
+  /** Colours that stay apart on white and in grey. */
+  private static final List<Color> COLORS =
+      List.of(
+          new Color(0xD62728),
+          new Color(0x1F77B4),
+          new Color(0x2CA02C),
+          new Color(0x000000),
+          new Color(0xFF7F0E),
+          new Color(0x9467BD));
+
+  private Charts() {}
+
+  /** Base-10 log axis with plain numbers as tick labels (1, 10, 100, 1000 rather than 10^2). */
+  private static LogAxis logAxis(String label) {
+    LogAxis axis = new LogAxis(label);
+    axis.setBase(10);
+    axis.setSmallestValue(1e-3);
+    axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+    axis.setTickUnit(new NumberTickUnit(1.0)); // One tick per decade.
+    axis.setMinorTickCount(9);
+    axis.setMinorTickMarksVisible(true);
+    return axis;
+  }
+
+  /** A named line of (x, y) points. */
+  record Line(String name, List<double[]> points, boolean showShapes) {}
+
+  /** Lines with a log-scale x axis (and optionally log-scale y). */
+  static void lines(
+      Path file, String title, String xLabel, String yLabel, List<Line> lines, boolean logY)
+      throws IOException {
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (Line line : lines) {
+      XYSeries series = new XYSeries(line.name(), false, true);
+      for (double[] p : line.points()) {
+        series.add(p[0], p[1]);
+      }
+      data.addSeries(series);
+    }
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    plot.setDomainAxis(logAxis(xLabel));
+    if (logY) {
+      plot.setRangeAxis(logAxis(yLabel));
+    }
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
+    for (int i = 0; i < lines.size(); i++) {
+      renderer.setSeriesShapesVisible(i, lines.get(i).showShapes());
+      renderer.setSeriesStroke(i, new BasicStroke(2f));
+      renderer.setSeriesPaint(i, COLORS.get(i % COLORS.size()));
+    }
+    plot.setRenderer(renderer);
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+  }
+
+  /** Lines with a linear x axis. */
+  static void linearLines(Path file, String title, String xLabel, String yLabel, List<Line> lines)
+      throws IOException {
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (Line line : lines) {
+      XYSeries series = new XYSeries(line.name(), false, true);
+      for (double[] p : line.points()) {
+        series.add(p[0], p[1]);
+      }
+      data.addSeries(series);
+    }
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
+    for (int i = 0; i < lines.size(); i++) {
+      renderer.setSeriesShapesVisible(i, lines.get(i).showShapes());
+      renderer.setSeriesLinesVisible(i, !lines.get(i).showShapes() || lines.size() == 1);
+      renderer.setSeriesStroke(i, new BasicStroke(2f));
+      renderer.setSeriesPaint(i, COLORS.get(i % COLORS.size()));
+    }
+    plot.setRenderer(renderer);
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+  }
+
+  /** Cumulative distribution (x: latency in ms, log scale; y: share of calls at or below). */
+  static void cdf(Path file, String title, Map<String, Histogram> nanos) throws IOException {
+    Map<String, Line> lines = new LinkedHashMap<>();
+    for (Map.Entry<String, Histogram> e : nanos.entrySet()) {
+      Histogram h = e.getValue();
+      List<double[]> points = new java.util.ArrayList<>();
+      long total = h.getTotalCount();
+      for (HistogramIterationValue v : h.recordedValues()) {
+        points.add(
+            new double[] {
+              h.highestEquivalentValue(v.getValueIteratedTo()) / 1e6,
+              v.getTotalCountToThisValue() / (double) total
+            });
+      }
+      lines.put(e.getKey(), new Line(e.getKey(), points, false));
+    }
+    lines(
+        file,
+        title,
+        "latency (ms, log scale)",
+        "share of calls",
+        List.copyOf(lines.values()),
+        false);
+  }
+}

@@ -1,0 +1,370 @@
+package dev.socialcheck.bench;
+
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.socialcheck.v1.HasSocialAccountRequest;
+import dev.socialcheck.v1.HasSocialAccountResponse;
+import dev.socialcheck.v1.PlatformStatus;
+import dev.socialcheck.v1.SocialAccountServiceGrpc;
+import dev.socialcheck.v1.SocialAccountServiceGrpc.SocialAccountServiceStub;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SynchronizedHistogram;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A bounded load generator over the async stub of {@code HasSocialAccount}, on loopback.
+ *
+ * <ul>
+ *   <li><b>Closed loop</b> ({@link #closedLoop}): a fixed number of calls in flight; each
+ *       completion starts the next call. Warm-up, then a measured window; only calls that complete
+ *       inside the window count. Latency is from the call's start.
+ *   <li><b>Open loop</b> ({@link #openLoop}): calls start on a fixed schedule whatever the server's
+ *       speed, and latency is measured from the <em>intended</em> start, so a stalled server shows
+ *       up in the latency instead of slowing the load down (no coordinated omission). Calls beyond
+ *       {@code maxOutstanding} in flight are not sent and are counted as {@code CLIENT_LIMIT}
+ *       errors.
+ * </ul>
+ *
+ * Every call has a deadline and every loop stops by itself. Responses are counted per {@link Lane}:
+ * latency (HdrHistogram, ns), errors by status, checks started per request (statuses other than
+ * SKIPPED, so CANCELLED counts as a call made), response size.
+ */
+final class LoadGenerator implements AutoCloseable {
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<SocialAccountServiceStub> stubs = new ArrayList<>();
+  private final AtomicLong roundRobin = new AtomicLong();
+
+  /** Re-issues calls after errors, so a failing server cannot recurse on the caller's stack. */
+  private final ExecutorService reissue =
+      Executors.newSingleThreadExecutor(
+          new ThreadFactoryBuilder().setNameFormat("load-reissue").setDaemon(true).build());
+
+  /**
+   * @param connections HTTP/2 connections, used round-robin; the same for every scenario so server
+   *     thread counts stay comparable
+   */
+  LoadGenerator(int port, int connections) {
+    for (int i = 0; i < connections; i++) {
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor().build();
+      channels.add(channel);
+      stubs.add(SocialAccountServiceGrpc.newStub(channel));
+    }
+  }
+
+  private SocialAccountServiceStub stub() {
+    return stubs.get((int) (roundRobin.getAndIncrement() % stubs.size()));
+  }
+
+  /** A named stream of requests with its own statistics. */
+  static final class Lane {
+    final String name;
+    final LongFunction<HasSocialAccountRequest> requests;
+    final @Nullable Consumer<HasSocialAccountResponse> inspector;
+    final Histogram latency = new SynchronizedHistogram(TimeUnit.MINUTES.toNanos(10), 3);
+    final LongAdder ok = new LongAdder();
+    final LongAdder checksStarted = new LongAdder();
+    final LongAdder checksCancelled = new LongAdder();
+    final LongAdder responseBytes = new LongAdder();
+    final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+    /**
+     * @param requests the request for sequence number {@code n} (distinct addresses per call in
+     *     flight when the server matches timelines by address)
+     * @param inspector sees every measured response, e.g. to read server-side latencies
+     */
+    Lane(
+        String name,
+        LongFunction<HasSocialAccountRequest> requests,
+        @Nullable Consumer<HasSocialAccountResponse> inspector) {
+      this.name = name;
+      this.requests = requests;
+      this.inspector = inspector;
+    }
+
+    void recordOk(long latencyNanos, HasSocialAccountResponse response) {
+      latency.recordValue(Math.min(latencyNanos, latency.getHighestTrackableValue()));
+      ok.increment();
+      long started = 0;
+      long cancelled = 0;
+      for (var result : response.getResultsList()) {
+        if (result.getStatus() != PlatformStatus.PLATFORM_STATUS_SKIPPED) {
+          started++;
+        }
+        if (result.getStatus() == PlatformStatus.PLATFORM_STATUS_CANCELLED) {
+          cancelled++;
+        }
+      }
+      checksStarted.add(started);
+      checksCancelled.add(cancelled);
+      responseBytes.add(response.getSerializedSize());
+      if (inspector != null) {
+        inspector.accept(response);
+      }
+    }
+
+    void recordError(String code) {
+      errors.computeIfAbsent(code, k -> new LongAdder()).increment();
+    }
+
+    Result result(double windowSeconds) {
+      long n = ok.sum();
+      Map<String, Long> errorCounts = new TreeMap<>();
+      errors.forEach((k, v) -> errorCounts.put(k, v.sum()));
+      return new Result(
+          name,
+          latency.copy(),
+          n,
+          errorCounts,
+          windowSeconds,
+          n / windowSeconds,
+          n == 0 ? Double.NaN : checksStarted.sum() / (double) n,
+          n == 0 ? Double.NaN : checksCancelled.sum() / (double) n,
+          n == 0 ? Double.NaN : responseBytes.sum() / (double) n);
+    }
+  }
+
+  /**
+   * What a lane measured.
+   *
+   * @param latency nanoseconds, one value per successful call
+   * @param throughput successful calls per second over the window
+   */
+  record Result(
+      String name,
+      Histogram latency,
+      long ok,
+      Map<String, Long> errors,
+      double windowSeconds,
+      double throughput,
+      double callsPerRequest,
+      double cancelledPerRequest,
+      double responseBytes) {
+
+    long errorCount() {
+      return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    double millis(double percentile) {
+      return Histograms.millis(latency, percentile);
+    }
+
+    double maxMillis() {
+      return Histograms.maxMillis(latency);
+    }
+  }
+
+  /** Told when the measured window opens and closes (e.g. to sample the server). */
+  interface Window {
+    Window NONE = new Window() {};
+
+    default void opened() {}
+
+    default void closed() {}
+  }
+
+  /** Runs a closed loop of {@code concurrency} calls in flight and returns the window's figures. */
+  Result closedLoop(
+      Lane lane,
+      int concurrency,
+      Duration warmup,
+      Duration measure,
+      Duration callDeadline,
+      Window window)
+      throws InterruptedException {
+    ClosedLoop loop = new ClosedLoop(lane, callDeadline);
+    for (int i = 0; i < concurrency; i++) {
+      loop.outstanding.incrementAndGet();
+      loop.issue();
+    }
+    Thread.sleep(warmup.toMillis());
+    long start = System.nanoTime();
+    loop.windowStart = start;
+    window.opened();
+    Thread.sleep(measure.toMillis());
+    long end = System.nanoTime();
+    loop.windowEnd = end;
+    loop.stopping.set(true);
+    window.closed();
+    if (!loop.drained.await(callDeadline.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+      lane.recordError("CLIENT_UNDRAINED");
+    }
+    return lane.result((end - start) / 1e9);
+  }
+
+  private final class ClosedLoop {
+    final Lane lane;
+    final long deadlineMillis;
+    final AtomicLong sequence = new AtomicLong();
+    final AtomicInteger outstanding = new AtomicInteger();
+    final AtomicBoolean stopping = new AtomicBoolean();
+    final CountDownLatch drained = new CountDownLatch(1);
+    volatile long windowStart = Long.MAX_VALUE;
+    volatile long windowEnd = Long.MAX_VALUE;
+
+    ClosedLoop(Lane lane, Duration callDeadline) {
+      this.lane = lane;
+      this.deadlineMillis = callDeadline.toMillis();
+    }
+
+    boolean inWindow(long nanos) {
+      return nanos >= windowStart && nanos < windowEnd;
+    }
+
+    void issue() {
+      if (stopping.get()) {
+        if (outstanding.decrementAndGet() == 0) {
+          drained.countDown();
+        }
+        return;
+      }
+      HasSocialAccountRequest request = lane.requests.apply(sequence.getAndIncrement());
+      long start = System.nanoTime();
+      stub()
+          .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+          .hasSocialAccount(
+              request,
+              new StreamObserver<HasSocialAccountResponse>() {
+                @Nullable HasSocialAccountResponse response;
+
+                @Override
+                public void onNext(HasSocialAccountResponse value) {
+                  response = value;
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                  if (inWindow(System.nanoTime())) {
+                    lane.recordError(Status.fromThrowable(t).getCode().name());
+                  }
+                  reissue.execute(ClosedLoop.this::issue);
+                }
+
+                @Override
+                public void onCompleted() {
+                  long end = System.nanoTime();
+                  if (inWindow(end) && response != null) {
+                    lane.recordOk(end - start, response);
+                  }
+                  issue();
+                }
+              });
+    }
+  }
+
+  /**
+   * Runs an open loop: arrival {@code i} is due at {@code i / arrivalsPerSecond} and sends one call
+   * per lane (so lanes see the same sequence numbers at the same moments). The first {@code
+   * warmupArrivals} are not measured. Waits for every call to end.
+   */
+  List<Result> openLoop(
+      List<Lane> lanes,
+      double arrivalsPerSecond,
+      long warmupArrivals,
+      long measuredArrivals,
+      int maxOutstanding,
+      Duration callDeadline)
+      throws InterruptedException {
+    AtomicInteger outstanding = new AtomicInteger();
+    AtomicLong lastEnd = new AtomicLong();
+    long total = warmupArrivals + measuredArrivals;
+    double period = 1e9 / arrivalsPerSecond;
+    long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+    long measuredStart = t0 + Math.round(warmupArrivals * period);
+    for (long i = 0; i < total; i++) {
+      long intended = t0 + Math.round(i * period);
+      long wait;
+      while ((wait = intended - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      boolean measured = i >= warmupArrivals;
+      for (Lane lane : lanes) {
+        if (outstanding.get() >= maxOutstanding) {
+          if (measured) {
+            lane.recordError("CLIENT_LIMIT");
+          }
+          continue;
+        }
+        outstanding.incrementAndGet();
+        stub()
+            .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
+            .hasSocialAccount(
+                lane.requests.apply(i),
+                new StreamObserver<HasSocialAccountResponse>() {
+                  @Nullable HasSocialAccountResponse response;
+
+                  @Override
+                  public void onNext(HasSocialAccountResponse value) {
+                    response = value;
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    if (measured) {
+                      lane.recordError(Status.fromThrowable(t).getCode().name());
+                    }
+                    outstanding.decrementAndGet();
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    long end = System.nanoTime();
+                    if (measured && response != null) {
+                      lane.recordOk(end - intended, response);
+                      lastEnd.accumulateAndGet(end, Math::max);
+                    }
+                    outstanding.decrementAndGet();
+                  }
+                });
+      }
+    }
+    long drainDeadline = System.nanoTime() + callDeadline.toNanos() + TimeUnit.SECONDS.toNanos(5);
+    while (outstanding.get() > 0 && System.nanoTime() < drainDeadline) {
+      Thread.sleep(10);
+    }
+    if (outstanding.get() > 0) {
+      lanes.get(0).recordError("CLIENT_UNDRAINED");
+    }
+    double window = Math.max(1e-9, (lastEnd.get() - measuredStart) / 1e9);
+    List<Result> results = new ArrayList<>();
+    for (Lane lane : lanes) {
+      results.add(lane.result(window));
+    }
+    return results;
+  }
+
+  @Override
+  public void close() {
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow();
+    }
+    try {
+      for (ManagedChannel channel : channels) {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    reissue.shutdownNow();
+  }
+}
