@@ -707,7 +707,8 @@ public final class BenchMain {
             mixLane("RACE", Strategy.STRATEGY_RACE, -1),
             mixLane("SEQUENTIAL", Strategy.STRATEGY_SEQUENTIAL, -1),
             mixLane("HEDGED p50 (" + millis(p50) + " ms)", Strategy.STRATEGY_HEDGED, p50),
-            mixLane("HEDGED p95 (" + millis(p95) + " ms)", Strategy.STRATEGY_HEDGED, p95));
+            mixLane("HEDGED p95 (" + millis(p95) + " ms)", Strategy.STRATEGY_HEDGED, p95),
+            mixLane("ADAPTIVE", Strategy.STRATEGY_ADAPTIVE, -1));
     List<LoadGenerator.Result> results;
     try (ServerProcess server =
             server("t4-mix", List.of("--catalog", "mix", "--seed", String.valueOf(seed)));
@@ -782,11 +783,13 @@ public final class BenchMain {
               Report.fmt(r.cancelledPerRequest()),
               String.format(Locale.ROOT, "%.3f×", r.millis(99) / race.millis(99)),
               Report.pct(r.callsPerRequest() / race.callsPerRequest()),
-              millis(m.p50Nanos())
-                  + " / "
-                  + millis(m.p99Nanos())
-                  + " / "
-                  + Report.fmt(m.callsPerRequest()),
+              m == null
+                  ? "– (learned online)"
+                  : millis(m.p50Nanos())
+                      + " / "
+                      + millis(m.p99Nanos())
+                      + " / "
+                      + Report.fmt(m.callsPerRequest()),
               errorsOf(r)));
       cdf.put(r.name(), r.latency());
       String key =
@@ -841,8 +844,10 @@ public final class BenchMain {
       curve.add(new double[] {s.callsPerRequest(), s.p99Nanos() / 1e6});
     }
     List<double[]> measuredPoints = new ArrayList<>();
+    List<double[]> adaptivePoints = new ArrayList<>();
     for (LoadGenerator.Result r : results) {
-      measuredPoints.add(new double[] {r.callsPerRequest(), r.millis(99)});
+      (r.name().equals("ADAPTIVE") ? adaptivePoints : measuredPoints)
+          .add(new double[] {r.callsPerRequest(), r.millis(99)});
     }
     List<double[]> perPlatformPoints =
         List.of(
@@ -867,7 +872,8 @@ public final class BenchMain {
                     new Charts.Line(
                         "measured: RACE, SEQUENTIAL, HEDGED p50, p95", measuredPoints, true),
                     new Charts.Line(
-                        "model: per-platform delay (p95, p50)", perPlatformPoints, true))),
+                        "model: per-platform delay (p95, p50)", perPlatformPoints, true),
+                    new Charts.Line("measured: ADAPTIVE", adaptivePoints, true))),
         "t4-tradeoff.png");
   }
 

@@ -179,11 +179,11 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--adaptive-percentile",
-      defaultValue = "90",
+      defaultValue = "95",
       description =
           "ADAPTIVE: start the next platform when the running one passes this latency percentile."
               + " Default: ${DEFAULT-VALUE}.")
-  double adaptivePercentile = 90;
+  double adaptivePercentile = 95;
 
   @Option(
       names = "--adaptive-max-extra-load",
@@ -207,6 +207,14 @@ final class ServeCommand implements Callable<Integer> {
       converter = DurationConverter.class,
       description = "ADAPTIVE: how far back statistics reach. Default: ${DEFAULT-VALUE}.")
   Duration adaptiveWindow = Duration.ofMinutes(5);
+
+  @Option(
+      names = "--adaptive-cheap-hedge-waste",
+      defaultValue = "0.3",
+      description =
+          "ADAPTIVE: start the next platform at once when the running ones answer FOUND with at most"
+              + " this chance. Default: ${DEFAULT-VALUE}.")
+  double adaptiveCheapHedgeWaste = 0.3;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -308,7 +316,11 @@ final class ServeCommand implements Callable<Integer> {
   private AdaptiveSettings adaptiveSettings() {
     try {
       return new AdaptiveSettings(
-          adaptivePercentile, adaptiveMaxExtraLoad, adaptiveMinSamples, adaptiveWindow);
+          adaptivePercentile,
+          adaptiveMaxExtraLoad,
+          adaptiveMinSamples,
+          adaptiveWindow,
+          adaptiveCheapHedgeWaste);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "adaptive settings: " + e.getMessage());
     }

@@ -6,7 +6,6 @@ import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -140,7 +139,7 @@ public final class CheckEngine {
     if (request.strategy() == Strategy.ADAPTIVE) {
       return learning.schedule(byPrior, request.hedgeDelay());
     }
-    return new Schedule(byPrior, Collections.nCopies(byPrior.size(), delay), null);
+    return Schedule.fixed(byPrior, delay);
   }
 
   /** What the engine learned about platforms, and the adaptive plan built from it. */

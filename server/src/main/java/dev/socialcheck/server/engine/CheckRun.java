@@ -128,14 +128,21 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   }
 
   /**
-   * Marks the next slot as started and schedules its launch; then arms the hedge of this step: the
-   * next platform starts after the schedule's delay (at once for a zero delay, as in RACE) if the
-   * budget allows.
+   * Starts the next check, then whatever the schedule allows right away (see {@link
+   * #startWhileFreeOrCheap}), then arms the hedge of the last step started: the next platform
+   * starts after the schedule's delay (at once for a zero delay, as in RACE) if the budget allows.
    */
   @GuardedBy("lock")
   private void claimNext(Effects effects) {
-    int index = nextToStart++;
-    Slot slot = slots.get(index);
+    claim(effects);
+    startWhileFreeOrCheap(effects);
+    armHedge(effects);
+  }
+
+  /** Marks the next slot as started and schedules its launch. */
+  @GuardedBy("lock")
+  private void claim(Effects effects) {
+    Slot slot = slots.get(nextToStart++);
     slot.started = true;
     slot.startedAtNanos = ticker.read();
     slot.timeout = timeoutFor(slot.platform, slot.startedAtNanos);
@@ -144,18 +151,64 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     String id = slot.platform.id();
     effects.observations.add(() -> observer.checkStarted(id));
     effects.launches.add(slot);
+  }
+
+  /**
+   * Starts the next checks while that costs nothing or little: when no check is running (as
+   * SEQUENTIAL would), or when the checks running are so unlikely to answer FOUND that the next
+   * one's call would most likely be made anyway (a "cheap hedge", if the schedule allows them).
+   */
+  @GuardedBy("lock")
+  private void startWhileFreeOrCheap(Effects effects) {
+    while (nextToStart < slots.size()) {
+      if (running == 0) {
+        claim(effects);
+        continue;
+      }
+      double waste = wasteIfStartedNow();
+      if (waste <= schedule.cheapHedgeWaste() && schedule.allowHedge(waste)) {
+        claim(effects);
+        continue;
+      }
+      return;
+    }
+  }
+
+  /** (Re)arms the hedge timer for the step started last. */
+  @GuardedBy("lock")
+  private void armHedge(Effects effects) {
     cancelHedgeTimer();
-    Optional<Duration> hedge = schedule.hedgeAfter().get(index);
-    if (nextToStart < slots.size() && hedge.isPresent()) {
-      if (hedge.get().isZero()) {
-        if (schedule.allowHedge()) {
-          claimNext(effects);
-        }
-      } else {
-        hedgeTimer =
-            scheduler.schedule(this::onHedgeTimer, hedge.get().toNanos(), TimeUnit.NANOSECONDS);
+    if (nextToStart >= slots.size()) {
+      return;
+    }
+    Optional<Duration> hedge = schedule.hedgeAfter().get(nextToStart - 1);
+    if (hedge.isEmpty()) {
+      return;
+    }
+    if (hedge.get().isZero()) {
+      if (schedule.allowHedge(wasteIfStartedNow())) {
+        claimNext(effects);
+      }
+    } else {
+      hedgeTimer =
+          scheduler.schedule(this::onHedgeTimer, hedge.get().toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * The chance that a check started now is not needed: that one of the checks running answers FOUND
+   * (answers taken as independent, rates from the schedule).
+   */
+  @GuardedBy("lock")
+  private double wasteIfStartedNow() {
+    double noneFound = 1;
+    for (int i = 0; i < nextToStart; i++) {
+      Slot slot = slots.get(i);
+      if (slot.started && slot.result == null) {
+        noneFound *= 1 - schedule.foundRates().get(i);
       }
     }
+    return 1 - noneFound;
   }
 
   @GuardedBy("lock")
@@ -184,7 +237,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     Effects effects = new Effects();
     synchronized (lock) {
       hedgeTimer = null;
-      if (decided || nextToStart >= slots.size() || !schedule.allowHedge()) {
+      if (decided || nextToStart >= slots.size() || !schedule.allowHedge(wasteIfStartedNow())) {
         return;
       }
       claimNext(effects);
@@ -276,8 +329,12 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       decide(effects, "found on " + slot.platform.id() + " first");
     } else if (slots.stream().allMatch(s -> s.result != null)) {
       decide(effects, "");
-    } else if (running == 0 && nextToStart < slots.size()) {
-      claimNext(effects);
+    } else if (nextToStart < slots.size()) {
+      int before = nextToStart;
+      startWhileFreeOrCheap(effects);
+      if (nextToStart != before) {
+        armHedge(effects);
+      }
     }
   }
 

@@ -43,11 +43,11 @@ public final class ExtraLoadBudget {
     }
   }
 
-  /** Takes one token for a hedge; false if the budget is spent. */
-  boolean tryWithdraw() {
+  /** Takes {@code cost} (0..1) for a hedge; false if the budget cannot pay it. */
+  boolean tryWithdraw(double cost) {
     synchronized (lock) {
-      if (balance >= 1) {
-        balance -= 1;
+      if (balance >= cost) {
+        balance -= cost;
         return true;
       }
       return false;

@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.IntStream;
 
 /**
  * What the engine learns about platforms from every check it runs (whatever the strategy), and how
@@ -19,8 +19,17 @@ public final class PlatformLearning {
   private final Map<String, PlatformStatistics> statistics = new ConcurrentHashMap<>();
   private final ExtraLoadBudget budget;
 
-  /** One step of an adaptive plan. */
-  public record Step(Platform platform, boolean learned, double score, Duration hedgeAfter) {}
+  /**
+   * One step of an adaptive plan.
+   *
+   * @param learned whether the platform's own statistics are used (else its prior and the fallback
+   *     delay)
+   * @param foundRate the chance it answers FOUND (learned, or the prior)
+   * @param score expected benefit: found rate per second of median latency
+   * @param hedgeAfter how long to wait after starting it before starting the next platform
+   */
+  public record Step(
+      Platform platform, boolean learned, double foundRate, double score, Duration hedgeAfter) {}
 
   public PlatformLearning(AdaptiveSettings settings, Ticker ticker) {
     this.settings = settings;
@@ -74,11 +83,15 @@ public final class PlatformLearning {
             p -> {
               PlatformStatistics.Snapshot s = snapshot(p.id());
               if (s.samples() < settings.minSamples()) {
-                return new Step(p, false, p.prior() / fallbackSeconds, fallbackDelay);
+                return new Step(p, false, p.prior(), p.prior() / fallbackSeconds, fallbackDelay);
               }
               double medianSeconds = Math.max(1e-3, s.p50().toNanos() / 1e9);
               return new Step(
-                  p, true, s.foundRate() / medianSeconds, s.latencyAt(settings.percentile()));
+                  p,
+                  true,
+                  s.foundRate(),
+                  s.foundRate() / medianSeconds,
+                  s.latencyAt(settings.percentile()));
             })
         .sorted(
             Comparator.comparingDouble(Step::score)
@@ -95,9 +108,9 @@ public final class PlatformLearning {
     List<Step> plan = plan(platforms, fallbackDelay);
     return new Schedule(
         plan.stream().map(Step::platform).toList(),
-        IntStream.range(0, plan.size())
-            .mapToObj(i -> java.util.Optional.of(plan.get(i).hedgeAfter()))
-            .toList(),
+        plan.stream().map(step -> Optional.of(step.hedgeAfter())).toList(),
+        plan.stream().map(Step::foundRate).toList(),
+        settings.cheapHedgeWaste(),
         budget);
   }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class AdaptiveStrategyTest {
   private static final AdaptiveSettings SETTINGS =
-      new AdaptiveSettings(90, 0.25, 10, Duration.ofSeconds(60));
+      new AdaptiveSettings(90, 0.25, 10, Duration.ofSeconds(60), 0.3);
 
   private final FakeScheduler scheduler = new FakeScheduler();
   private final CheckEngine engine =
@@ -116,12 +116,19 @@ class AdaptiveStrategyTest {
     }
   }
 
+  /** Feeds observations with a FOUND rate of 90 %. */
+  private void observeMostlyFound(String platformId, int count, Duration latency) {
+    observe(platformId, count * 9 / 10, CheckStatus.FOUND, latency);
+    observe(platformId, count / 10, CheckStatus.NOT_FOUND, latency);
+  }
+
   @Test
   void hedges_stayWithinTheExtraLoadBudget() {
-    // Many fast observations: the runs below, which take 1 s, barely move the learned p90.
-    observe("a", 2000, CheckStatus.NOT_FOUND, Duration.ofMillis(100));
-    observe("b", 2000, CheckStatus.NOT_FOUND, Duration.ofMillis(100));
-    observe("c", 2000, CheckStatus.NOT_FOUND, Duration.ofMillis(100));
+    // Many fast observations that mostly find: every hedge costs 0.9 or more of a token, and the
+    // runs below (1 s, nothing found) barely move the learned p90 and rates.
+    observeMostlyFound("a", 2000, Duration.ofMillis(100));
+    observeMostlyFound("b", 2000, Duration.ofMillis(100));
+    observeMostlyFound("c", 2000, Duration.ofMillis(100));
     int runs = 40;
     int hedges = 0;
     for (int i = 0; i < runs; i++) {
@@ -137,10 +144,32 @@ class AdaptiveStrategyTest {
 
     assertThat(calls()).as("nothing found: every run checks all three").isEqualTo(3 * runs);
     assertThat(hedges)
-        .as("hedges over %d runs (budget: reserve 5 + 0.25 per run)", runs)
+        .as("hedges over %d runs (budget: reserve 5 + 0.25 per run, each hedge >= 0.9)", runs)
         .isPositive()
-        .isLessThanOrEqualTo(5 + runs / 4)
+        .isLessThanOrEqualTo((int) ((5 + 0.25 * runs) / 0.9))
         .isLessThan(2 * runs);
+  }
+
+  @Test
+  void cheapHedge_startsTheNextAtOnce_whenTheRunningPlatformRarelyFinds() {
+    observe("a", 20, CheckStatus.NOT_FOUND, Duration.ofMillis(100)); // never finds
+    observe("b", 20, CheckStatus.NOT_FOUND, Duration.ofMillis(300)); // never finds
+    observeMostlyFound("c", 20, Duration.ofMillis(400));
+    // Benefit order: c (0.9 / 0.4 s), then a and b (0: order by prior).
+    assertThat(planOrder()).containsExactly("c", "a", "b");
+
+    ListenableFuture<CheckReport> run = adaptive();
+    assertThat(List.of(c.callCount(), a.callCount(), b.callCount()))
+        .as("c runs alone: it finds 90 % of the time")
+        .containsExactly(1, 0, 0);
+
+    c.lastCall().complete(CheckOutcome.notFound("no"));
+    assertThat(List.of(a.callCount(), b.callCount()))
+        .as("a and b never find: b's call will be needed anyway, start it with a")
+        .containsExactly(1, 1);
+    a.lastCall().complete(CheckOutcome.notFound("no"));
+    b.lastCall().complete(CheckOutcome.notFound("no"));
+    assertThat(run).isDone();
   }
 
   @Test
