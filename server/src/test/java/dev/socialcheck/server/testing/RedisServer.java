@@ -153,6 +153,18 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** The string value of {@code key} (GET), or {@code null} if there is none. */
+  public @Nullable String get(String key) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+      socket.setSoTimeout(2000);
+      socket.getOutputStream().write(("GET " + key + "\r\n").getBytes(StandardCharsets.UTF_8));
+      InputStream in = socket.getInputStream();
+      String header = readLine(in);
+      return header.equals("$-1") ? null : readLine(in);
+    }
+  }
+
   /**
    * Every key (KEYS *; fine for a test's handful), each line of a RESP array of bulk strings read
    * whole.
