@@ -11,38 +11,18 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.google.common.base.Ticker;
-import com.google.common.collect.ImmutableList;
-import dev.socialcheck.server.catalog.Catalog;
-import dev.socialcheck.server.catalog.CatalogLoader;
-import dev.socialcheck.server.checkers.ResultCache;
-import dev.socialcheck.server.engine.CheckObserver;
 import dev.socialcheck.server.engine.EmailAddress;
-import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.server.redis.RedisStats;
-import dev.socialcheck.server.redis.SharedRedis;
 import dev.socialcheck.server.testing.RedisServer;
-import dev.socialcheck.v1.CheckEachRequest;
-import dev.socialcheck.v1.CheckEachResponse;
-import dev.socialcheck.v1.ListPlatformsRequest;
 import dev.socialcheck.v1.PlatformResult;
 import dev.socialcheck.v1.PlatformStatus;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.stub.MetadataUtils;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -58,8 +38,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ScaleOutTest {
   private static final String PREFIX = "scaleout:";
-  private static final String ALICE = "tok-alice-0123456789";
-  private static final String BOB = "tok-bob-0123456789ab";
+  private static final String ALICE = TestReplica.ALICE;
+  private static final String BOB = TestReplica.BOB;
 
   @RegisterExtension
   static final WireMockExtension platforms =
@@ -68,7 +48,7 @@ class ScaleOutTest {
           .build();
 
   private static RedisServer redis;
-  private final List<Replica> replicas = new ArrayList<>();
+  private final List<TestReplica> replicas = new ArrayList<>();
 
   @BeforeAll
   static void startRedis() throws Exception {
@@ -88,7 +68,7 @@ class ScaleOutTest {
 
   @AfterEach
   void stopReplicas() throws Exception {
-    for (Replica replica : replicas) {
+    for (TestReplica replica : replicas) {
       replica.close();
     }
     redis.start();
@@ -97,8 +77,8 @@ class ScaleOutTest {
 
   @Test
   void checkThroughA_isACacheHitOnB_withoutAPlatformCall() throws Exception {
-    Replica a = replica(0);
-    Replica b = replica(0);
+    TestReplica a = replica(0);
+    TestReplica b = replica(0);
 
     List<PlatformResult> first = a.checkEach("someone@example.com");
     List<PlatformResult> second = b.checkEach("Someone@example.com ");
@@ -124,12 +104,12 @@ class ScaleOutTest {
     assertThat(calls("/beta/" + sha))
         .as("platform calls for 'beta', A and B together")
         .isEqualTo(1);
-    assertThat(b.redis.stats().cacheHits()).isEqualTo(2);
+    assertThat(b.redis().stats().cacheHits()).isEqualTo(2);
   }
 
   @Test
   void sharedCache_keysAreHashes_neverAddresses() throws Exception {
-    Replica a = replica(0);
+    TestReplica a = replica(0);
     a.checkEach("someone@example.com");
     String sha = EmailAddress.parse("someone@example.com").sha256Hex();
 
@@ -149,8 +129,8 @@ class ScaleOutTest {
   @Test
   void callerQuota_isSharedByBothReplicas() throws Exception {
     // 0.001 calls per second: a burst of one, the next in 1000 s, so the test does not race time.
-    Replica a = replica(0.001);
-    Replica b = replica(0.001);
+    TestReplica a = replica(0.001);
+    TestReplica b = replica(0.001);
 
     a.listPlatforms(ALICE);
     StatusRuntimeException onB =
@@ -174,18 +154,18 @@ class ScaleOutTest {
         .hasSize(2)
         .noneMatch(key -> key.contains("alice") || key.contains("bob"));
     assertThat(
-            a.redis.stats().rejected(RedisStats.Limit.CALLER)
-                + b.redis.stats().rejected(RedisStats.Limit.CALLER))
+            a.redis().stats().rejected(RedisStats.Limit.CALLER)
+                + b.redis().stats().rejected(RedisStats.Limit.CALLER))
         .isEqualTo(2);
   }
 
   @Test
   void redisKilled_checksKeepAnswering_thenSharingResumes() throws Exception {
-    Replica a = replica(1000);
-    Replica b = replica(1000);
+    TestReplica a = replica(1000);
+    TestReplica b = replica(1000);
 
     redis.kill();
-    await().atMost(RedisServer.noticeWithin()).until(() -> !a.redis.isUp() && !b.redis.isUp());
+    await().atMost(RedisServer.noticeWithin()).until(() -> !a.redis().isUp() && !b.redis().isUp());
 
     assertThat(a.redisHealth()).isEqualTo(ServingStatus.NOT_SERVING);
     assertThat(a.health("")).as("the replica itself still serves").isEqualTo(ServingStatus.SERVING);
@@ -201,12 +181,12 @@ class ScaleOutTest {
         .containsExactlyInAnyOrder(
             PlatformStatus.PLATFORM_STATUS_FOUND, PlatformStatus.PLATFORM_STATUS_NOT_FOUND);
     assertThat(calls("/alpha/" + during)).isEqualTo(2);
-    assertThat(a.redis.stats().fallbacks(RedisStats.Use.CALLER_QUOTA))
+    assertThat(a.redis().stats().fallbacks(RedisStats.Use.CALLER_QUOTA))
         .as("the caller's quota was decided locally")
         .isPositive();
 
     redis.start();
-    await().atMost(RedisServer.noticeWithin()).until(() -> a.redis.isUp() && b.redis.isUp());
+    await().atMost(RedisServer.noticeWithin()).until(() -> a.redis().isUp() && b.redis().isUp());
     await().atMost(Duration.ofSeconds(10)).until(() -> a.redisHealth() == ServingStatus.SERVING);
     assertThat(a.metrics.scrape()).contains("socialcheck_redis_up 1.0");
 
@@ -228,120 +208,12 @@ class ScaleOutTest {
         .getCount();
   }
 
-  private Replica replica(double callerRate) throws Exception {
-    Replica replica = new Replica(callerRate);
+  private TestReplica replica(double callerRate) throws Exception {
+    // A roomy command timeout: these tests are about sharing, not a busy machine's latency.
+    TestReplica replica =
+        new TestReplica(
+            platforms.baseUrl(), redis.uri(), PREFIX, Duration.ofSeconds(1), callerRate);
     replicas.add(replica);
     return replica;
-  }
-
-  /** One server replica with its own engine, catalog, HTTP client and Redis connection. */
-  private static final class Replica implements AutoCloseable {
-    final SharedRedis redis;
-    final ServiceMetrics metrics = new ServiceMetrics();
-    final ExecutorService http = Executors.newFixedThreadPool(2);
-    final Catalog catalog;
-    final TestServer server;
-
-    Replica(double callerRate) throws Exception {
-      // A roomy command timeout: these tests are about sharing, not a busy machine's latency.
-      redis =
-          SharedRedis.start(
-              new SharedRedis.Settings(
-                  ScaleOutTest.redis.uri(),
-                  PREFIX,
-                  Duration.ofSeconds(1),
-                  Duration.ofSeconds(1),
-                  Duration.ofMillis(100)));
-      assertThat(redis.awaitUp(Duration.ofSeconds(10))).as("connected to Redis").isTrue();
-      metrics.bindRedis(redis.stats());
-      ResultCache cache =
-          new ResultCache(
-              Duration.ofHours(1),
-              Duration.ofMinutes(10),
-              1000,
-              Ticker.systemTicker(),
-              redis.resultStore(),
-              Clock.systemUTC());
-      catalog =
-          CatalogLoader.parse(
-              "scale-out.yaml",
-              """
-              defaults: {rate_limit: {requests: 1000, per: 1s}, timeout: 10s}
-              platforms:
-                - {id: alpha, name: Alpha, prior: 0.5, request: {url: "%1$s/alpha/{email_sha256}"},
-                   rules: [{status: 200, result: FOUND}, {status: 404, result: NOT_FOUND}]}
-                - {id: beta, name: Beta, prior: 0.4, request: {url: "%1$s/beta/{email_sha256}"},
-                   rules: [{status: 200, result: FOUND}, {status: 404, result: NOT_FOUND}]}
-              """
-                  .formatted(platforms.baseUrl()),
-              new CatalogLoader.Settings(
-                  CatalogLoader.newHttpClient(http),
-                  "socialcheck-test/1",
-                  cache,
-                  Ticker.systemTicker(),
-                  Clock.systemUTC(),
-                  name -> null,
-                  CircuitBreakerRegistry.ofDefaults(),
-                  redis.platformBudget()));
-      server =
-          new TestServer(
-              catalog,
-              CheckObserver.NONE,
-              builder -> {
-                builder
-                    .redis(redis)
-                    .metrics(metrics)
-                    .bearerTokens(Map.of("alice", ALICE, "bob", BOB));
-                if (callerRate > 0) {
-                  builder.callerRateLimit(callerRate);
-                }
-              });
-    }
-
-    List<PlatformResult> checkEach(String email) {
-      return ImmutableList.copyOf(
-              server
-                  .blocking()
-                  .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(ALICE)))
-                  .withDeadlineAfter(20, TimeUnit.SECONDS)
-                  .checkEach(CheckEachRequest.newBuilder().setEmail(email).build()))
-          .stream()
-          .map(CheckEachResponse::getResult)
-          .toList();
-    }
-
-    void listPlatforms(String token) {
-      server
-          .blocking()
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)))
-          .withDeadlineAfter(20, TimeUnit.SECONDS)
-          .listPlatforms(ListPlatformsRequest.getDefaultInstance());
-    }
-
-    ServingStatus redisHealth() {
-      return health(SocialCheckServer.REDIS_HEALTH_NAME);
-    }
-
-    ServingStatus health(String service) {
-      return HealthGrpc.newBlockingStub(server.channel)
-          .withDeadlineAfter(10, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.newBuilder().setService(service).build())
-          .getStatus();
-    }
-
-    private static Metadata bearer(String token) {
-      Metadata headers = new Metadata();
-      headers.put(
-          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-      return headers;
-    }
-
-    @Override
-    public void close() {
-      server.close();
-      catalog.close();
-      http.shutdownNow();
-      redis.close();
-    }
   }
 }
