@@ -160,6 +160,33 @@ class ScaleOutTest {
   }
 
   @Test
+  void platformRateLimit_isSharedByBothReplicas() throws Exception {
+    // One call per platform per minute, for both replicas together.
+    TestReplica a =
+        new TestReplica(platforms.baseUrl(), redis.uri(), PREFIX, Duration.ofSeconds(1), 0, 1);
+    replicas.add(a);
+    TestReplica b =
+        new TestReplica(platforms.baseUrl(), redis.uri(), PREFIX, Duration.ofSeconds(1), 0, 1);
+    replicas.add(b);
+
+    assertThat(a.checkEach("first@example.com"))
+        .extracting(PlatformResult::getStatus)
+        .containsOnly(
+            PlatformStatus.PLATFORM_STATUS_FOUND, PlatformStatus.PLATFORM_STATUS_NOT_FOUND);
+    List<PlatformResult> onB = b.checkEach("second@example.com");
+
+    assertThat(onB)
+        .extracting(PlatformResult::getStatus)
+        .as("B's own limiter is untouched, the shared budget is spent")
+        .containsOnly(PlatformStatus.PLATFORM_STATUS_RATE_LIMITED);
+    assertThat(onB)
+        .extracting(PlatformResult::getDetail)
+        .containsOnly("shared rate limit reached (1 per 1m0s across replicas)");
+    String second = EmailAddress.parse("second@example.com").sha256Hex();
+    assertThat(calls("/alpha/" + second) + calls("/beta/" + second)).isZero();
+  }
+
+  @Test
   void redisKilled_checksKeepAnswering_thenSharingResumes() throws Exception {
     TestReplica a = replica(1000);
     TestReplica b = replica(1000);

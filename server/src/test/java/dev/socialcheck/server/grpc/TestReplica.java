@@ -59,6 +59,20 @@ final class TestReplica implements AutoCloseable {
       Duration commandTimeout,
       double callerRate)
       throws Exception {
+    this(platformsBaseUrl, redisUri, keyPrefix, commandTimeout, callerRate, 100_000);
+  }
+
+  /**
+   * @param platformRate each platform's rate limit, calls per minute
+   */
+  TestReplica(
+      String platformsBaseUrl,
+      @Nullable String redisUri,
+      String keyPrefix,
+      Duration commandTimeout,
+      double callerRate,
+      int platformRate)
+      throws Exception {
     if (redisUri != null) {
       redis =
           SharedRedis.start(
@@ -86,14 +100,14 @@ final class TestReplica implements AutoCloseable {
         CatalogLoader.parse(
             "scale-out.yaml",
             """
-            defaults: {rate_limit: {requests: 100000, per: 1s}, concurrency: 1000, timeout: 10s}
+            defaults: {rate_limit: {requests: %2$d, per: 60s}, concurrency: 1000, timeout: 10s}
             platforms:
               - {id: alpha, name: Alpha, prior: 0.5, request: {url: "%1$s/alpha/{email_sha256}"},
                  rules: [{status: 200, result: FOUND}, {status: 404, result: NOT_FOUND}]}
               - {id: beta, name: Beta, prior: 0.4, request: {url: "%1$s/beta/{email_sha256}"},
                  rules: [{status: 200, result: FOUND}, {status: 404, result: NOT_FOUND}]}
             """
-                .formatted(platformsBaseUrl),
+                .formatted(platformsBaseUrl, platformRate),
             new CatalogLoader.Settings(
                 CatalogLoader.newHttpClient(http),
                 "socialcheck-test/1",
