@@ -30,11 +30,11 @@ import org.junit.jupiter.api.Test;
  * <p>Two setups side by side, in one run, on the same request sequence and under the same machine
  * noise (their calls alternate): two replicas with only their local caches, and two replicas
  * sharing one real redis-server (cache, caller quota, platform budgets). Requests are {@code
- * CheckEach} calls over a Zipf mix of addresses (popular addresses come back often), sent
- * alternately to replica A and B as a round-robin balancer would; each address is checked on two
- * fake platforms (WireMock, fixed delay). Reported: platform calls (calls saved by sharing), the
- * Redis round trips a replica adds (shared-cache lookup on a local miss, caller-quota decision on
- * every call) and the end-to-end call latency of both setups, p50/p99.
+ * CheckEach} calls over a Zipf mix of addresses (popular addresses come back often), sent in turn
+ * to each replica (two by default, {@code -Dbench.replicas}) as a round-robin balancer would; each
+ * address is checked on two fake platforms (WireMock, fixed delay). Reported: platform calls (calls
+ * saved by sharing), the Redis round trips a replica adds (shared-cache lookup on a local miss,
+ * caller-quota decision on every call) and the end-to-end call latency of both setups, p50/p99.
  */
 class RedisScaleOutBench {
   private static final int ADDRESSES = Integer.getInteger("bench.addresses", 2000);
@@ -42,6 +42,7 @@ class RedisScaleOutBench {
   private static final double ZIPF_S = Double.parseDouble(System.getProperty("bench.zipf", "1.0"));
   private static final int PLATFORM_DELAY_MS = Integer.getInteger("bench.platformDelayMs", 5);
   private static final int ROUND_TRIPS = Integer.getInteger("bench.roundTrips", 3000);
+  private static final int REPLICAS = Integer.getInteger("bench.replicas", 2);
   private static final int WARMUP = 300;
 
   @Test
@@ -58,20 +59,19 @@ class RedisScaleOutBench {
     String base = platforms.baseUrl();
     Duration timeout = Duration.ofMillis(100); // the production default
     double noLimit = 1_000_000; // the limit is on, so its cost is measured, but never reached
-    try (RedisServer redis = RedisServer.startNew();
-        TestReplica localA = new TestReplica(base + "/local", null, "bench:", timeout, noLimit);
-        TestReplica localB = new TestReplica(base + "/local", null, "bench:", timeout, noLimit);
-        TestReplica sharedA =
-            new TestReplica(base + "/shared", redis.uri(), "bench:", timeout, noLimit);
-        TestReplica sharedB =
-            new TestReplica(base + "/shared", redis.uri(), "bench:", timeout, noLimit)) {
-      TestReplica[] local = {localA, localB};
-      TestReplica[] shared = {sharedA, sharedB};
+    TestReplica[] local = new TestReplica[REPLICAS];
+    TestReplica[] shared = new TestReplica[REPLICAS];
+    try (RedisServer redis = RedisServer.startNew()) {
+      for (int r = 0; r < REPLICAS; r++) {
+        local[r] = new TestReplica(base + "/local", null, "bench:", timeout, noLimit);
+        shared[r] = new TestReplica(base + "/shared", redis.uri(), "bench:", timeout, noLimit);
+      }
+      TestReplica sharedA = shared[0];
 
       for (int i = 0; i < WARMUP; i++) {
         String warm = "warmup" + i + "@example.com";
-        local[i % 2].checkEach(warm);
-        shared[i % 2].checkEach(warm);
+        local[i % REPLICAS].checkEach(warm);
+        shared[i % REPLICAS].checkEach(warm);
       }
       platforms.resetRequests();
       redis.command("FLUSHALL");
@@ -85,8 +85,8 @@ class RedisScaleOutBench {
         int rank = zipf.sample(random);
         distinct.add(rank);
         String email = "user" + rank + "@example.com";
-        TestReplica l = local[i % 2];
-        TestReplica s = shared[i % 2];
+        TestReplica l = local[i % REPLICAS];
+        TestReplica s = shared[i % REPLICAS];
         if (i % 4 < 2) { // alternate which setup goes first
           localNanos[i] = timed(l, email);
           sharedNanos[i] = timed(s, email);
@@ -117,28 +117,30 @@ class RedisScaleOutBench {
             .isPresent();
         quotas[i] = System.nanoTime() - start;
       }
-      long fallbacks =
-          Arrays.stream(RedisStats.Use.values())
-              .mapToLong(
-                  u -> sharedA.redis().stats().fallbacks(u) + sharedB.redis().stats().fallbacks(u))
-              .sum();
+      long fallbacks = 0;
+      for (TestReplica replica : shared) {
+        for (RedisStats.Use use : RedisStats.Use.values()) {
+          fallbacks += replica.redis().stats().fallbacks(use);
+        }
+      }
 
       StringBuilder report = new StringBuilder();
       report.append(
           String.format(
               Locale.ROOT,
               "Workload: %d CheckEach calls, Zipf(s=%.1f) over %d addresses (%d distinct seen),"
-                  + " 2 platforms (%d ms each), round-robin over 2 replicas; %d cores.%n%n",
+                  + " 2 platforms (%d ms each), round-robin over %d replicas; %d cores.%n%n",
               REQUESTS,
               ZIPF_S,
               ADDRESSES,
               distinct.size(),
               PLATFORM_DELAY_MS,
+              REPLICAS,
               Runtime.getRuntime().availableProcessors()));
       report.append("| setup | platform calls | vs. local caches | call p50 | call p99 |\n");
       report.append("|---|---|---|---|---|\n");
-      report.append(row("2 replicas, local caches", localCalls, localCalls, localNanos));
-      report.append(row("2 replicas + Redis", sharedCalls, localCalls, sharedNanos));
+      report.append(row(REPLICAS + " replicas, local caches", localCalls, localCalls, localNanos));
+      report.append(row(REPLICAS + " replicas + Redis", sharedCalls, localCalls, sharedNanos));
       report.append(
           String.format(
               Locale.ROOT,
@@ -167,6 +169,16 @@ class RedisScaleOutBench {
       Files.writeString(Path.of("target", "bench-redis.md"), report.toString());
       assertThat(sharedCalls).as("sharing never costs calls").isLessThanOrEqualTo(localCalls);
     } finally {
+      for (TestReplica replica : local) {
+        if (replica != null) {
+          replica.close();
+        }
+      }
+      for (TestReplica replica : shared) {
+        if (replica != null) {
+          replica.close();
+        }
+      }
       platforms.stop();
     }
   }
