@@ -81,6 +81,14 @@ class ScaleOutTest {
     TestReplica b = replica(0);
 
     List<PlatformResult> first = a.checkEach("someone@example.com");
+    String sha = EmailAddress.parse("someone@example.com").sha256Hex();
+    // A writes to Redis behind the answer (the call does not wait for the SET): let it land.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                redis.get(PREFIX + "cache:alpha:" + sha) != null
+                    && redis.get(PREFIX + "cache:beta:" + sha) != null);
     List<PlatformResult> second = b.checkEach("Someone@example.com ");
 
     assertThat(first)
@@ -97,7 +105,6 @@ class ScaleOutTest {
         .extracting(PlatformResult::getDetail)
         .as("answered from the shared cache")
         .allMatch(detail -> detail.startsWith("cached "));
-    String sha = EmailAddress.parse("someone@example.com").sha256Hex();
     assertThat(calls("/alpha/" + sha))
         .as("platform calls for 'alpha', A and B together")
         .isEqualTo(1);
@@ -221,7 +228,10 @@ class ScaleOutTest {
     a.checkEach("after@example.com");
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> redis.command("EXISTS " + PREFIX + "cache:beta:" + after).equals(":1"));
+        .until(
+            () ->
+                redis.command("EXISTS " + PREFIX + "cache:alpha:" + after).equals(":1")
+                    && redis.command("EXISTS " + PREFIX + "cache:beta:" + after).equals(":1"));
     assertThat(b.checkEach("after@example.com"))
         .extracting(PlatformResult::getDetail)
         .allMatch(detail -> detail.startsWith("cached "));
