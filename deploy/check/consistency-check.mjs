@@ -55,8 +55,12 @@ check(np.spec.egress.some((r) => r.ports.some((p) => p.port === 443)) &&
   np.spec.egress.some((r) => r.ports.some((p) => p.port === 53)), "NetworkPolicy egress: DNS and HTTPS");
 
 // Never exposed outside the cluster; headless Service for client-side balancing.
+const component = (o) => o.metadata.labels?.["app.kubernetes.io/component"];
+const serverServices = objects.filter((o) => o.kind === "Service" && component(o) === "server");
 for (const s of objects.filter((o) => o.kind === "Service")) {
   check(!["LoadBalancer", "NodePort"].includes(s.spec.type), `Service ${s.metadata.name} is not LoadBalancer/NodePort`);
+}
+for (const s of serverServices) {
   check(s.spec.ports.some((p) => p.name === "grpc" && p.appProtocol === "grpc"), `Service ${s.metadata.name} port grpc, appProtocol grpc`);
 }
 check(find("Service", "socialcheck-headless")?.spec.clusterIP === "None", "socialcheck-headless is headless");
@@ -64,9 +68,38 @@ check(find("Service", "socialcheck-headless")?.spec.clusterIP === "None", "socia
 // Every Service, the PDB and the NetworkPolicy select the Deployment's pods.
 const podLabels = deploy.spec.template.metadata.labels;
 const selects = (sel) => Object.entries(sel).every(([k, v]) => podLabels[k] === v);
-for (const o of objects.filter((o) => o.kind === "Service")) check(selects(o.spec.selector), `Service ${o.metadata.name} selects the pods`);
+for (const o of serverServices) check(selects(o.spec.selector), `Service ${o.metadata.name} selects the pods`);
 check(selects(find("PodDisruptionBudget").spec.selector.matchLabels), "PodDisruptionBudget selects the pods");
 check(selects(np.spec.podSelector.matchLabels), "NetworkPolicy selects the pods");
+
+// The shared Redis: the server's --redis points at its Service, the server may reach it and only
+// the server may; it keeps nothing on disk.
+const redisDeploy = find("Deployment", "socialcheck-redis");
+if (redisDeploy) {
+  const redisSvc = find("Service", "socialcheck-redis");
+  const redisNp = find("NetworkPolicy", "socialcheck-redis");
+  const rc = redisDeploy.spec.template.spec.containers[0];
+  const redisPort = rc.ports.find((p) => p.name === "redis").containerPort;
+  const uri = (c.env ?? []).find((e) => e.name === "SOCIALCHECK_REDIS")?.value ?? props.redis ?? "";
+  const m = /^rediss?:\/\/(?:[^@]*@)?([^:/]+):(\d+)/.exec(uri);
+  check(m && m[1] === redisSvc.metadata.name && Number(m[2]) === redisSvc.spec.ports[0].port,
+    `--redis ${uri.replace(/:\/\/[^@]*@/, "://***@")} = Service ${redisSvc.metadata.name}:${redisSvc.spec.ports[0].port}`);
+  const redisLabels = redisDeploy.spec.template.metadata.labels;
+  const selectsRedis = (sel) => Object.entries(sel).every(([k, v]) => redisLabels[k] === v);
+  check(selectsRedis(redisSvc.spec.selector) && !selects(redisSvc.spec.selector), "Redis Service selects the Redis pod only");
+  check(!selectsRedis(deploy.spec.selector.matchLabels), "server Deployment does not select the Redis pod");
+  check(np.spec.egress.some((r) => r.to.some((t) => t.podSelector && selectsRedis(t.podSelector.matchLabels)) &&
+    r.ports.some((p) => p.port === redisPort)), `NetworkPolicy socialcheck: egress to the Redis pod on ${redisPort}`);
+  check(selectsRedis(redisNp.spec.podSelector.matchLabels) &&
+    redisNp.spec.ingress.every((r) => r.from.every((f) => f.podSelector && selects(f.podSelector.matchLabels))) &&
+    redisNp.spec.ingress.every((r) => r.ports.every((p) => p.port === redisPort)) &&
+    (redisNp.spec.egress ?? []).length === 0, "NetworkPolicy socialcheck-redis: only the server pods in, nothing out");
+  const args = rc.args.join(" ");
+  check(/--save  --appendonly no/.test(args) && /--requirepass \$\(REDIS_PASSWORD\)/.test(args),
+    "Redis: no persistence, password from the Secret");
+  check(rc.securityContext.readOnlyRootFilesystem === true && redisDeploy.spec.template.spec.securityContext.runAsNonRoot === true,
+    "Redis: read-only root, non-root");
+}
 
 // Security context matches the image's user.
 const dockerfile = fs.readFileSync(path.join(root, "Dockerfile"), "utf8");

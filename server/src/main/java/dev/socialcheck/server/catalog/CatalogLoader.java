@@ -13,10 +13,13 @@ import dev.socialcheck.server.checkers.ProbeSpec;
 import dev.socialcheck.server.checkers.ResilientChecker;
 import dev.socialcheck.server.checkers.ResponseRule;
 import dev.socialcheck.server.checkers.ResultCache;
+import dev.socialcheck.server.checkers.SharedBudgetChecker;
+import dev.socialcheck.server.checkers.SharedPlatformBudget;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.Platform;
+import dev.socialcheck.server.engine.PlatformChecker;
 import dev.socialcheck.server.engine.SelfCheckAddresses;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -50,8 +53,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Loads a YAML catalog of HTTP-probed platforms and builds their checkers: an {@link
- * HttpProbeChecker} behind a {@link ResilientChecker} behind a {@link CachingChecker}. Every
- * problem is reported as a {@link CatalogException} naming the file, the platform and the field.
+ * HttpProbeChecker} behind a {@link ResilientChecker} (behind a {@link SharedBudgetChecker} when
+ * platform budgets are shared) behind a {@link CachingChecker}. Every problem is reported as a
+ * {@link CatalogException} naming the file, the platform and the field.
  *
  * <p>The format is documented in {@code docs/catalog.md}; the bundled catalog ({@code --catalog
  * builtin}) is {@code platforms.yaml} next to this class.
@@ -90,6 +94,8 @@ public final class CatalogLoader {
    * @param environment looks up {@code ${env:NAME}} references in headers
    * @param circuitBreakers where the platforms' circuit breakers are created (and can be found,
    *     e.g. by metrics)
+   * @param sharedBudget where the platforms' rate limits are shared with other replicas (Redis);
+   *     {@code null}: each replica has only its own
    */
   public record Settings(
       HttpClient http,
@@ -98,7 +104,21 @@ public final class CatalogLoader {
       Ticker ticker,
       Clock clock,
       Function<String, @Nullable String> environment,
-      CircuitBreakerRegistry circuitBreakers) {}
+      CircuitBreakerRegistry circuitBreakers,
+      @Nullable SharedPlatformBudget sharedBudget) {
+
+    /** Settings without shared platform budgets. */
+    public Settings(
+        HttpClient http,
+        String userAgent,
+        ResultCache cache,
+        Ticker ticker,
+        Clock clock,
+        Function<String, @Nullable String> environment,
+        CircuitBreakerRegistry circuitBreakers) {
+      this(http, userAgent, cache, ticker, clock, environment, circuitBreakers, null);
+    }
+  }
 
   private CatalogLoader() {}
 
@@ -212,21 +232,25 @@ public final class CatalogLoader {
                 .maxConcurrentCalls(concurrency)
                 .maxWaitDuration(Duration.ZERO)
                 .build());
-    var checker =
-        new CachingChecker(
-            id,
-            new ResilientChecker(
-                new HttpProbeChecker(
-                    spec,
-                    settings.http(),
-                    settings.userAgent(),
-                    settings.ticker(),
-                    settings.clock()),
-                circuitBreaker,
-                rateLimiter,
-                bulkhead,
-                settings.ticker()),
-            settings.cache());
+    PlatformChecker protectedChecker =
+        new ResilientChecker(
+            new HttpProbeChecker(
+                spec, settings.http(), settings.userAgent(), settings.ticker(), settings.clock()),
+            circuitBreaker,
+            rateLimiter,
+            bulkhead,
+            settings.ticker());
+    SharedPlatformBudget sharedBudget = settings.sharedBudget();
+    if (sharedBudget != null) {
+      protectedChecker =
+          new SharedBudgetChecker(
+              id,
+              protectedChecker,
+              sharedBudget,
+              rateLimiter.getRateLimiterConfig().getLimitForPeriod(),
+              rateLimiter.getRateLimiterConfig().getLimitRefreshPeriod());
+    }
+    var checker = new CachingChecker(id, protectedChecker, settings.cache());
     Optional<SelfCheckAddresses> selfCheck = p.optional("self_check").map(CatalogLoader::selfCheck);
     return new Platform(id, name, prior, timeout, checker, selfCheck);
   }

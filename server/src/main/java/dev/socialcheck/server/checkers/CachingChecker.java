@@ -14,7 +14,10 @@ import java.util.Optional;
 
 /**
  * Answers from a {@link ResultCache} when it can — a hit costs no call to the platform — and stores
- * the definite answers of the checks it lets through. Thread-safe.
+ * the definite answers of the checks it lets through. With a shared level, a local miss first asks
+ * it (asynchronously, bounded by the store; a failure reads as a miss) and calls the platform only
+ * on a shared miss. Cancelling the returned future while the shared level is asked cancels the
+ * lookup and the platform is never called. Thread-safe.
  */
 public final class CachingChecker implements PlatformChecker {
   private final String platformId;
@@ -32,12 +35,31 @@ public final class CachingChecker implements PlatformChecker {
     String key = platformId + ":" + email.sha256Hex();
     Optional<ResultCache.Entry> hit = cache.get(key);
     if (hit.isPresent()) {
-      CheckOutcome cached = hit.get().outcome();
-      Duration age = Duration.ofNanos(cache.nowNanos() - hit.get().storedAtNanos());
-      return Futures.immediateFuture(
-          new CheckOutcome(
-              cached.status(), "cached " + DurationText.format(age) + " ago: " + cached.detail()));
+      return Futures.immediateFuture(answer(hit.get()));
     }
+    if (!cache.hasSharedLevel()) {
+      return callAndStore(key, email, context);
+    }
+    // The lookup completes on the store's threads, never on an engine or gRPC thread; a shared
+    // miss starts the platform call from there (the call itself is asynchronous).
+    return Futures.transformAsync(
+        cache.getShared(key),
+        shared ->
+            shared.isPresent()
+                ? Futures.immediateFuture(answer(shared.get()))
+                : callAndStore(key, email, context),
+        directExecutor());
+  }
+
+  private CheckOutcome answer(ResultCache.Entry entry) {
+    CheckOutcome cached = entry.outcome();
+    Duration age = Duration.ofNanos(Math.max(0, cache.nowNanos() - entry.storedAtNanos()));
+    return new CheckOutcome(
+        cached.status(), "cached " + DurationText.format(age) + " ago: " + cached.detail());
+  }
+
+  private ListenableFuture<CheckOutcome> callAndStore(
+      String key, EmailAddress email, CheckContext context) {
     ListenableFuture<CheckOutcome> result = delegate.check(email, context);
     result.addListener(
         () -> {

@@ -1,25 +1,38 @@
 package dev.socialcheck.server.checkers;
 
+import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.google.common.base.Ticker;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckStatus;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Recent definite answers ({@code FOUND}, {@code NOT_FOUND}), keyed by platform and the SHA-256 of
  * the normalized address — never by the address itself. Positive and negative answers have their
  * own time to live; nothing else is cached (an error or a rate limit says nothing about the
  * account). Backed by Caffeine, bounded in size. Thread-safe.
+ *
+ * <p>With a {@link SharedResultStore} (Redis, {@code --redis}) it is a two-level cache: the local
+ * Caffeine level answers first; on a local miss the shared level is asked (bounded, never failing),
+ * and a shared hit is copied into the local level for the rest of its time to live. Every definite
+ * answer is written to both levels, so a neighbour's answer saves this replica a platform call.
  */
 public final class ResultCache {
   private final Cache<String, Entry> cache;
   private final Ticker ticker;
   private final Duration foundTtl;
   private final Duration notFoundTtl;
+  private final @Nullable SharedResultStore shared;
+  private final Clock clock;
 
   /** A cached answer and when it was obtained (ticker nanos). */
   record Entry(CheckOutcome outcome, long storedAtNanos) {}
@@ -30,6 +43,24 @@ public final class ResultCache {
    * @param maxEntries size bound
    */
   public ResultCache(Duration foundTtl, Duration notFoundTtl, long maxEntries, Ticker ticker) {
+    this(foundTtl, notFoundTtl, maxEntries, ticker, null, Clock.systemUTC());
+  }
+
+  /**
+   * A two-level cache: this process's Caffeine cache in front of {@code shared}.
+   *
+   * @param shared the level shared by every replica; {@code null} for a local cache only
+   * @param clock wall clock for the shared entries' age (replicas share no ticker)
+   */
+  public ResultCache(
+      Duration foundTtl,
+      Duration notFoundTtl,
+      long maxEntries,
+      Ticker ticker,
+      @Nullable SharedResultStore shared,
+      Clock clock) {
+    this.shared = shared;
+    this.clock = clock;
     this.ticker = ticker;
     this.foundTtl = foundTtl;
     this.notFoundTtl = notFoundTtl;
@@ -41,13 +72,13 @@ public final class ResultCache {
                 new Expiry<String, Entry>() {
                   @Override
                   public long expireAfterCreate(String key, Entry value, long currentTime) {
-                    return ttlOf(value.outcome().status()).toNanos();
+                    return remainingNanos(value);
                   }
 
                   @Override
                   public long expireAfterUpdate(
                       String key, Entry value, long currentTime, long currentDuration) {
-                    return ttlOf(value.outcome().status()).toNanos();
+                    return remainingNanos(value);
                   }
 
                   @Override
@@ -68,13 +99,76 @@ public final class ResultCache {
     return status == CheckStatus.FOUND ? foundTtl : notFoundTtl;
   }
 
+  /** The entry's time to live counted from when it was obtained (a shared entry may be older). */
+  private long remainingNanos(Entry entry) {
+    long age = Math.max(0, ticker.read() - entry.storedAtNanos());
+    return Math.max(0, ttlOf(entry.outcome().status()).toNanos() - age);
+  }
+
+  /** Whether a shared level is configured (a local miss is then worth asking it). */
+  boolean hasSharedLevel() {
+    return shared != null;
+  }
+
   Optional<Entry> get(String key) {
     return Optional.ofNullable(cache.getIfPresent(key));
   }
 
+  /**
+   * Asks the shared level after a local miss; a hit is copied into the local level. Never fails:
+   * whatever goes wrong reads as a miss, within the shared store's bound.
+   */
+  ListenableFuture<Optional<Entry>> getShared(String key) {
+    SharedResultStore store = shared;
+    if (store == null) {
+      return Futures.immediateFuture(Optional.empty());
+    }
+    ListenableFuture<Optional<SharedResultStore.SharedResult>> lookup;
+    try {
+      lookup = store.get(key);
+    } catch (RuntimeException e) {
+      return Futures.immediateFuture(Optional.empty());
+    }
+    ListenableFuture<Optional<Entry>> entry =
+        Futures.transform(lookup, found -> found.flatMap(r -> adopt(key, r)), directExecutor());
+    return Futures.catching(entry, Exception.class, e -> Optional.empty(), directExecutor());
+  }
+
+  private Optional<Entry> adopt(String key, SharedResultStore.SharedResult result) {
+    if (!result.status().isAnswer()) {
+      return Optional.empty();
+    }
+    Duration ttl = ttlOf(result.status());
+    Duration age = Duration.between(result.storedAt(), clock.instant());
+    if (age.isNegative()) {
+      age = Duration.ZERO; // another replica's clock runs a little ahead
+    }
+    if (ttl.isZero() || age.compareTo(ttl) >= 0) {
+      return Optional.empty(); // older than this replica's TTL allows
+    }
+    Entry entry =
+        new Entry(
+            new CheckOutcome(result.status(), result.detail()), ticker.read() - age.toNanos());
+    cache.put(key, entry);
+    return Optional.of(entry);
+  }
+
   void put(String key, CheckOutcome outcome) {
-    if (outcome.status().isAnswer() && !ttlOf(outcome.status()).isZero()) {
+    Duration ttl = ttlOf(outcome.status());
+    if (outcome.status().isAnswer() && !ttl.isZero()) {
       cache.put(key, new Entry(outcome, ticker.read()));
+      SharedResultStore store = shared;
+      if (store != null) {
+        try {
+          store.put(
+              key,
+              new SharedResultStore.SharedResult(
+                  outcome.status(), clock.instant(), outcome.detail()),
+              ttl);
+        } catch (RuntimeException e) {
+          // Best effort by contract; the local level has the answer.
+        }
+      }
     }
   }
 

@@ -7,6 +7,8 @@ import dev.socialcheck.server.catalog.CatalogException;
 import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.catalog.DemoCatalog;
 import dev.socialcheck.server.checkers.ResultCache;
+import dev.socialcheck.server.checkers.SharedPlatformBudget;
+import dev.socialcheck.server.checkers.SharedResultStore;
 import dev.socialcheck.server.engine.DurationText;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -88,6 +91,21 @@ final class CatalogOptions {
    *     platforms)
    */
   Catalog load(ScheduledExecutorService scheduler, boolean cached) {
+    return load(scheduler, cached, null, null);
+  }
+
+  /**
+   * Builds the chosen catalog.
+   *
+   * @param cached whether checks go through the result cache
+   * @param sharedCache the cache's level shared with other replicas, if any
+   * @param sharedBudget where platform rate limits are shared with other replicas, if anywhere
+   */
+  Catalog load(
+      ScheduledExecutorService scheduler,
+      boolean cached,
+      @Nullable SharedResultStore sharedCache,
+      @Nullable SharedPlatformBudget sharedBudget) {
     if (catalog.equals(DemoCatalog.NAME)) {
       if (!(demoTimeScale > 0) || Double.isInfinite(demoTimeScale)) {
         throw new ParameterException(
@@ -101,7 +119,12 @@ final class CatalogOptions {
     ResultCache cache =
         cached
             ? new ResultCache(
-                cacheTtlFound, cacheTtlNotFound, cacheMaxEntries, Ticker.systemTicker())
+                cacheTtlFound,
+                cacheTtlNotFound,
+                cacheMaxEntries,
+                Ticker.systemTicker(),
+                sharedCache,
+                Clock.systemUTC())
             : ResultCache.disabled();
     ExecutorService http =
         Executors.newFixedThreadPool(
@@ -121,7 +144,8 @@ final class CatalogOptions {
                   Ticker.systemTicker(),
                   Clock.systemUTC(),
                   System::getenv,
-                  circuitBreakers));
+                  circuitBreakers,
+                  sharedBudget));
       return new Catalog(loaded.name(), loaded.platforms(), http::shutdownNow);
     } catch (CatalogException e) {
       http.shutdownNow();

@@ -12,6 +12,7 @@ import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.server.grpc.TlsFiles;
 import dev.socialcheck.server.metrics.MetricsEndpoint;
 import dev.socialcheck.server.metrics.ServiceMetrics;
+import dev.socialcheck.server.redis.SharedRedis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,8 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin CatalogOptions catalogOptions = new CatalogOptions();
 
   @Mixin ConfigOption configOption = new ConfigOption();
+
+  @Mixin RedisOptions redisOptions = new RedisOptions();
 
   @Option(
       names = "--hedge-delay",
@@ -227,7 +230,19 @@ final class ServeCommand implements Callable<Integer> {
     resources.add(scheduler::shutdownNow);
     SocialCheckServer server;
     try {
-      Catalog catalog = catalogOptions.load(scheduler);
+      SharedRedis redis = redisOptions.start();
+      if (redis != null) {
+        resources.add(0, redis);
+        // Give the first connection a moment, so that the first calls already share; a replica
+        // starts without Redis all the same.
+        redis.awaitUp(redisOptions.connectTimeout);
+      }
+      Catalog catalog =
+          catalogOptions.load(
+              scheduler,
+              true,
+              redis == null ? null : redis.resultStore(),
+              redis != null && redisOptions.sharePlatformLimits ? redis.platformBudget() : null);
       resources.add(0, catalog);
       ServiceMetrics metrics = metricsPort == null ? null : new ServiceMetrics();
       if (metrics != null) {
@@ -235,6 +250,9 @@ final class ServeCommand implements Callable<Integer> {
             .circuitBreakers
             .getAllCircuitBreakers()
             .forEach(cb -> metrics.bindCircuitBreaker(cb.getName(), cb));
+        if (redis != null) {
+          metrics.bindRedis(redis.stats());
+        }
         MetricsEndpoint endpoint = MetricsEndpoint.start(metricsHost, metricsPort, metrics);
         resources.add(0, endpoint);
         log.info("metrics at http://{}:{}/metrics", metricsHost, endpoint.port());
@@ -263,6 +281,9 @@ final class ServeCommand implements Callable<Integer> {
                       .withMaxCallsPerConnection(maxCallsPerConnection)
                       .withMaxConnectionAge(maxConnectionAge));
       tls.ifPresent(builder::tls);
+      if (redis != null) {
+        builder.redis(redis);
+      }
       if (metrics != null) {
         builder.metrics(metrics);
       }
@@ -275,7 +296,8 @@ final class ServeCommand implements Callable<Integer> {
           server.port(),
           tls.isEmpty() ? "plaintext" : tls.get().clientCa().isPresent() ? "mutual TLS" : "TLS",
           tokens.isEmpty() ? "no authentication" : tokens.size() + " bearer tokens",
-          catalogOptions.describeCache());
+          catalogOptions.describeCache()
+              + (redis == null ? "" : "; shared through " + redis.describe()));
     } catch (IOException | IllegalArgumentException e) {
       closeAll(resources);
       spec.commandLine()

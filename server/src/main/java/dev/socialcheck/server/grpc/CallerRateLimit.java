@@ -1,17 +1,29 @@
 package dev.socialcheck.server.grpc;
 
+import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.google.common.hash.Hashing;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import dev.socialcheck.server.redis.RedisRateLimiter;
+import dev.socialcheck.server.redis.RedisStats;
+import dev.socialcheck.server.redis.SharedRedis;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
+import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Limits each caller to a rate of calls: {@code ceil(rate)} calls per second, all of which may come
@@ -24,6 +36,13 @@ import java.util.Locale;
  * <p>Why: socialcheck answers "does this address have an account?", which makes it an oracle an
  * abuser could use to enumerate or confirm addresses. A per-caller budget bounds what one client
  * can learn, and protects the platforms we ask.
+ *
+ * <p>With a {@link SharedRedis} the budget is one for every replica: the decision is taken in Redis
+ * (GCRA, {@link RedisRateLimiter}, burst {@code ceil(rate)}), under the key {@code
+ * quota:<sha256(caller)>} (a caller's IP is personal data). The call waits for that decision
+ * without holding a thread (the call is started, or refused, from the decision's callback), at most
+ * the Redis command timeout; when Redis is DOWN, slow or failing, this replica's own limiter
+ * decides, as without Redis.
  */
 final class CallerRateLimit implements ServerInterceptor {
   static final Metadata.Key<String> RETRY_PUSHBACK =
@@ -32,12 +51,24 @@ final class CallerRateLimit implements ServerInterceptor {
   private final double perSecond;
   private final RateLimiterConfig config;
   private final LoadingCache<String, RateLimiter> buckets;
+  private final @Nullable SharedRedis shared;
+  private final RedisRateLimiter.Rate sharedRate;
 
   /**
    * @param perSecond calls per second allowed to each caller
    */
   CallerRateLimit(double perSecond) {
+    this(perSecond, null);
+  }
+
+  /**
+   * @param perSecond calls per second allowed to each caller
+   * @param shared where the budget is shared with the other replicas; {@code null}: local only
+   */
+  CallerRateLimit(double perSecond, @Nullable SharedRedis shared) {
     this.perSecond = perSecond;
+    this.shared = shared;
+    this.sharedRate = RedisRateLimiter.Rate.perSecond(perSecond);
     this.config =
         perSecond >= 1
             ? RateLimiterConfig.custom()
@@ -65,22 +96,97 @@ final class CallerRateLimit implements ServerInterceptor {
         info == null
             ? "-"
             : info.caller() != null ? "caller:" + info.caller() : "peer:" + info.peer;
-    RateLimiter bucket = buckets.get(key);
-    if (!bucket.acquirePermission()) {
-      Duration hint = retryHint(bucket);
-      Metadata trailers = new Metadata();
-      addRetryHint(trailers, hint);
-      call.close(
-          Status.RESOURCE_EXHAUSTED.withDescription(
-              String.format(
-                  Locale.ROOT,
-                  "rate limit of %s calls per second for this caller exceeded; retry in %d ms",
-                  perSecond,
-                  hint.toMillis())),
-          trailers);
-      return new ServerCall.Listener<>() {};
+    ListenableFuture<Optional<RedisRateLimiter.Decision>> decision =
+        shared == null
+            ? Futures.immediateFuture(Optional.empty())
+            : shared
+                .rateLimiter()
+                .acquire(
+                    "quota:" + Hashing.sha256().hashString(key, StandardCharsets.UTF_8),
+                    sharedRate,
+                    RedisStats.Limit.CALLER);
+    if (decision.isDone()) {
+      Optional<Duration> refusal = refusal(key, decision);
+      if (refusal.isPresent()) {
+        refuse(call, refusal.get());
+        return new ServerCall.Listener<>() {};
+      }
+      return next.startCall(call, headers);
     }
-    return next.startCall(call, headers);
+    // Waiting for Redis: hold the call's events until the decision, without holding a thread.
+    // Before it is started no message is requested, so only cancellation can arrive meanwhile.
+    DelayedServerListener<ReqT> delayed = new DelayedServerListener<>();
+    Context context = Context.current();
+    decision.addListener(
+        () -> {
+          Context previous = context.attach();
+          try {
+            decide(call, headers, next, key, decision, delayed);
+          } finally {
+            context.detach(previous);
+          }
+        },
+        directExecutor());
+    return delayed;
+  }
+
+  private <ReqT, RespT> void decide(
+      ServerCall<ReqT, RespT> call,
+      Metadata headers,
+      ServerCallHandler<ReqT, RespT> next,
+      String key,
+      ListenableFuture<Optional<RedisRateLimiter.Decision>> decision,
+      DelayedServerListener<ReqT> delayed) {
+    if (delayed.isCancelled()) {
+      delayed.setDelegate(new ServerCall.Listener<>() {});
+      return; // the caller left while waiting: nothing to start, nothing to refuse
+    }
+    Optional<Duration> refusal = refusal(key, decision);
+    if (refusal.isPresent()) {
+      refuse(call, refusal.get());
+      delayed.setDelegate(new ServerCall.Listener<>() {});
+      return;
+    }
+    ServerCall.Listener<ReqT> listener;
+    try {
+      listener = next.startCall(call, headers);
+    } catch (RuntimeException e) {
+      call.close(Status.fromThrowable(e), new Metadata());
+      listener = new ServerCall.Listener<>() {};
+    }
+    delayed.setDelegate(listener);
+  }
+
+  /**
+   * Empty when the call may go ahead, else the retry hint; the local limiter decides without Redis.
+   */
+  private Optional<Duration> refusal(
+      String key, ListenableFuture<Optional<RedisRateLimiter.Decision>> decision) {
+    Optional<RedisRateLimiter.Decision> fromRedis;
+    try {
+      fromRedis = Futures.getDone(decision);
+    } catch (Exception e) {
+      fromRedis = Optional.empty(); // never happens by contract; decide locally anyway
+    }
+    if (fromRedis.isPresent()) {
+      RedisRateLimiter.Decision d = fromRedis.get();
+      return d.allowed() ? Optional.empty() : Optional.of(d.retryAfter());
+    }
+    RateLimiter bucket = buckets.get(key);
+    return bucket.acquirePermission() ? Optional.empty() : Optional.of(retryHint(bucket));
+  }
+
+  private void refuse(ServerCall<?, ?> call, Duration hint) {
+    Metadata trailers = new Metadata();
+    addRetryHint(trailers, hint);
+    call.close(
+        Status.RESOURCE_EXHAUSTED.withDescription(
+            String.format(
+                Locale.ROOT,
+                "rate limit of %s calls per second for this caller exceeded; retry in %d ms",
+                perSecond,
+                Math.max(1, hint.toMillis()))),
+        trailers);
   }
 
   /** Time until the caller's next permit (the whole refresh period if the limiter cannot tell). */

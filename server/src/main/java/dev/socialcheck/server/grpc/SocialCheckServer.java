@@ -11,6 +11,7 @@ import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.metrics.ServiceMetrics;
+import dev.socialcheck.server.redis.SharedRedis;
 import dev.socialcheck.v1.SocialAccountServiceGrpc;
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
@@ -58,6 +59,13 @@ public final class SocialCheckServer implements AutoCloseable {
 
   /** Full name of the service, also the name under which its health is reported. */
   public static final String SERVICE_NAME = SocialAccountServiceGrpc.SERVICE_NAME;
+
+  /**
+   * Name under which the health service reports the shared Redis (with {@code --redis}): {@code
+   * SERVING} while it is UP, {@code NOT_SERVING} while this replica works without it. Detail only:
+   * the server itself stays {@code SERVING}, since it answers either way; do not probe this name.
+   */
+  public static final String REDIS_HEALTH_NAME = "socialcheck.redis";
 
   /** Requests are tiny; anything bigger is refused before it is parsed. */
   static final int MAX_INBOUND_MESSAGE_SIZE = 64 * 1024;
@@ -165,6 +173,7 @@ public final class SocialCheckServer implements AutoCloseable {
     private double callerRatePerSecond;
     private int maxInFlight = 1000;
     private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
+    private @Nullable SharedRedis redis;
 
     private Builder(CheckEngine engine, Catalog catalog) {
       this.engine = requireNonNull(engine, "engine");
@@ -255,6 +264,16 @@ public final class SocialCheckServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Shares the per-caller rate limit with the other replicas through this Redis (borrowed: not
+     * closed by the server), and reports its state under {@link #REDIS_HEALTH_NAME}. The result
+     * cache is shared by the catalog's checkers, not here.
+     */
+    public Builder redis(SharedRedis redis) {
+      this.redis = requireNonNull(redis, "redis");
+      return this;
+    }
+
     /** Most socialcheck calls in progress at once; beyond, calls are shed (default 1000). */
     public Builder maxInFlight(int calls) {
       checkArgument(calls > 0, "maxInFlight must be positive");
@@ -309,7 +328,7 @@ public final class SocialCheckServer implements AutoCloseable {
       List<ServerInterceptor> chain = new ArrayList<>();
       chain.add(inFlight);
       if (callerRatePerSecond > 0) {
-        chain.add(new CallerRateLimit(callerRatePerSecond));
+        chain.add(new CallerRateLimit(callerRatePerSecond, redis));
       }
       if (authenticator != null) {
         chain.add(authenticator);
@@ -330,6 +349,16 @@ public final class SocialCheckServer implements AutoCloseable {
       Server server = builder.build().start();
       health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
       health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
+      SharedRedis shared = redis;
+      if (shared != null) {
+        // Updates after shutdown began are ignored by the health manager (terminal state).
+        shared.addStateListener(
+            up ->
+                health.setStatus(
+                    REDIS_HEALTH_NAME, up ? ServingStatus.SERVING : ServingStatus.NOT_SERVING));
+        health.setStatus(
+            REDIS_HEALTH_NAME, shared.isUp() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+      }
       checkState(!server.isShutdown(), "server did not start");
       return new SocialCheckServer(server, inFlight, health, owned, shutdownGrace);
     }

@@ -6,8 +6,10 @@ import dev.socialcheck.server.engine.EngineStats;
 import dev.socialcheck.server.engine.PlatformLearning;
 import dev.socialcheck.server.engine.Strategy;
 import dev.socialcheck.server.engine.Verdict;
+import dev.socialcheck.server.redis.RedisStats;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -37,6 +39,12 @@ import java.util.function.IntSupplier;
  *       socialcheck_check_duration_seconds{platform,status}} (histogram), {@code
  *       socialcheck_checks_in_flight}
  *   <li>{@code socialcheck_circuit_state{platform}}: 0 closed, 1 open, 2 half-open, 3 other
+ *   <li>With {@code --redis}: {@code socialcheck_redis_up} (1 up, 0 down), {@code
+ *       socialcheck_redis_state_changes_total}, {@code
+ *       socialcheck_redis_cache_lookups_total{result}} (hit, miss: lookups Redis answered), {@code
+ *       socialcheck_redis_rate_decisions_total{limit,result}} (caller or platform; allowed,
+ *       rejected), {@code socialcheck_redis_fallbacks_total{use}} (cache_get, cache_put,
+ *       caller_quota, platform_budget: done locally because Redis was down, slow or failing)
  *   <li>JVM and process metrics ({@code jvm_*}, {@code process_*}, {@code system_*})
  * </ul>
  *
@@ -134,6 +142,41 @@ public final class ServiceMetrics implements CheckObserver {
         .tag("platform", platformId)
         .strongReference(true)
         .register(registry);
+  }
+
+  /** Exposes the shared Redis's state and counters. */
+  public void bindRedis(RedisStats stats) {
+    Gauge.builder("socialcheck.redis.up", stats, s -> s.up() ? 1 : 0)
+        .description("Whether the shared Redis is in use: 1 up, 0 down (local fallback)")
+        .strongReference(true)
+        .register(registry);
+    FunctionCounter.builder("socialcheck.redis.state.changes", stats, RedisStats::stateChanges)
+        .description("Transitions of the shared Redis between up and down")
+        .register(registry);
+    FunctionCounter.builder("socialcheck.redis.cache.lookups", stats, RedisStats::cacheHits)
+        .description("Shared cache lookups answered by Redis")
+        .tag("result", "hit")
+        .register(registry);
+    FunctionCounter.builder("socialcheck.redis.cache.lookups", stats, RedisStats::cacheMisses)
+        .description("Shared cache lookups answered by Redis")
+        .tag("result", "miss")
+        .register(registry);
+    for (RedisStats.Limit limit : RedisStats.Limit.values()) {
+      FunctionCounter.builder("socialcheck.redis.rate.decisions", stats, s -> s.allowed(limit))
+          .description("Shared rate decisions taken by Redis")
+          .tags("limit", limit.label(), "result", "allowed")
+          .register(registry);
+      FunctionCounter.builder("socialcheck.redis.rate.decisions", stats, s -> s.rejected(limit))
+          .description("Shared rate decisions taken by Redis")
+          .tags("limit", limit.label(), "result", "rejected")
+          .register(registry);
+    }
+    for (RedisStats.Use use : RedisStats.Use.values()) {
+      FunctionCounter.builder("socialcheck.redis.fallbacks", stats, s -> s.fallbacks(use))
+          .description("Operations done locally because Redis was down, slow or failing")
+          .tag("use", use.label())
+          .register(registry);
+    }
   }
 
   private static double stateCode(CircuitBreaker circuitBreaker) {

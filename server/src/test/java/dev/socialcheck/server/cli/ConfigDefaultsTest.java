@@ -95,6 +95,30 @@ class ConfigDefaultsTest {
   }
 
   @Test
+  void redisOptions_comeFromTheEnvironmentAndTheConfigFile() throws Exception {
+    Path file = config("redis-timeout=250ms\nserve.redis-platform-limits=false\n");
+
+    ServeCommand serve =
+        parse(
+            Map.of("SOCIALCHECK_REDIS", "redis://:pw@redis:6379/0"),
+            "serve",
+            "--config",
+            file.toString());
+
+    assertThat(serve.redisOptions.enabled()).isTrue();
+    assertThat(serve.redisOptions.uri).isEqualTo("redis://:pw@redis:6379/0");
+    assertThat(serve.redisOptions.commandTimeout).isEqualTo(Duration.ofMillis(250));
+    assertThat(serve.redisOptions.sharePlatformLimits).isFalse();
+    assertThat(serve.redisOptions.keyPrefix).isEqualTo("socialcheck:");
+  }
+
+  @Test
+  void withoutRedis_orWithAnEmptyValue_redisIsOff() throws Exception {
+    assertThat(parse(Map.of(), "serve").redisOptions.enabled()).isFalse();
+    assertThat(parse(Map.of("SOCIALCHECK_REDIS", ""), "serve").redisOptions.enabled()).isFalse();
+  }
+
+  @Test
   void environmentNames_followTheOptionNames() {
     assertThat(ConfigDefaults.environmentName("--metrics-port"))
         .isEqualTo("SOCIALCHECK_METRICS_PORT");

@@ -115,4 +115,12 @@ class MainTest {
       assertThat(err.toString()).contains("cannot start on 127.0.0.1:" + taken.getLocalPort());
     }
   }
+
+  @Test
+  void serve_withAMalformedRedisUri_isAUsageError() {
+    int exit = run("serve", "--port", "0", "--redis", "http://not-redis");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("--redis: not a Redis URI");
+  }
 }

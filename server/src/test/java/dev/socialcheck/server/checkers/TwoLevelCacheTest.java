@@ -1,0 +1,155 @@
+package dev.socialcheck.server.checkers;
+
+import static dev.socialcheck.server.testing.TestPlatforms.EMAIL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.SettableFuture;
+import dev.socialcheck.server.checkers.SharedResultStore.SharedResult;
+import dev.socialcheck.server.engine.CheckContext;
+import dev.socialcheck.server.engine.CheckOutcome;
+import dev.socialcheck.server.engine.CheckStatus;
+import dev.socialcheck.server.testing.FakeChecker;
+import dev.socialcheck.server.testing.FakeScheduler;
+import dev.socialcheck.server.testing.TickerClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The result cache with a shared level (a hand-driven fake store here; the Redis one is tested
+ * against a real Redis in {@code SharedRedisTest} and {@code ScaleOutTest}).
+ */
+class TwoLevelCacheTest {
+  private static final CheckContext CONTEXT = new CheckContext(Duration.ofSeconds(5));
+  private static final String KEY = "p:" + EMAIL.sha256Hex();
+
+  private final FakeScheduler clock = new FakeScheduler();
+  private final FakeChecker delegate = new FakeChecker();
+  private final FakeStore store = new FakeStore();
+  private final ResultCache cache =
+      new ResultCache(
+          Duration.ofHours(1),
+          Duration.ofMinutes(10),
+          100,
+          clock.ticker(),
+          store,
+          new TickerClock(clock.ticker()));
+  private final CachingChecker checker = new CachingChecker("p", delegate, cache);
+
+  /** Lookups wait until the test answers them, as a store over the network would. */
+  private static final class FakeStore implements SharedResultStore {
+    final List<SettableFuture<Optional<SharedResult>>> lookups = new ArrayList<>();
+    final Map<String, SharedResult> written = new HashMap<>();
+    final Map<String, Duration> ttls = new HashMap<>();
+
+    @Override
+    public synchronized ListenableFuture<Optional<SharedResult>> get(String key) {
+      SettableFuture<Optional<SharedResult>> lookup = SettableFuture.create();
+      lookups.add(lookup);
+      return lookup;
+    }
+
+    @Override
+    public synchronized void put(String key, SharedResult result, Duration ttl) {
+      written.put(key, result);
+      ttls.put(key, ttl);
+    }
+
+    synchronized SettableFuture<Optional<SharedResult>> last() {
+      return lookups.get(lookups.size() - 1);
+    }
+  }
+
+  private Instant now() {
+    return new TickerClock(clock.ticker()).instant();
+  }
+
+  @Test
+  void localMiss_sharedHit_answersWithoutACall_andFillsTheLocalLevel() throws Exception {
+    ListenableFuture<CheckOutcome> first = checker.check(EMAIL, CONTEXT);
+    assertThat(first).as("waits for the shared level").isNotDone();
+    store.last().set(Optional.of(new SharedResult(CheckStatus.FOUND, now(), "profile exists")));
+
+    assertThat(Futures.getDone(first))
+        .isEqualTo(new CheckOutcome(CheckStatus.FOUND, "cached 0ms ago: profile exists"));
+    clock.advance(Duration.ofMinutes(2));
+    ListenableFuture<CheckOutcome> second = checker.check(EMAIL, CONTEXT);
+    assertThat(second).as("the local level answers now").isDone();
+    assertThat(Futures.getDone(second).detail()).isEqualTo("cached 2m0s ago: profile exists");
+    assertThat(store.lookups).hasSize(1);
+    assertThat(delegate.callCount()).isZero();
+  }
+
+  @Test
+  void sharedEntry_keepsItsAge_andExpiresLocallyWhenItsTtlEnds() throws Exception {
+    Instant storedAt = now();
+    clock.advance(Duration.ofMinutes(8));
+    ListenableFuture<CheckOutcome> first = checker.check(EMAIL, CONTEXT);
+    store.last().set(Optional.of(new SharedResult(CheckStatus.NOT_FOUND, storedAt, "no")));
+    assertThat(Futures.getDone(first).detail()).isEqualTo("cached 8m0s ago: no");
+
+    clock.advance(Duration.ofMinutes(2));
+    checker.check(EMAIL, CONTEXT);
+
+    assertThat(store.lookups).as("the 10 min NOT_FOUND TTL ended: asked again").hasSize(2);
+  }
+
+  @Test
+  void sharedEntryOlderThanThisReplicasTtl_isAMiss() {
+    Instant storedAt = now();
+    clock.advance(Duration.ofMinutes(11));
+    checker.check(EMAIL, CONTEXT);
+    store.last().set(Optional.of(new SharedResult(CheckStatus.NOT_FOUND, storedAt, "no")));
+
+    assertThat(delegate.callCount()).isEqualTo(1);
+    delegate.lastCall().complete(CheckOutcome.notFound("no"));
+  }
+
+  @Test
+  void sharedMiss_callsThePlatform_andWritesBothLevels() throws Exception {
+    ListenableFuture<CheckOutcome> result = checker.check(EMAIL, CONTEXT);
+    store.last().set(Optional.empty());
+    delegate.lastCall().complete(CheckOutcome.found("profile exists"));
+
+    assertThat(Futures.getDone(result).detail()).isEqualTo("profile exists");
+    assertThat(store.written)
+        .containsEntry(KEY, new SharedResult(CheckStatus.FOUND, now(), "profile exists"));
+    assertThat(store.ttls).containsEntry(KEY, Duration.ofHours(1));
+    assertThat(checker.check(EMAIL, CONTEXT)).as("local hit").isDone();
+  }
+
+  @Test
+  void sharedLevelFailing_readsAsAMiss_andThePlatformAnswers() throws Exception {
+    ListenableFuture<CheckOutcome> result = checker.check(EMAIL, CONTEXT);
+    store.last().setException(new IllegalStateException("store broke its contract"));
+    delegate.lastCall().complete(CheckOutcome.notFound("no"));
+
+    assertThat(Futures.getDone(result).status()).isEqualTo(CheckStatus.NOT_FOUND);
+  }
+
+  @Test
+  void cancelledWhileAskingTheSharedLevel_cancelsTheLookup_andNeverCallsThePlatform() {
+    ListenableFuture<CheckOutcome> result = checker.check(EMAIL, CONTEXT);
+
+    result.cancel(true);
+
+    assertThat(store.last()).isCancelled();
+    assertThat(delegate.callCount()).isZero();
+  }
+
+  @Test
+  void errorsAreNotShared() {
+    checker.check(EMAIL, CONTEXT);
+    store.last().set(Optional.empty());
+    delegate.lastCall().complete(CheckOutcome.error("HTTP 500"));
+
+    assertThat(store.written).isEmpty();
+  }
+}

@@ -1,0 +1,244 @@
+package dev.socialcheck.server.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import dev.socialcheck.server.checkers.SharedResultStore.SharedResult;
+import dev.socialcheck.server.engine.CheckStatus;
+import dev.socialcheck.server.testing.RedisServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@link SharedRedis} and its result store against a real redis-server. */
+class SharedRedisTest {
+  private static RedisServer redis;
+  private final List<SharedRedis> clients = new ArrayList<>();
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    redis = RedisServer.startNew();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    redis.close();
+  }
+
+  @AfterEach
+  void closeClients() throws Exception {
+    clients.forEach(SharedRedis::close);
+    redis.start(); // a test that killed it leaves it running for the next
+    redis.resume();
+    redis.command("FLUSHALL");
+  }
+
+  /** Roomy timeouts: these tests are about behaviour, not about a busy machine's latency. */
+  private SharedRedis connect(Duration commandTimeout) throws InterruptedException {
+    SharedRedis client =
+        SharedRedis.start(
+            new SharedRedis.Settings(
+                redis.uri(),
+                "test:",
+                commandTimeout,
+                Duration.ofSeconds(1),
+                Duration.ofMillis(100)));
+    clients.add(client);
+    return client;
+  }
+
+  private SharedRedis connectUp() throws InterruptedException {
+    SharedRedis client = connect(Duration.ofSeconds(2));
+    assertThat(client.awaitUp(Duration.ofSeconds(10))).as("connected").isTrue();
+    return client;
+  }
+
+  private static SharedResult found(Instant at) {
+    return new SharedResult(CheckStatus.FOUND, at, "profile exists");
+  }
+
+  @Test
+  void resultWrittenByOneClient_isReadByAnother_withItsTtl() throws Exception {
+    SharedRedis a = connectUp();
+    SharedRedis b = connectUp();
+    Instant storedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    a.resultStore().put("github:abc123", found(storedAt), Duration.ofMinutes(10));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> redis.command("EXISTS test:cache:github:abc123").equals(":1"));
+    Optional<SharedResult> read = b.resultStore().get("github:abc123").get(10, TimeUnit.SECONDS);
+
+    assertThat(read).as("read through the other client").contains(found(storedAt));
+    long pttl = Long.parseLong(redis.command("PTTL test:cache:github:abc123").substring(1));
+    assertThat(pttl).as("SET ... PX with the TTL").isBetween(1L, 600_000L).isGreaterThan(590_000L);
+    assertThat(b.resultStore().get("github:other").get(10, TimeUnit.SECONDS)).isEmpty();
+    assertThat(b.stats().cacheHits()).isEqualTo(1);
+    assertThat(b.stats().cacheMisses()).isEqualTo(1);
+  }
+
+  @Test
+  void encoding_isCompact_andUnreadableValuesAreMisses() {
+    SharedResult result =
+        new SharedResult(CheckStatus.NOT_FOUND, Instant.ofEpochMilli(1_700_000_000_123L), "a|b");
+
+    String encoded = RedisResultStore.encode(result);
+
+    assertThat(encoded).isEqualTo("1|N|1700000000123|a|b");
+    assertThat(RedisResultStore.decode(encoded)).contains(result);
+    assertThat(RedisResultStore.decode("2|N|1|x")).as("unknown version").isEmpty();
+    assertThat(RedisResultStore.decode("1|X|1|x")).as("unknown status").isEmpty();
+    assertThat(RedisResultStore.decode("1|F|soon|x")).as("bad time").isEmpty();
+    assertThat(RedisResultStore.decode(null)).isEmpty();
+  }
+
+  @Test
+  void redisDownAtStart_answersAtOnceAsMiss_thenComesUpByItself() throws Exception {
+    redis.kill();
+    SharedRedis client = connect(Duration.ofSeconds(2));
+    List<Boolean> transitions = new CopyOnWriteArrayList<>();
+    client.addStateListener(transitions::add);
+
+    long start = System.nanoTime();
+    Optional<SharedResult> read = client.resultStore().get("github:abc").get(1, TimeUnit.SECONDS);
+    assertThat(read).isEmpty();
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("a down Redis is not waited for")
+        .isLessThan(Duration.ofMillis(500));
+    client.resultStore().put("github:abc", found(Instant.now()), Duration.ofMinutes(1));
+    assertThat(client.stats().fallbacks(RedisStats.Use.CACHE_GET)).isEqualTo(1);
+    assertThat(client.stats().fallbacks(RedisStats.Use.CACHE_PUT)).isEqualTo(1);
+
+    redis.start();
+    assertThat(client.awaitUp(RedisServer.noticeWithin())).as("recovered by itself").isTrue();
+    assertThat(transitions)
+        .as("DOWN (cannot connect, unless already told), then UP")
+        .endsWith(true);
+  }
+
+  @Test
+  void redisKilled_goesDown_thenBack_goesUp_loggingEachChangeOnce() throws Exception {
+    SharedRedis client = connectUp();
+    List<Boolean> transitions = new CopyOnWriteArrayList<>();
+    client.addStateListener(transitions::add);
+
+    redis.kill();
+    await().atMost(RedisServer.noticeWithin()).until(() -> !client.isUp());
+    assertThat(client.resultStore().get("github:abc").get(1, TimeUnit.SECONDS)).isEmpty();
+    redis.start();
+    assertThat(client.awaitUp(RedisServer.noticeWithin())).as("recovered by itself").isTrue();
+
+    client.resultStore().put("github:abc", found(Instant.now()), Duration.ofMinutes(1));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> redis.command("EXISTS test:cache:github:abc").equals(":1"));
+    assertThat(transitions).containsExactly(false, true);
+  }
+
+  @Test
+  void frozenRedis_neverHoldsALookupLongerThanTheTimeout_andTurnsDown() throws Exception {
+    SharedRedis client = connect(Duration.ofMillis(200));
+    assertThat(client.awaitUp(Duration.ofSeconds(10))).isTrue();
+    redis.pause();
+    try {
+      for (int i = 0; i < SharedRedis.FAILURES_TO_GO_DOWN; i++) {
+        long start = System.nanoTime();
+        ListenableFuture<Optional<SharedResult>> read = client.resultStore().get("github:" + i);
+        assertThat(read.get(5, TimeUnit.SECONDS)).as("a timeout reads as a miss").isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .as("bounded by the command timeout (plus scheduling)")
+            .isLessThan(Duration.ofMillis(1500));
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> !client.isUp());
+      long start = System.nanoTime();
+      assertThat(client.resultStore().get("github:x").get(1, TimeUnit.SECONDS)).isEmpty();
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("once down, not even the timeout is waited")
+          .isLessThan(Duration.ofMillis(100));
+    } finally {
+      redis.resume();
+    }
+    assertThat(client.awaitUp(RedisServer.noticeWithin())).as("back after the freeze").isTrue();
+  }
+
+  @Test
+  void sharedRate_isOneBucketForEveryClient_withARetryHint() throws Exception {
+    SharedRedis a = connectUp();
+    SharedRedis b = connectUp();
+    RedisRateLimiter.Rate rate = RedisRateLimiter.Rate.of(2, Duration.ofSeconds(60));
+
+    List<RedisRateLimiter.Decision> decisions = new ArrayList<>();
+    for (SharedRedis client : List.of(a, b, a, b)) {
+      decisions.add(
+          client
+              .rateLimiter()
+              .acquire("quota:caller", rate, RedisStats.Limit.CALLER)
+              .get(10, TimeUnit.SECONDS)
+              .orElseThrow());
+    }
+
+    assertThat(decisions)
+        .extracting(RedisRateLimiter.Decision::allowed)
+        .containsExactly(true, true, false, false);
+    assertThat(decisions.get(2).retryAfter())
+        .as("one call per 30 s comes back")
+        .isBetween(Duration.ofSeconds(25), Duration.ofSeconds(30));
+    assertThat(redis.keys()).containsExactly("test:quota:caller");
+  }
+
+  @Test
+  void rateScript_isLoadedAgain_afterRedisForgotIt() throws Exception {
+    SharedRedis client = connectUp();
+    RedisRateLimiter.Rate rate = RedisRateLimiter.Rate.perSecond(100);
+    assertThat(
+            client
+                .rateLimiter()
+                .acquire("budget:p", rate, RedisStats.Limit.PLATFORM)
+                .get(10, TimeUnit.SECONDS))
+        .isPresent();
+
+    assertThat(redis.command("SCRIPT FLUSH")).isEqualTo("+OK");
+    Optional<RedisRateLimiter.Decision> after =
+        client
+            .rateLimiter()
+            .acquire("budget:p", rate, RedisStats.Limit.PLATFORM)
+            .get(10, TimeUnit.SECONDS);
+
+    assertThat(after)
+        .as("NOSCRIPT, then EVAL")
+        .map(RedisRateLimiter.Decision::allowed)
+        .contains(true);
+    assertThat(client.isUp()).isTrue();
+    assertThat(client.stats().fallbacks(RedisStats.Use.PLATFORM_BUDGET)).isZero();
+    assertThat(client.stats().allowed(RedisStats.Limit.PLATFORM)).isEqualTo(2);
+  }
+
+  @Test
+  void rates_matchTheLocalLimiter() {
+    assertThat(RedisRateLimiter.Rate.perSecond(20))
+        .isEqualTo(new RedisRateLimiter.Rate(50_000, 20));
+    assertThat(RedisRateLimiter.Rate.perSecond(0.5))
+        .isEqualTo(new RedisRateLimiter.Rate(2_000_000, 1));
+    assertThat(RedisRateLimiter.Rate.of(10, Duration.ofMinutes(1)))
+        .isEqualTo(new RedisRateLimiter.Rate(6_000_000, 10));
+  }
+
+  @Test
+  void describe_namesHostAndPort_neverThePassword() {
+    SharedRedis client =
+        SharedRedis.start(SharedRedis.Settings.of("redis://:s3cret-pass@127.0.0.1:1/0"));
+    clients.add(client);
+
+    assertThat(client.describe()).contains("127.0.0.1:1").doesNotContain("s3cret");
+  }
+}
