@@ -16,7 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -43,7 +43,7 @@ final class ScriptedChecker implements PlatformChecker {
   private final boolean randomLatency;
   private final AtomicLong outstanding = new AtomicLong();
   private final AtomicLong started = new AtomicLong();
-  private volatile Consumer<String> beforeFound = email -> {};
+  private volatile BiConsumer<String, Boolean> onFound = (email, delivered) -> {};
 
   private ScriptedChecker(
       String id,
@@ -71,11 +71,12 @@ final class ScriptedChecker implements PlatformChecker {
   }
 
   /**
-   * Runs {@code hook} with the address just before a FOUND answer is delivered: a scenario uses it
-   * to cancel the call at the very moment the server is about to answer.
+   * Runs {@code hook} with the address just before a FOUND answer is delivered ({@code false}) and
+   * just after ({@code true}), on the thread that delivers it: a scenario uses it to cancel the
+   * call at the very moment the server is about to answer, or is answering.
    */
-  void beforeFound(Consumer<String> hook) {
-    this.beforeFound = hook;
+  void onFound(BiConsumer<String, Boolean> hook) {
+    this.onFound = hook;
   }
 
   /** Checks started and not yet completed or cancelled. */
@@ -105,9 +106,12 @@ final class ScriptedChecker implements PlatformChecker {
         timers.schedule(
             () -> {
               if (status == CheckStatus.FOUND) {
-                beforeFound.accept(address);
+                onFound.accept(address, false);
               }
               result.set(outcome);
+              if (status == CheckStatus.FOUND) {
+                onFound.accept(address, true);
+              }
             },
             latencyMicros(address),
             TimeUnit.MICROSECONDS);
