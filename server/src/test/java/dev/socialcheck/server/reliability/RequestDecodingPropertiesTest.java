@@ -230,6 +230,44 @@ class RequestDecodingPropertiesTest {
         .hasSize(2);
   }
 
+  @Test
+  @DisplayName("durations with Long.MIN_VALUE seconds or Integer.MIN_VALUE nanos are invalid")
+  void extremeDurations_areInvalidArguments() {
+    List<com.google.protobuf.Duration> extremes =
+        List.of(
+            com.google.protobuf.Duration.newBuilder()
+                .setSeconds(Long.MIN_VALUE)
+                .setNanos(-1)
+                .build(),
+            com.google.protobuf.Duration.newBuilder().setSeconds(Long.MIN_VALUE).build(),
+            com.google.protobuf.Duration.newBuilder().setNanos(Integer.MIN_VALUE).build());
+    for (com.google.protobuf.Duration extreme : extremes) {
+      for (HasSocialAccountRequest request :
+          List.of(
+              HasSocialAccountRequest.newBuilder()
+                  .setEmail("user@email.com")
+                  .setCheckTimeout(extreme)
+                  .build(),
+              HasSocialAccountRequest.newBuilder()
+                  .setEmail("user@email.com")
+                  .setStrategy(dev.socialcheck.v1.Strategy.STRATEGY_HEDGED)
+                  .setHedgeDelay(extreme)
+                  .build())) {
+        StatusRuntimeException e =
+            catchThrowableOfType(
+                StatusRuntimeException.class,
+                () ->
+                    SocialAccountServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .hasSocialAccount(request));
+        assertThat(e).as("%s", extreme).isNotNull();
+        assertThat(e.getStatus().getCode())
+            .as("%s", extreme)
+            .isEqualTo(Status.Code.INVALID_ARGUMENT);
+      }
+    }
+  }
+
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("dev.socialcheck.server.reliability.AddressValidationPropertiesTest#seeds")
   @DisplayName(
@@ -385,8 +423,10 @@ class RequestDecodingPropertiesTest {
   private static boolean durationValid(com.google.protobuf.Duration d) {
     long s = d.getSeconds();
     int n = d.getNanos();
-    return Math.abs(s) <= MAX_DURATION_SECONDS
-        && Math.abs(n) <= 999_999_999
+    return s >= -MAX_DURATION_SECONDS
+        && s <= MAX_DURATION_SECONDS
+        && n >= -999_999_999
+        && n <= 999_999_999
         && !((s < 0 && n > 0) || (s > 0 && n < 0));
   }
 
