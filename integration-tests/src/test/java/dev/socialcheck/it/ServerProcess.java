@@ -161,6 +161,19 @@ public final class ServerProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * Sends SIGTERM (graceful shutdown) and returns at once, so a test can keep calling while the
+   * server shuts down. See {@link #awaitExit}.
+   */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Waits up to {@code timeout} for the process to exit; returns whether it did. */
+  public boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** Everything the server printed so far (stdout and stderr: its log). */
   public String output() {
     return read(log);

@@ -47,7 +47,9 @@ public record CheckRequest(
       checkArgument(ids.add(platform.id()), "platform %s listed twice", platform.id());
     }
     checkArgument(!hedgeDelay.isNegative(), "hedgeDelay must not be negative");
-    checkTimeout.ifPresent(t -> checkArgument(t.toNanos() > 0, "checkTimeout must be positive"));
+    // Not toNanos(): it overflows past 292 years, and a caller may send any valid proto duration.
+    checkTimeout.ifPresent(
+        t -> checkArgument(!t.isNegative() && !t.isZero(), "checkTimeout must be positive"));
   }
 
   /** Starts a request for {@code email} over {@code platforms}: RACE, stop at first FOUND. */

@@ -14,7 +14,9 @@ import java.time.Duration;
  * @param permitKeepAliveTime clients pinging more often than this are disconnected
  * @param keepAliveTime the server pings idle connections this often to find dead peers
  * @param maxRstFramesPerWindow HTTP/2 "rapid reset" defence: more RST_STREAM frames than this per
- *     {@code rstWindow} close the connection
+ *     {@code rstWindow} close the connection. Every call a client cancels or lets time out is one
+ *     RST_STREAM, so the limit must stay above what a legitimate client sends: cancelling is how
+ *     socialcheck is meant to be used ({@code firstFound}, deadlines)
  * @param rstWindow window of {@code maxRstFramesPerWindow}
  */
 public record ConnectionLimits(
@@ -26,7 +28,12 @@ public record ConnectionLimits(
     int maxRstFramesPerWindow,
     Duration rstWindow) {
 
-  /** Defaults for a service behind a load balancer. */
+  /**
+   * Defaults for a service behind a load balancer. The rapid-reset limit, 2000 per 10 s (200 a
+   * second), lets a full connection (100 calls) cancel every call it makes at two calls per second
+   * per stream; an attacker resetting streams as fast as it can is still stopped within
+   * milliseconds.
+   */
   public static final ConnectionLimits DEFAULTS =
       new ConnectionLimits(
           100,
@@ -34,7 +41,7 @@ public record ConnectionLimits(
           Duration.ofSeconds(30),
           Duration.ofSeconds(20),
           Duration.ofMinutes(2),
-          200,
+          2000,
           Duration.ofSeconds(10));
 
   public ConnectionLimits {

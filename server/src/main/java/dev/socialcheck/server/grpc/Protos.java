@@ -34,9 +34,12 @@ final class Protos {
   static Optional<Duration> fromProto(com.google.protobuf.Duration duration) {
     long seconds = duration.getSeconds();
     int nanos = duration.getNanos();
+    // Explicit bounds, not Math.abs: abs(Long.MIN_VALUE) and abs(Integer.MIN_VALUE) are negative.
     boolean valid =
-        Math.abs(seconds) <= MAX_DURATION_SECONDS
-            && Math.abs(nanos) <= 999_999_999
+        seconds >= -MAX_DURATION_SECONDS
+            && seconds <= MAX_DURATION_SECONDS
+            && nanos >= -999_999_999
+            && nanos <= 999_999_999
             && !((seconds < 0 && nanos > 0) || (seconds > 0 && nanos < 0));
     return valid ? Optional.of(Duration.ofSeconds(seconds, nanos)) : Optional.empty();
   }
