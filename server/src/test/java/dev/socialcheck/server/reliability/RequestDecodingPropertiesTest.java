@@ -401,7 +401,7 @@ class RequestDecodingPropertiesTest {
     if (!emailValid(request.getEmail())
         || !known(request.getPlatformsList())
         || strategy < 0
-        || strategy > 3) {
+        || strategy > 4) { // 4: STRATEGY_ADAPTIVE
       return false;
     }
     if (request.hasHedgeDelay()) {
@@ -471,8 +471,8 @@ class RequestDecodingPropertiesTest {
   }
 
   private static int strategy(Random random) {
-    int[] values = {0, 1, 2, 3, 4, -1, 42, Integer.MAX_VALUE, Integer.MIN_VALUE};
-    return random.nextInt(3) == 0 ? values[random.nextInt(values.length)] : random.nextInt(4);
+    int[] values = {0, 1, 2, 3, 4, 5, -1, 42, Integer.MAX_VALUE, Integer.MIN_VALUE};
+    return random.nextInt(3) == 0 ? values[random.nextInt(values.length)] : random.nextInt(5);
   }
 
   private static com.google.protobuf.Duration duration(Random random) {
