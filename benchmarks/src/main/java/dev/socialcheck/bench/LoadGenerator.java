@@ -3,6 +3,7 @@ package dev.socialcheck.bench;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.HasSocialAccountResponse;
+import dev.socialcheck.v1.PlatformResult;
 import dev.socialcheck.v1.PlatformStatus;
 import dev.socialcheck.v1.SocialAccountServiceGrpc;
 import dev.socialcheck.v1.SocialAccountServiceGrpc.SocialAccountServiceStub;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -47,7 +49,10 @@ import org.jspecify.annotations.Nullable;
  *
  * Every call has a deadline and every loop stops by itself. Responses are counted per {@link Lane}:
  * latency (HdrHistogram, ns), errors by status, checks started per request (statuses other than
- * SKIPPED, so CANCELLED counts as a call made), response size.
+ * SKIPPED, so CANCELLED counts as a call made), result-cache hits among them (a FOUND or NOT_FOUND
+ * whose detail starts with {@code "cached "}: no platform call), response size. A lane may send to
+ * another generator's server ({@link Lane#via}), so one open loop can drive several servers with
+ * the same arrivals.
  */
 final class LoadGenerator implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
@@ -76,6 +81,11 @@ final class LoadGenerator implements AutoCloseable {
     return stubs.get((int) (roundRobin.getAndIncrement() % stubs.size()));
   }
 
+  private SocialAccountServiceStub stubFor(Lane lane) {
+    LoadGenerator target = lane.target;
+    return target == null ? stub() : target.stub();
+  }
+
   /** A named stream of requests with its own statistics. */
   static final class Lane {
     final String name;
@@ -85,8 +95,19 @@ final class LoadGenerator implements AutoCloseable {
     final LongAdder ok = new LongAdder();
     final LongAdder checksStarted = new LongAdder();
     final LongAdder checksCancelled = new LongAdder();
+    final LongAdder cacheHits = new LongAdder();
+    final LongAdder noCallRequests = new LongAdder();
     final LongAdder responseBytes = new LongAdder();
     final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+    /** Every response, warm-up included: to compare with counters kept by the server. */
+    final LongAdder allResponses = new LongAdder();
+
+    final LongAdder allChecksStarted = new LongAdder();
+    final LongAdder allCacheHits = new LongAdder();
+
+    private @Nullable LoadGenerator target;
+    private @Nullable Bins bins;
 
     /**
      * @param requests the request for sequence number {@code n} (distinct addresses per call in
@@ -102,21 +123,52 @@ final class LoadGenerator implements AutoCloseable {
       this.inspector = inspector;
     }
 
+    /** Sends this lane's calls to {@code generator}'s server instead of the running one's. */
+    Lane via(LoadGenerator generator) {
+      this.target = generator;
+      return this;
+    }
+
+    /** Keeps checks, cache hits and calls per bin of {@code arrivalsPerBin} (open loop only). */
+    Lane binned(int arrivalsPerBin, long arrivals) {
+      this.bins = new Bins(arrivalsPerBin, arrivals);
+      return this;
+    }
+
+    @Nullable Bins bins() {
+      return bins;
+    }
+
+    /** Any response, measured or not, of arrival (or sequence number) {@code sequence}. */
+    void recordAny(long sequence, HasSocialAccountResponse response) {
+      long started = started(response);
+      long hits = cacheHits(response);
+      allResponses.increment();
+      allChecksStarted.add(started);
+      allCacheHits.add(hits);
+      Bins b = bins;
+      if (b != null) {
+        b.record(sequence, started, hits);
+      }
+    }
+
     void recordOk(long latencyNanos, HasSocialAccountResponse response) {
       latency.recordValue(Math.min(latencyNanos, latency.getHighestTrackableValue()));
       ok.increment();
-      long started = 0;
+      long started = started(response);
       long cancelled = 0;
       for (var result : response.getResultsList()) {
-        if (result.getStatus() != PlatformStatus.PLATFORM_STATUS_SKIPPED) {
-          started++;
-        }
         if (result.getStatus() == PlatformStatus.PLATFORM_STATUS_CANCELLED) {
           cancelled++;
         }
       }
+      long hits = cacheHits(response);
       checksStarted.add(started);
       checksCancelled.add(cancelled);
+      cacheHits.add(hits);
+      if (started == hits) {
+        noCallRequests.increment();
+      }
       responseBytes.add(response.getSerializedSize());
       if (inspector != null) {
         inspector.accept(response);
@@ -140,7 +192,73 @@ final class LoadGenerator implements AutoCloseable {
           n / windowSeconds,
           n == 0 ? Double.NaN : checksStarted.sum() / (double) n,
           n == 0 ? Double.NaN : checksCancelled.sum() / (double) n,
+          n == 0 ? Double.NaN : cacheHits.sum() / (double) n,
+          n == 0 ? Double.NaN : noCallRequests.sum() / (double) n,
           n == 0 ? Double.NaN : responseBytes.sum() / (double) n);
+    }
+  }
+
+  /** Checks the engine started for a response: every status but SKIPPED. */
+  static long started(HasSocialAccountResponse response) {
+    return response.getResultsList().stream()
+        .filter(r -> r.getStatus() != PlatformStatus.PLATFORM_STATUS_SKIPPED)
+        .count();
+  }
+
+  /** Checks answered by the server's result cache: no platform call was made for them. */
+  static long cacheHits(HasSocialAccountResponse response) {
+    return response.getResultsList().stream().filter(LoadGenerator::isCacheHit).count();
+  }
+
+  /**
+   * A FOUND or NOT_FOUND that {@code CachingChecker} answered ({@code "cached <age> ago: ..."}).
+   */
+  static boolean isCacheHit(PlatformResult result) {
+    return (result.getStatus() == PlatformStatus.PLATFORM_STATUS_FOUND
+            || result.getStatus() == PlatformStatus.PLATFORM_STATUS_NOT_FOUND)
+        && result.getDetail().startsWith("cached ");
+  }
+
+  /** Per-bin counts of responses by arrival number (warm-up included). */
+  static final class Bins {
+    private final int arrivalsPerBin;
+    private final AtomicLongArray requests;
+    private final AtomicLongArray checks;
+    private final AtomicLongArray hits;
+
+    Bins(int arrivalsPerBin, long arrivals) {
+      this.arrivalsPerBin = arrivalsPerBin;
+      int n = (int) ((arrivals + arrivalsPerBin - 1) / arrivalsPerBin);
+      requests = new AtomicLongArray(n);
+      checks = new AtomicLongArray(n);
+      hits = new AtomicLongArray(n);
+    }
+
+    void record(long sequence, long started, long cacheHits) {
+      int bin = (int) (sequence / arrivalsPerBin);
+      if (bin < requests.length()) {
+        requests.incrementAndGet(bin);
+        checks.addAndGet(bin, started);
+        hits.addAndGet(bin, cacheHits);
+      }
+    }
+
+    int arrivalsPerBin() {
+      return arrivalsPerBin;
+    }
+
+    int size() {
+      return requests.length();
+    }
+
+    /** Platform calls (checks started minus cache hits) per request in bin {@code b}. */
+    double callsPerRequest(int b) {
+      return (checks.get(b) - hits.get(b)) / (double) Math.max(1, requests.get(b));
+    }
+
+    /** Cache hits ÷ checks started in bin {@code b}. */
+    double hitRate(int b) {
+      return hits.get(b) / (double) Math.max(1, checks.get(b));
     }
   }
 
@@ -159,7 +277,19 @@ final class LoadGenerator implements AutoCloseable {
       double throughput,
       double callsPerRequest,
       double cancelledPerRequest,
+      double cacheHitsPerRequest,
+      double noCallShare,
       double responseBytes) {
+
+    /** Checks that reached a platform: started, minus those the result cache answered. */
+    double platformCallsPerRequest() {
+      return callsPerRequest - cacheHitsPerRequest;
+    }
+
+    /** Cache hits ÷ checks started. */
+    double hitRate() {
+      return cacheHitsPerRequest / callsPerRequest;
+    }
 
     long errorCount() {
       return errors.values().stream().mapToLong(Long::longValue).sum();
@@ -238,9 +368,10 @@ final class LoadGenerator implements AutoCloseable {
         }
         return;
       }
-      HasSocialAccountRequest request = lane.requests.apply(sequence.getAndIncrement());
+      long sequenceNumber = sequence.getAndIncrement();
+      HasSocialAccountRequest request = lane.requests.apply(sequenceNumber);
       long start = System.nanoTime();
-      stub()
+      stubFor(lane)
           .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
           .hasSocialAccount(
               request,
@@ -263,8 +394,12 @@ final class LoadGenerator implements AutoCloseable {
                 @Override
                 public void onCompleted() {
                   long end = System.nanoTime();
-                  if (inWindow(end) && response != null) {
-                    lane.recordOk(end - start, response);
+                  HasSocialAccountResponse r = response;
+                  if (r != null) {
+                    lane.recordAny(sequenceNumber, r);
+                    if (inWindow(end)) {
+                      lane.recordOk(end - start, r);
+                    }
                   }
                   issue();
                 }
@@ -274,7 +409,8 @@ final class LoadGenerator implements AutoCloseable {
 
   /**
    * Runs an open loop: arrival {@code i} is due at {@code i / arrivalsPerSecond} and sends one call
-   * per lane (so lanes see the same sequence numbers at the same moments). The first {@code
+   * per lane (so lanes see the same sequence numbers at the same moments; the lane that goes first
+   * rotates with {@code i}, so none always pays for the others' sends). The first {@code
    * warmupArrivals} are not measured. Waits for every call to end.
    */
   List<Result> openLoop(
@@ -298,7 +434,9 @@ final class LoadGenerator implements AutoCloseable {
         LockSupport.parkNanos(wait);
       }
       boolean measured = i >= warmupArrivals;
-      for (Lane lane : lanes) {
+      long arrival = i;
+      for (int j = 0; j < lanes.size(); j++) {
+        Lane lane = lanes.get((int) ((i + j) % lanes.size()));
         if (outstanding.get() >= maxOutstanding) {
           if (measured) {
             lane.recordError("CLIENT_LIMIT");
@@ -306,7 +444,7 @@ final class LoadGenerator implements AutoCloseable {
           continue;
         }
         outstanding.incrementAndGet();
-        stub()
+        stubFor(lane)
             .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
             .hasSocialAccount(
                 lane.requests.apply(i),
@@ -329,8 +467,12 @@ final class LoadGenerator implements AutoCloseable {
                   @Override
                   public void onCompleted() {
                     long end = System.nanoTime();
-                    if (measured && response != null) {
-                      lane.recordOk(end - intended, response);
+                    HasSocialAccountResponse r = response;
+                    if (r != null) {
+                      lane.recordAny(arrival, r);
+                    }
+                    if (measured && r != null) {
+                      lane.recordOk(end - intended, r);
                       lastEnd.accumulateAndGet(end, Math::max);
                     }
                     outstanding.decrementAndGet();
