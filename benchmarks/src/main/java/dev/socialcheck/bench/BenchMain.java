@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -973,6 +974,8 @@ public final class BenchMain {
     List<LoadGenerator.Result> results;
     Map<String, Long> statsOff;
     Map<String, Long> statsOn;
+    Map<String, Long> windowOff;
+    Map<String, Long> windowOn;
     Map<String, String> learnedOff;
     Map<String, String> learnedOn;
     Map<String, String> keys;
@@ -984,9 +987,42 @@ public final class BenchMain {
         LoadGenerator onLoad = new LoadGenerator(onServer.port(), CONNECTIONS)) {
       off = zipfLane("cache off", zipf, race, p95, inspect).via(offLoad).binned(perBin, total);
       on = zipfLane("cache on", zipf, race, p95, inspect).via(onLoad).binned(perBin, total);
-      results = offLoad.openLoop(List.of(off, on), rate, warmup, measured, 20_000, DEADLINE);
+      // Server counters when the first measured arrival is due and once every call has ended.
+      Map<String, Map<String, Long>> snapshots = new ConcurrentHashMap<>();
+      Thread opening =
+          new Thread(
+              () -> {
+                snapshots.put("off.open", statsOrEmpty(offServer));
+                snapshots.put("on.open", statsOrEmpty(onServer));
+              },
+              "t5-window");
+      results =
+          offLoad.openLoop(
+              List.of(off, on),
+              rate,
+              warmup,
+              measured,
+              20_000,
+              DEADLINE,
+              new Window() {
+                @Override
+                public void opened() {
+                  opening.start(); // Off the sending thread: the arrivals stay on time.
+                }
+
+                @Override
+                public void closed() {
+                  try {
+                    opening.join(10_000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+              });
       statsOff = offServer.stats(false);
       statsOn = onServer.stats(false);
+      windowOff = delta(snapshots.getOrDefault("off.open", Map.of()), statsOff);
+      windowOn = delta(snapshots.getOrDefault("on.open", Map.of()), statsOn);
       learnedOff = ServerProcess.parsePairs(offServer.command("learning"));
       learnedOn = ServerProcess.parsePairs(onServer.command("learning"));
       keys = ServerProcess.parsePairs(onServer.command("cache-keys " + t5Population));
@@ -1040,15 +1076,32 @@ public final class BenchMain {
             + distinct
             + " distinct addresses in all "
             + total
-            + ". *Platform calls* = checks that reached a platform: checks started minus those"
-            + " the cache answered (their detail starts with `cached `). *Hit rate* = cache hits ÷"
-            + " checks started. *Model* = the same stream replayed with zero overhead"
-            + " (`CacheModel`).");
+            + ". *Platform calls* = calls that reached a platform, counted in each server"
+            + " below the cache (`CallCounter`) while the measured arrivals were sent and"
+            + " answered (it also counts the later calls of the last warm-up requests, a few per"
+            + " thousand). *Hit rate* = 1 − platform calls ÷ checks the engine started. *From"
+            + " cache alone* = requests whose every started check was answered by the cache"
+            + " (detail `cached ...` in the response). *Model* = the same stream replayed with"
+            + " zero overhead (`CacheModel`).");
     report.line("");
-    List<List<String>> rows = new ArrayList<>();
+    Map<String, Map<String, Long>> windows = Map.of("cache off", windowOff, "cache on", windowOn);
     Map<String, CacheModel.Summary> models = Map.of("cache off", modelOff, "cache on", modelOn);
+    double callsOff = windowOff.getOrDefault("platformCalls", 0L) / (double) measured;
+    double callsOn = windowOn.getOrDefault("platformCalls", 0L) / (double) measured;
+    double saved = 1 - callsOn / callsOff;
+    double hitRateOn =
+        1
+            - windowOn.getOrDefault("platformCalls", 0L)
+                / (double) Math.max(1, windowOn.getOrDefault("checksStarted", 0L));
+    List<List<String>> rows = new ArrayList<>();
     for (LoadGenerator.Result r : results) {
       CacheModel.Summary m = models.get(r.name());
+      Map<String, Long> w = windows.get(r.name());
+      double calls = w.getOrDefault("platformCalls", 0L) / (double) measured;
+      double hitRate =
+          1
+              - w.getOrDefault("platformCalls", 0L)
+                  / (double) Math.max(1, w.getOrDefault("checksStarted", 0L));
       rows.add(
           List.of(
               r.name(),
@@ -1057,12 +1110,10 @@ public final class BenchMain {
               Report.fmt(r.millis(99)),
               Report.fmt(r.millis(99.9)),
               Report.fmt(r.maxMillis()),
-              Report.fmt(r.callsPerRequest()),
-              Report.fmt(r.cacheHitsPerRequest()),
-              Report.fmt(r.platformCallsPerRequest()),
-              Report.pct(r.hitRate()),
+              Report.fmt(calls),
+              Report.pct(hitRate),
+              Report.pct(calls / callsOff),
               Report.pct(r.noCallShare()),
-              Report.pct(r.platformCallsPerRequest() / rOff.platformCallsPerRequest()),
               String.format(Locale.ROOT, "%.3f×", r.millis(50) / rOff.millis(50)),
               String.format(Locale.ROOT, "%.3f×", r.millis(99) / rOff.millis(99)),
               millis(m.p50Nanos())
@@ -1082,25 +1133,22 @@ public final class BenchMain {
             "p99 ms",
             "p99.9 ms",
             "max ms",
-            "checks started/request",
-            "cache hits/request",
             "platform calls/request",
             "hit rate",
-            "requests with no call",
             "calls ÷ off",
+            "from cache alone",
             "p50 ÷ off",
             "p99 ÷ off",
             "model p50 / p99 ms / calls / hit rate",
             "errors"),
         rows);
-    double saved = 1 - rOn.platformCallsPerRequest() / rOff.platformCallsPerRequest();
     report.line(
         "Calls saved by the cache: **"
             + Report.pct(saved)
             + "** ("
-            + Report.fmt(rOff.platformCallsPerRequest())
+            + Report.fmt(callsOff)
             + " → "
-            + Report.fmt(rOn.platformCallsPerRequest())
+            + Report.fmt(callsOn)
             + " platform calls per request; model "
             + Report.pct(1 - modelOn.callsPerRequest() / modelOff.callsPerRequest())
             + "). Answers that made no platform call ("
@@ -1109,42 +1157,45 @@ public final class BenchMain {
             + Report.fmt(Histograms.millis(fromCacheElapsed, 50))
             + " ms, p99 "
             + Report.fmt(Histograms.millis(fromCacheElapsed, 99))
-            + " ms; the rest of the client-side figure is gRPC, the two JVMs' scheduling and the"
-            + " loopback.");
+            + " ms; the rest of the client-side figure is gRPC, thread wake-ups in three JVMs on"
+            + " this machine, and the open loop's timer.");
     report.line("");
 
-    // Server-side counters over the whole run (warm-up included) against the responses.
-    long callsOff = statsOff.getOrDefault("platformCalls", -1L);
-    long callsOn = statsOn.getOrDefault("platformCalls", -1L);
     report.line(
-        "Server side, whole run (all "
-            + total
-            + " arrivals, warm-up included): the engine's checks started (what"
-            + " `socialcheck_checks_started_total` counts), the calls counted behind the cache"
-            + " (`CallCounter`), and the same figure from the responses (checks started − cache"
-            + " hits). *Duplicate in flight*: a call made while another call for the same"
-            + " platform and address was still running (concurrent misses are not coalesced)."
-            + " *Repeat*: a call for a platform and address called before, none in flight (the"
-            + " earlier call was cancelled or timed out, so nothing was stored, or it expired)."
-            + " *Learned*: what the engine's per-platform statistics (used by ADAPTIVE and"
-            + " ListPlatforms) hold for facebook at the end.");
+        "Counting, measured window (per measured request): checks the engine started (what"
+            + " `socialcheck_checks_started_total` counts) and platform calls, each from the"
+            + " server's counters and from the responses (checks started = results not SKIPPED;"
+            + " calls = those minus the results marked `cached`). *At once*: calls cancelled"
+            + " within 1 ms of their start — the engine called the platform for a run that had"
+            + " already answered. *Duplicate in flight*: a call made while another one for the"
+            + " same platform and address was still running (concurrent misses are not"
+            + " coalesced). *Repeat*: a call for a platform and address called before, none in"
+            + " flight (the earlier call was cancelled or timed out, so nothing was stored, or it"
+            + " expired). Both counts: measured window / whole run. *Learned*: what the engine's"
+            + " per-platform statistics (used by ADAPTIVE and ListPlatforms) hold for facebook at"
+            + " the end.");
     report.line("");
     List<List<String>> serverRows = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      LoadGenerator.Lane lane = i == 0 ? off : on;
+      LoadGenerator.Result r = results.get(i);
+      Map<String, Long> w = i == 0 ? windowOff : windowOn;
       Map<String, Long> st = i == 0 ? statsOff : statsOn;
       Map<String, String> learned = i == 0 ? learnedOff : learnedOn;
       serverRows.add(
           List.of(
-              lane.name,
-              String.valueOf(lane.allResponses.sum()),
-              String.valueOf(st.getOrDefault("checksStarted", -1L)),
-              String.valueOf(lane.allChecksStarted.sum()),
-              String.valueOf(st.getOrDefault("platformCalls", -1L)),
-              String.valueOf(lane.allChecksStarted.sum() - lane.allCacheHits.sum()),
-              String.valueOf(st.getOrDefault("platformCallsCancelled", -1L)),
-              String.valueOf(st.getOrDefault("duplicateCallsInFlight", -1L)),
-              String.valueOf(st.getOrDefault("repeatCalls", -1L)),
+              r.name(),
+              Report.fmt(w.getOrDefault("checksStarted", 0L) / (double) measured)
+                  + " / "
+                  + Report.fmt(r.callsPerRequest()),
+              Report.fmt(w.getOrDefault("platformCalls", 0L) / (double) measured)
+                  + " / "
+                  + Report.fmt(r.platformCallsPerRequest()),
+              Report.fmt(w.getOrDefault("platformCallsCancelled", 0L) / (double) measured),
+              Report.fmt(w.getOrDefault("platformCallsCancelledAtOnce", 0L) / (double) measured),
+              w.getOrDefault("duplicateCallsInFlight", 0L)
+                  + " / "
+                  + st.getOrDefault("duplicateCallsInFlight", -1L),
+              w.getOrDefault("repeatCalls", 0L) + " / " + st.getOrDefault("repeatCalls", -1L),
               String.valueOf(st.getOrDefault("cacheSize", 0L)),
               learned.getOrDefault("facebook.samples", "?")
                   + " / "
@@ -1156,12 +1207,10 @@ public final class BenchMain {
     report.table(
         List.of(
             "server",
-            "responses",
-            "engine checks started",
-            "checks started (responses)",
-            "platform calls (counter)",
-            "platform calls (responses)",
-            "of which cancelled",
+            "checks started: server / responses",
+            "platform calls: server / responses",
+            "calls cancelled",
+            "of which at once",
             "duplicate in flight",
             "repeat",
             "cache entries",
@@ -1199,6 +1248,10 @@ public final class BenchMain {
           new CacheModel(model, other, rate, delays, false, ttl).run(warmup, measured, perBin);
       CacheModel.Summary mOn =
           new CacheModel(model, other, rate, delays, true, ttl).run(warmup, measured, perBin);
+      CacheModel.Summary mFirst =
+          new CacheModel(model, other, rate, delays, true, ttl)
+              .cacheFirst()
+              .run(warmup, measured, perBin);
       modelRows.add(
           List.of(
               Report.fmt(exponent) + (exponent == t5Exponent ? " (measured above)" : ""),
@@ -1207,11 +1260,22 @@ public final class BenchMain {
               Report.pct(1 - mOn.callsPerRequest() / mOff.callsPerRequest()),
               Report.pct(mOn.hitRate()),
               millis(mOff.p50Nanos()) + " → " + millis(mOn.p50Nanos()),
-              millis(mOff.p99Nanos()) + " → " + millis(mOn.p99Nanos())));
+              millis(mOff.p99Nanos()) + " → " + millis(mOn.p99Nanos()),
+              Report.fmt(mFirst.callsPerRequest())
+                  + " / "
+                  + Report.pct(1 - mFirst.callsPerRequest() / mOff.callsPerRequest())
+                  + " / "
+                  + millis(mFirst.p99Nanos())));
+      if (exponent == t5Exponent) {
+        report.figure("t5.model.cacheFirst.calls", mFirst.callsPerRequest());
+        report.figure("t5.model.cacheFirst.p99ms", mFirst.p99Nanos() / 1e6);
+      }
     }
     report.line(
         "Model only, the same run for other Zipf exponents (population, arrivals and windows as"
-            + " above):");
+            + " above). *What-if cache first* (not the server's behaviour): the engine looks up"
+            + " every platform in the cache before starting any call, and answers at once from a"
+            + " cached FOUND.");
     report.line("");
     report.table(
         List.of(
@@ -1221,13 +1285,19 @@ public final class BenchMain {
             "calls saved",
             "hit rate",
             "p50 ms off → on",
-            "p99 ms off → on"),
+            "p99 ms off → on",
+            "what-if cache first: calls/request / saved / p99 ms"),
         modelRows);
 
-    report.figure("t5.off.calls", rOff.platformCallsPerRequest());
-    report.figure("t5.on.calls", rOn.platformCallsPerRequest());
+    report.figure("t5.off.calls", callsOff);
+    report.figure("t5.on.calls", callsOn);
     report.figure("t5.callsSaved", saved);
-    report.figure("t5.on.hitRate", rOn.hitRate());
+    report.figure("t5.on.hitRate", hitRateOn);
+    report.figure("t5.off.responses.calls", rOff.platformCallsPerRequest());
+    report.figure("t5.on.responses.calls", rOn.platformCallsPerRequest());
+    report.figure(
+        "t5.on.callsCancelledAtOnce",
+        windowOn.getOrDefault("platformCallsCancelledAtOnce", 0L) / (double) measured);
     report.figure("t5.on.noCallShare", rOn.noCallShare());
     report.figure("t5.off.p50ms", rOff.millis(50));
     report.figure("t5.on.p50ms", rOn.millis(50));
@@ -1238,13 +1308,14 @@ public final class BenchMain {
     report.figure("t5.model.off.calls", modelOff.callsPerRequest());
     report.figure("t5.model.on.calls", modelOn.callsPerRequest());
     report.figure("t5.model.on.hitRate", modelOn.hitRate());
-    report.figure("t5.server.off.calls", callsOff);
-    report.figure("t5.server.on.calls", callsOn);
-    report.figure("t5.server.callsSaved", 1 - callsOn / (double) callsOff);
+    report.figure(
+        "t5.on.duplicateCallsInFlight.window",
+        windowOn.getOrDefault("duplicateCallsInFlight", -1L));
     report.figure(
         "t5.on.duplicateCallsInFlight", statsOn.getOrDefault("duplicateCallsInFlight", -1L));
-    report.figure("t5.on.repeatCalls", statsOn.getOrDefault("repeatCalls", -1L));
-    report.figure("t5.on.engineChecksStarted", statsOn.getOrDefault("checksStarted", -1L));
+    report.figure("t5.on.repeatCalls.window", windowOn.getOrDefault("repeatCalls", -1L));
+    report.figure(
+        "t5.on.engineChecks", windowOn.getOrDefault("checksStarted", 0L) / (double) measured);
     report.figure("t5.privacy.keysWithAddressPart", keys.getOrDefault("withAddressPart", "?"));
     report.figure("t5.privacy.detailsWithAddress", detailsWithAddress.sum());
     report.figure("t5.privacy.logLinesWithAddress", logLinesWithAddress);
@@ -1256,10 +1327,10 @@ public final class BenchMain {
         Locale.ROOT,
         "t5 calls/request off %.2f on %.2f (saved %.0f %%), hit rate %.0f %%, p50 %.1f -> %.1f ms,"
             + " p99 %.0f -> %.0f ms%n",
-        rOff.platformCallsPerRequest(),
-        rOn.platformCallsPerRequest(),
+        callsOff,
+        callsOn,
         saved * 100,
-        rOn.hitRate() * 100,
+        hitRateOn * 100,
         rOff.millis(50),
         rOn.millis(50),
         rOff.millis(99),
@@ -1318,6 +1389,21 @@ public final class BenchMain {
                 "Target 5: latency CDF, cache on vs off (" + strategyName + ")",
                 cdf),
         "t5-cache-latency-cdf.png");
+  }
+
+  private static Map<String, Long> statsOrEmpty(ServerProcess server) {
+    try {
+      return server.stats(false);
+    } catch (IOException | InterruptedException e) {
+      return Map.of();
+    }
+  }
+
+  /** {@code after − before} for every counter of {@code after}. */
+  private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Long> d = new LinkedHashMap<>();
+    after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
+    return d;
   }
 
   private static LoadGenerator.Lane zipfLane(

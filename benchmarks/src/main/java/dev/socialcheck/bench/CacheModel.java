@@ -26,6 +26,7 @@ final class CacheModel {
   private final long[] delayAfter;
   private final boolean cached;
   private final long ttlNanos;
+  private boolean cacheFirst;
 
   /**
    * What the model predicts over the measured requests.
@@ -61,6 +62,15 @@ final class CacheModel {
     this.ttlNanos = ttl.toNanos();
   }
 
+  /**
+   * What-if (not the server's behaviour): before starting anything, the engine looks up every
+   * platform in the cache and answers at once if one of them holds a FOUND.
+   */
+  CacheModel cacheFirst() {
+    this.cacheFirst = true;
+    return this;
+  }
+
   /** Replays arrivals {@code 0 .. warmup + measured - 1}; figures over the measured ones. */
   Summary run(long warmup, long measured, int arrivalsPerBin) {
     int platforms = MixModel.PLATFORMS.size();
@@ -84,29 +94,45 @@ final class CacheModel {
     long hits = 0;
     long noCall = 0;
     double period = 1e9 / arrivalsPerSecond;
+    long[] noneCompleted = new long[platforms];
+    Arrays.fill(noneCompleted, -1);
     for (long i = 0; i < total; i++) {
       long arrival = Math.round(i * period);
       int rank = addresses.rank(i);
       String email = ZipfAddresses.addressOfRank(rank);
       long[] requestHits = new long[1];
       long[] requestCalls = new long[1];
+      boolean foundInCache = false;
+      if (cached && cacheFirst) {
+        for (int p = 0; p < platforms && !foundInCache; p++) {
+          foundInCache =
+              storedFrom[rank][p] <= arrival
+                  && arrival < storedUntil[rank][p]
+                  && model.draw(email, MixModel.PLATFORMS.get(p)).found();
+        }
+      }
       MixModel.Trace trace =
-          MixModel.trace(
-              (p, offset) -> {
-                MixModel.PlatformSpec spec = MixModel.PLATFORMS.get(p);
-                boolean found = model.draw(email, spec).found();
-                long at = arrival + offset;
-                if (cached && storedFrom[rank][p] <= at && at < storedUntil[rank][p]) {
-                  requestHits[0]++;
-                  // A hit stores nothing new: "answers" false.
-                  return new MixModel.Check(0, found, false);
-                }
-                requestCalls[0]++;
-                long latency = model.callLatencyNanos(email, spec, calls[rank][p]++);
-                boolean inTime = latency < timeout;
-                return new MixModel.Check(Math.min(latency, timeout), found && inTime, inTime);
-              },
-              delayAfter);
+          foundInCache
+              ? new MixModel.Trace(0, 1, noneCompleted)
+              : MixModel.trace(
+                  (p, offset) -> {
+                    MixModel.PlatformSpec spec = MixModel.PLATFORMS.get(p);
+                    boolean found = model.draw(email, spec).found();
+                    long at = arrival + offset;
+                    if (cached && storedFrom[rank][p] <= at && at < storedUntil[rank][p]) {
+                      requestHits[0]++;
+                      // A hit stores nothing new: "answers" false.
+                      return new MixModel.Check(0, found, false);
+                    }
+                    requestCalls[0]++;
+                    long latency = model.callLatencyNanos(email, spec, calls[rank][p]++);
+                    boolean inTime = latency < timeout;
+                    return new MixModel.Check(Math.min(latency, timeout), found && inTime, inTime);
+                  },
+                  delayAfter);
+      if (foundInCache) {
+        requestHits[0] = 1;
+      }
       if (cached) {
         for (int p = 0; p < platforms; p++) {
           long done = trace.completedAtNanos()[p];

@@ -18,13 +18,19 @@ import java.util.concurrent.atomic.LongAdder;
  * result cache when there is one, so a cache hit is not counted and every call is. For each call it
  * also notes whether another call for the same platform and address was in flight (a duplicate
  * miss: the cache does not coalesce concurrent misses) or had been made before (a repeat: the
- * earlier call left no usable answer — cancelled, timed out — or the answer expired).
+ * earlier call left no usable answer — cancelled, timed out — or the answer expired), and counts
+ * the calls cancelled within {@link #AT_ONCE_NANOS} of their start: calls the engine made for a run
+ * that had already answered (no platform of the mix answers that fast, so no race was lost).
  *
  * <p>Keeps per platform and address a small state in memory; prints only counts.
  */
 final class CallCounter {
+  /** A call cancelled this soon after it started was not cancelled by a faster platform. */
+  static final long AT_ONCE_NANOS = 1_000_000;
+
   private final LongAdder calls = new LongAdder();
   private final LongAdder cancelled = new LongAdder();
+  private final LongAdder cancelledAtOnce = new LongAdder();
   private final LongAdder duplicatesInFlight = new LongAdder();
   private final LongAdder repeats = new LongAdder();
   private final Map<String, Key> keys = new ConcurrentHashMap<>();
@@ -66,11 +72,15 @@ final class CallCounter {
         key.inFlight++;
         key.calls++;
       }
+      long start = System.nanoTime();
       ListenableFuture<CheckOutcome> future = delegate.check(email, context);
       future.addListener(
           () -> {
             if (future.isCancelled()) {
               cancelled.increment();
+              if (System.nanoTime() - start < AT_ONCE_NANOS) {
+                cancelledAtOnce.increment();
+              }
             }
             synchronized (key) {
               key.inFlight--;
@@ -87,6 +97,8 @@ final class CallCounter {
         + calls.sum()
         + " platformCallsCancelled="
         + cancelled.sum()
+        + " platformCallsCancelledAtOnce="
+        + cancelledAtOnce.sum()
         + " duplicateCallsInFlight="
         + duplicatesInFlight.sum()
         + " repeatCalls="

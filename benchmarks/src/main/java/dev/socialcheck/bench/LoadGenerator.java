@@ -421,6 +421,29 @@ final class LoadGenerator implements AutoCloseable {
       int maxOutstanding,
       Duration callDeadline)
       throws InterruptedException {
+    return openLoop(
+        lanes,
+        arrivalsPerSecond,
+        warmupArrivals,
+        measuredArrivals,
+        maxOutstanding,
+        callDeadline,
+        Window.NONE);
+  }
+
+  /**
+   * {@link #openLoop(List, double, long, long, int, Duration)}, telling {@code window} when the
+   * first measured arrival is due (before it is sent) and when every call has ended.
+   */
+  List<Result> openLoop(
+      List<Lane> lanes,
+      double arrivalsPerSecond,
+      long warmupArrivals,
+      long measuredArrivals,
+      int maxOutstanding,
+      Duration callDeadline,
+      Window window)
+      throws InterruptedException {
     AtomicInteger outstanding = new AtomicInteger();
     AtomicLong lastEnd = new AtomicLong();
     long total = warmupArrivals + measuredArrivals;
@@ -434,6 +457,9 @@ final class LoadGenerator implements AutoCloseable {
         LockSupport.parkNanos(wait);
       }
       boolean measured = i >= warmupArrivals;
+      if (i == warmupArrivals) {
+        window.opened();
+      }
       long arrival = i;
       for (int j = 0; j < lanes.size(); j++) {
         Lane lane = lanes.get((int) ((i + j) % lanes.size()));
@@ -487,10 +513,11 @@ final class LoadGenerator implements AutoCloseable {
     if (outstanding.get() > 0) {
       lanes.get(0).recordError("CLIENT_UNDRAINED");
     }
-    double window = Math.max(1e-9, (lastEnd.get() - measuredStart) / 1e9);
+    window.closed();
+    double windowSeconds = Math.max(1e-9, (lastEnd.get() - measuredStart) / 1e9);
     List<Result> results = new ArrayList<>();
     for (Lane lane : lanes) {
-      results.add(lane.result(window));
+      results.add(lane.result(windowSeconds));
     }
     return results;
   }
