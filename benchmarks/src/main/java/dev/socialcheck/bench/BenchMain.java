@@ -976,6 +976,9 @@ public final class BenchMain {
     Map<String, Long> statsOn;
     Map<String, Long> windowOff;
     Map<String, Long> windowOn;
+    // [time, off stats, on stats], sampled every bin.
+    List<List<Map<String, Long>>> series =
+        java.util.Collections.synchronizedList(new ArrayList<>());
     Map<String, String> learnedOff;
     Map<String, String> learnedOn;
     Map<String, String> keys;
@@ -985,8 +988,34 @@ public final class BenchMain {
         ServerProcess onServer = server("t5-cache-on", cached);
         LoadGenerator offLoad = new LoadGenerator(offServer.port(), CONNECTIONS);
         LoadGenerator onLoad = new LoadGenerator(onServer.port(), CONNECTIONS)) {
-      off = zipfLane("cache off", zipf, race, p95, inspect).via(offLoad).binned(perBin, total);
-      on = zipfLane("cache on", zipf, race, p95, inspect).via(onLoad).binned(perBin, total);
+      off = zipfLane("cache off", zipf, race, p95, inspect).via(offLoad);
+      on = zipfLane("cache on", zipf, race, p95, inspect).via(onLoad);
+      // Both servers' counters every bin (perBin arrivals), from the start of the open loop.
+      long tick = Math.round(perBin / rate * 1e9);
+      Thread sampler =
+          new Thread(
+              () -> {
+                long next = System.nanoTime();
+                while (!Thread.currentThread().isInterrupted()) {
+                  series.add(
+                      List.of(
+                          Map.of("t", System.nanoTime()),
+                          statsOrEmpty(offServer),
+                          statsOrEmpty(onServer)));
+                  next += tick;
+                  long wait = next - System.nanoTime();
+                  if (wait > 0) {
+                    try {
+                      TimeUnit.NANOSECONDS.sleep(wait);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                }
+              },
+              "t5-series");
+      sampler.setDaemon(true);
+      sampler.start();
       // Server counters when the first measured arrival is due and once every call has ended.
       Map<String, Map<String, Long>> snapshots = new ConcurrentHashMap<>();
       Thread opening =
@@ -1019,8 +1048,11 @@ public final class BenchMain {
                   }
                 }
               });
+      sampler.interrupt();
+      sampler.join(5_000);
       statsOff = offServer.stats(false);
       statsOn = onServer.stats(false);
+      series.add(List.of(Map.of("t", System.nanoTime()), statsOff, statsOn));
       windowOff = delta(snapshots.getOrDefault("off.open", Map.of()), statsOff);
       windowOn = delta(snapshots.getOrDefault("on.open", Map.of()), statsOn);
       learnedOff = ServerProcess.parsePairs(offServer.command("learning"));
@@ -1216,6 +1248,23 @@ public final class BenchMain {
             "cache entries",
             "learned facebook samples / p50 ms / p95 ms"),
         serverRows);
+    List<List<String>> platformRows = new ArrayList<>();
+    for (int p = 0; p < MixModel.PLATFORMS.size(); p++) {
+      String id = MixModel.PLATFORMS.get(p).id();
+      platformRows.add(
+          List.of(
+              id,
+              Report.fmt(windowOff.getOrDefault("calls." + id, 0L) / (double) measured),
+              Report.fmt(windowOn.getOrDefault("calls." + id, 0L) / (double) measured),
+              Report.fmt(modelOn.callsPerPlatform()[p]),
+              Report.fmt(windowOn.getOrDefault("atOnce." + id, 0L) / (double) measured)));
+    }
+    report.line("Platform calls per measured request, by platform:");
+    report.line("");
+    report.table(
+        List.of(
+            "platform", "cache off", "cache on", "cache on, model", "cache on: of which at once"),
+        platformRows);
     report.line(
         "Privacy: "
             + keys.getOrDefault("entries", "?")
@@ -1342,15 +1391,37 @@ public final class BenchMain {
     List<double[]> modelCalls = new ArrayList<>();
     List<double[]> onHits = new ArrayList<>();
     List<double[]> modelHits = new ArrayList<>();
-    LoadGenerator.Bins offBins = java.util.Objects.requireNonNull(off.bins());
-    LoadGenerator.Bins onBins = java.util.Objects.requireNonNull(on.bins());
-    for (int b = 0; b < onBins.size(); b++) {
+    for (int b = 0; b < modelOn.callsPerBin().length; b++) {
       double t = (b + 0.5) * perBin / rate;
-      offCalls.add(new double[] {t, offBins.callsPerRequest(b)});
-      onCalls.add(new double[] {t, onBins.callsPerRequest(b)});
       modelCalls.add(new double[] {t, modelOn.callsPerBin()[b]});
-      onHits.add(new double[] {t, 100 * onBins.hitRate(b)});
       modelHits.add(new double[] {t, 100 * modelOn.hitRatePerBin()[b]});
+    }
+    // Measured: counter deltas between samples; calls per run started in the interval.
+    long t0 = series.isEmpty() ? 0 : series.get(0).get(0).get("t");
+    for (int k = 1; k < series.size(); k++) {
+      List<Map<String, Long>> a = series.get(k - 1);
+      List<Map<String, Long>> b = series.get(k);
+      double t = ((a.get(0).get("t") + b.get(0).get("t")) / 2.0 - t0) / 1e9;
+      Map<String, Long> dOff = delta(a.get(1), b.get(1));
+      Map<String, Long> dOn = delta(a.get(2), b.get(2));
+      long runs = dOn.getOrDefault("runsStarted", 0L);
+      if (runs < perBin / 10 || dOff.getOrDefault("runsStarted", 0L) < perBin / 10) {
+        continue; // The drain at the end: too few runs for a figure.
+      }
+      offCalls.add(
+          new double[] {
+            t,
+            dOff.getOrDefault("platformCalls", 0L) / (double) dOff.getOrDefault("runsStarted", 1L)
+          });
+      onCalls.add(new double[] {t, dOn.getOrDefault("platformCalls", 0L) / (double) runs});
+      onHits.add(
+          new double[] {
+            t,
+            100
+                * (1
+                    - dOn.getOrDefault("platformCalls", 0L)
+                        / (double) Math.max(1, dOn.getOrDefault("checksStarted", 0L)))
+          });
     }
     String binText = Report.fmt(perBin / rate) + " s bins";
     plot(
@@ -1374,7 +1445,7 @@ public final class BenchMain {
                     new Charts.Panel(
                         "cache hit rate (%)",
                         List.of(
-                            new Charts.Line("hit rate (hits ÷ checks started)", onHits, true),
+                            new Charts.Line("hit rate (1 − calls ÷ checks started)", onHits, true),
                             new Charts.Line("model: hit rate", modelHits, false)))),
                 warmup / rate,
                 " measured from here"),

@@ -36,6 +36,7 @@ final class CacheModel {
    * @param hitRate cache hits ÷ checks started
    * @param noCallShare requests answered without any platform call
    * @param callsPerBin platform calls per request, per bin of arrivals (warm-up included)
+   * @param callsPerPlatform platform calls per request, per platform (prior order)
    */
   record Summary(
       long p50Nanos,
@@ -45,7 +46,8 @@ final class CacheModel {
       double hitRate,
       double noCallShare,
       double[] callsPerBin,
-      double[] hitRatePerBin) {}
+      double[] hitRatePerBin,
+      double[] callsPerPlatform) {}
 
   CacheModel(
       MixModel model,
@@ -93,6 +95,7 @@ final class CacheModel {
     long checks = 0;
     long hits = 0;
     long noCall = 0;
+    long[] callsByPlatform = new long[platforms];
     double period = 1e9 / arrivalsPerSecond;
     long[] noneCompleted = new long[platforms];
     Arrays.fill(noneCompleted, -1);
@@ -102,6 +105,7 @@ final class CacheModel {
       String email = ZipfAddresses.addressOfRank(rank);
       long[] requestHits = new long[1];
       long[] requestCalls = new long[1];
+      long[] requestCallsByPlatform = new long[platforms];
       boolean foundInCache = false;
       if (cached && cacheFirst) {
         for (int p = 0; p < platforms && !foundInCache; p++) {
@@ -125,6 +129,7 @@ final class CacheModel {
                       return new MixModel.Check(0, found, false);
                     }
                     requestCalls[0]++;
+                    requestCallsByPlatform[p]++;
                     long latency = model.callLatencyNanos(email, spec, calls[rank][p]++);
                     boolean inTime = latency < timeout;
                     return new MixModel.Check(Math.min(latency, timeout), found && inTime, inTime);
@@ -151,6 +156,9 @@ final class CacheModel {
         checks += trace.started();
         hits += requestHits[0];
         noCall += requestCalls[0] == 0 ? 1 : 0;
+        for (int p = 0; p < platforms; p++) {
+          callsByPlatform[p] += requestCallsByPlatform[p];
+        }
       }
     }
     Arrays.sort(latencies);
@@ -168,7 +176,8 @@ final class CacheModel {
         hits / (double) Math.max(1, checks),
         noCall / (double) measured,
         callsPerBin,
-        hitRatePerBin);
+        hitRatePerBin,
+        Arrays.stream(callsByPlatform).mapToDouble(c -> c / (double) measured).toArray());
   }
 
   /**

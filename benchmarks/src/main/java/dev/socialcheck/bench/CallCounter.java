@@ -34,6 +34,8 @@ final class CallCounter {
   private final LongAdder duplicatesInFlight = new LongAdder();
   private final LongAdder repeats = new LongAdder();
   private final Map<String, Key> keys = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> callsByPlatform = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> atOnceByPlatform = new ConcurrentHashMap<>();
 
   private static final class Key {
     @GuardedBy("this")
@@ -63,6 +65,7 @@ final class CallCounter {
     return (email, context) -> {
       Key key = keys.computeIfAbsent(platformId + '\u0000' + email.value(), k -> new Key());
       calls.increment();
+      callsByPlatform.computeIfAbsent(platformId, k -> new LongAdder()).increment();
       synchronized (key) {
         if (key.inFlight > 0) {
           duplicatesInFlight.increment();
@@ -80,6 +83,7 @@ final class CallCounter {
               cancelled.increment();
               if (System.nanoTime() - start < AT_ONCE_NANOS) {
                 cancelledAtOnce.increment();
+                atOnceByPlatform.computeIfAbsent(platformId, k -> new LongAdder()).increment();
               }
             }
             synchronized (key) {
@@ -93,7 +97,13 @@ final class CallCounter {
 
   /** Counters as {@code name=value} pairs for the bench server's {@code stats} line. */
   String stats() {
-    return " platformCalls="
+    StringBuilder perPlatform = new StringBuilder();
+    callsByPlatform.forEach(
+        (id, n) -> perPlatform.append(" calls.").append(id).append('=').append(n.sum()));
+    atOnceByPlatform.forEach(
+        (id, n) -> perPlatform.append(" atOnce.").append(id).append('=').append(n.sum()));
+    return perPlatform
+        + " platformCalls="
         + calls.sum()
         + " platformCallsCancelled="
         + cancelled.sum()

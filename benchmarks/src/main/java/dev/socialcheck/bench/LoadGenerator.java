@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -107,7 +106,6 @@ final class LoadGenerator implements AutoCloseable {
     final LongAdder allCacheHits = new LongAdder();
 
     private @Nullable LoadGenerator target;
-    private @Nullable Bins bins;
 
     /**
      * @param requests the request for sequence number {@code n} (distinct addresses per call in
@@ -129,27 +127,13 @@ final class LoadGenerator implements AutoCloseable {
       return this;
     }
 
-    /** Keeps checks, cache hits and calls per bin of {@code arrivalsPerBin} (open loop only). */
-    Lane binned(int arrivalsPerBin, long arrivals) {
-      this.bins = new Bins(arrivalsPerBin, arrivals);
-      return this;
-    }
-
-    @Nullable Bins bins() {
-      return bins;
-    }
-
-    /** Any response, measured or not, of arrival (or sequence number) {@code sequence}. */
-    void recordAny(long sequence, HasSocialAccountResponse response) {
+    /** Any response, measured or not. */
+    void recordAny(HasSocialAccountResponse response) {
       long started = started(response);
       long hits = cacheHits(response);
       allResponses.increment();
       allChecksStarted.add(started);
       allCacheHits.add(hits);
-      Bins b = bins;
-      if (b != null) {
-        b.record(sequence, started, hits);
-      }
     }
 
     void recordOk(long latencyNanos, HasSocialAccountResponse response) {
@@ -217,49 +201,6 @@ final class LoadGenerator implements AutoCloseable {
     return (result.getStatus() == PlatformStatus.PLATFORM_STATUS_FOUND
             || result.getStatus() == PlatformStatus.PLATFORM_STATUS_NOT_FOUND)
         && result.getDetail().startsWith("cached ");
-  }
-
-  /** Per-bin counts of responses by arrival number (warm-up included). */
-  static final class Bins {
-    private final int arrivalsPerBin;
-    private final AtomicLongArray requests;
-    private final AtomicLongArray checks;
-    private final AtomicLongArray hits;
-
-    Bins(int arrivalsPerBin, long arrivals) {
-      this.arrivalsPerBin = arrivalsPerBin;
-      int n = (int) ((arrivals + arrivalsPerBin - 1) / arrivalsPerBin);
-      requests = new AtomicLongArray(n);
-      checks = new AtomicLongArray(n);
-      hits = new AtomicLongArray(n);
-    }
-
-    void record(long sequence, long started, long cacheHits) {
-      int bin = (int) (sequence / arrivalsPerBin);
-      if (bin < requests.length()) {
-        requests.incrementAndGet(bin);
-        checks.addAndGet(bin, started);
-        hits.addAndGet(bin, cacheHits);
-      }
-    }
-
-    int arrivalsPerBin() {
-      return arrivalsPerBin;
-    }
-
-    int size() {
-      return requests.length();
-    }
-
-    /** Platform calls (checks started minus cache hits) per request in bin {@code b}. */
-    double callsPerRequest(int b) {
-      return (checks.get(b) - hits.get(b)) / (double) Math.max(1, requests.get(b));
-    }
-
-    /** Cache hits ÷ checks started in bin {@code b}. */
-    double hitRate(int b) {
-      return hits.get(b) / (double) Math.max(1, checks.get(b));
-    }
   }
 
   /**
@@ -368,8 +309,7 @@ final class LoadGenerator implements AutoCloseable {
         }
         return;
       }
-      long sequenceNumber = sequence.getAndIncrement();
-      HasSocialAccountRequest request = lane.requests.apply(sequenceNumber);
+      HasSocialAccountRequest request = lane.requests.apply(sequence.getAndIncrement());
       long start = System.nanoTime();
       stubFor(lane)
           .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
@@ -396,7 +336,7 @@ final class LoadGenerator implements AutoCloseable {
                   long end = System.nanoTime();
                   HasSocialAccountResponse r = response;
                   if (r != null) {
-                    lane.recordAny(sequenceNumber, r);
+                    lane.recordAny(r);
                     if (inWindow(end)) {
                       lane.recordOk(end - start, r);
                     }
@@ -460,7 +400,6 @@ final class LoadGenerator implements AutoCloseable {
       if (i == warmupArrivals) {
         window.opened();
       }
-      long arrival = i;
       for (int j = 0; j < lanes.size(); j++) {
         Lane lane = lanes.get((int) ((i + j) % lanes.size()));
         if (outstanding.get() >= maxOutstanding) {
@@ -495,7 +434,7 @@ final class LoadGenerator implements AutoCloseable {
                     long end = System.nanoTime();
                     HasSocialAccountResponse r = response;
                     if (r != null) {
-                      lane.recordAny(arrival, r);
+                      lane.recordAny(r);
                     }
                     if (measured && r != null) {
                       lane.recordOk(end - intended, r);
