@@ -245,8 +245,9 @@ public final class BenchMain {
             + " and are measured in turn (order rotated each round), "
             + rounds
             + " round(s). Ratio = engine calls/s ÷ echo calls/s in the same round; shown as median"
-            + " [min–max] over rounds. `instant-demo`: the demo's answers (facebook FOUND first,"
-            + " so the other two are cancelled before their checker runs); `instant`: all three"
+            + " [min–max] over rounds. `instant-demo`: the demo's answers (facebook FOUND first:"
+            + " the run is decided while it launches facebook; the other two checkers are still"
+            + " called, then reported as cancelled); `instant`: all three"
             + " NOT_FOUND (every check runs to its end). CPU µs/call = server process CPU time"
             + " over the window ÷ calls.");
     report.line("");
