@@ -12,8 +12,11 @@ import dev.socialcheck.server.engine.PlatformChecker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The catalogs the benchmarks serve. Every simulated latency is a timer: no thread per check. */
 final class BenchCatalogs {
@@ -35,6 +38,9 @@ final class BenchCatalogs {
    *   <li>{@code slow}: the demo's 3 platforms answering NOT_FOUND after {@code latency}.
    *   <li>{@code demo}: {@link DemoCatalog} at {@code timeScale}.
    *   <li>{@code mix}: {@link MixModel} with {@code seed}.
+   *   <li>{@code mix-repeat}: the same mix for streams that repeat addresses (target 5): the answer
+   *       belongs to the address, the latency to the call (the {@code k}-th call to a platform for
+   *       an address has {@link MixModel#callLatencyNanos}; the first is the {@code mix} one).
    * </ul>
    */
   static Catalog create(
@@ -49,6 +55,7 @@ final class BenchCatalogs {
       case "slow" -> slow(scheduler, latency);
       case "demo" -> DemoCatalog.create(scheduler, timeScale);
       case "mix" -> mix(scheduler, new MixModel(seed));
+      case "mix-repeat" -> mixRepeat(scheduler, new MixModel(seed));
       default -> throw new IllegalArgumentException("unknown catalog: " + name);
     };
   }
@@ -94,6 +101,27 @@ final class BenchCatalogs {
       platforms.add(new Platform(spec.id(), spec.id(), spec.prior(), MixModel.TIMEOUT, checker));
     }
     return new Catalog("mix", platforms);
+  }
+
+  private static Catalog mixRepeat(ScheduledExecutorService scheduler, MixModel model) {
+    ListeningScheduledExecutorService timers = MoreExecutors.listeningDecorator(scheduler);
+    CheckOutcome found = CheckOutcome.found("mix: account exists");
+    CheckOutcome notFound = notFound("mix");
+    List<Platform> platforms = new ArrayList<>();
+    for (MixModel.PlatformSpec spec : MixModel.PLATFORMS) {
+      // Calls so far per address (the simulated platform's own memory; never printed).
+      Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+      PlatformChecker checker =
+          (email, context) -> {
+            String address = email.value();
+            int call = calls.computeIfAbsent(address, a -> new AtomicInteger()).getAndIncrement();
+            CheckOutcome outcome = model.draw(address, spec).found() ? found : notFound;
+            return timers.schedule(
+                () -> outcome, model.callLatencyNanos(address, spec, call), TimeUnit.NANOSECONDS);
+          };
+      platforms.add(new Platform(spec.id(), spec.id(), spec.prior(), MixModel.TIMEOUT, checker));
+    }
+    return new Catalog("mix-repeat", platforms);
   }
 
   private static Platform platform(int index, PlatformChecker checker) {

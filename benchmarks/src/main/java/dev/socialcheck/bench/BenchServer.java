@@ -4,8 +4,14 @@ import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.checkers.CachingChecker;
+import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckEngine;
+import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.EngineStats;
+import dev.socialcheck.server.engine.Platform;
+import dev.socialcheck.server.engine.PlatformLearning;
+import dev.socialcheck.server.engine.PlatformStatistics;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -23,7 +29,9 @@ import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,7 +50,14 @@ import org.jspecify.annotations.Nullable;
  * <p>Arguments: {@code --service engine|echo}, {@code --catalog NAME} (see {@link BenchCatalogs}),
  * {@code --latency-ms N}, {@code --time-scale X}, {@code --seed N}, {@code --timeline}, {@code
  * --executor pool|direct} (what-if: {@code direct} runs gRPC callbacks and answers without the
- * executor hop).
+ * executor hop), {@code --count-calls} (count the calls that reach the platforms, see {@link
+ * CallCounter}), {@code --cache-ttl D} and {@code --cache-max-entries N} (put the server's result
+ * cache in front of every platform, as the real catalog does: {@code CachingChecker} over one
+ * shared {@code ResultCache} with TTL {@code D} for FOUND and NOT_FOUND alike).
+ *
+ * <p>Further commands: {@code learning} (what the engine learned per platform: samples, p50, p95,
+ * found rate), {@code cache-keys N} (checks every key and value held by the result cache for the
+ * address, for a {@link ZipfAddresses} population of {@code N}).
  */
 public final class BenchServer {
   private BenchServer() {}
@@ -61,6 +76,9 @@ public final class BenchServer {
     }
     Runnable stop;
     int port;
+    @Nullable CallCounter counter = null;
+    @Nullable ResultCache cache = null;
+    List<String> platformIds = List.of();
     if (service.equals("echo")) {
       Server echo = startEcho(transport);
       port = echo.getPort();
@@ -76,6 +94,21 @@ public final class BenchServer {
       if (timeline != null) {
         catalog = timeline.instrument(catalog);
       }
+      if (options.containsKey("count-calls")) {
+        counter = new CallCounter();
+        catalog = counter.wrap(catalog);
+      }
+      if (options.containsKey("cache-ttl")) {
+        Duration ttl = DurationText.parse(options.get("cache-ttl"));
+        cache =
+            new ResultCache(
+                ttl,
+                ttl,
+                Long.parseLong(options.getOrDefault("cache-max-entries", "100000")),
+                Ticker.systemTicker());
+        catalog = cached(catalog, cache);
+      }
+      platformIds = catalog.platforms().stream().map(Platform::id).toList();
       SocialCheckServer.Builder builder =
           SocialCheckServer.builder(engine, catalog)
               .transport(transport)
@@ -96,12 +129,14 @@ public final class BenchServer {
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
-      switch (line.trim()) {
-        case "stats" -> System.out.println(stats(engine.stats()));
+      String command = line.trim();
+      switch (command) {
+        case "stats" -> System.out.println(stats(engine.stats(), counter, cache));
         case "stats-gc" -> {
           System.gc();
-          System.out.println(stats(engine.stats()));
+          System.out.println(stats(engine.stats(), counter, cache));
         }
+        case "learning" -> System.out.println(learning(engine.learning(), platformIds));
         case "timeline" ->
             System.out.println(timeline == null ? "TIMELINE off" : timeline.reportAndReset());
         case "quit" -> {
@@ -111,7 +146,14 @@ public final class BenchServer {
           System.out.flush();
           System.exit(0);
         }
-        default -> System.out.println("ERROR unknown command");
+        default -> {
+          if (command.startsWith("cache-keys ") && cache != null) {
+            System.out.println(
+                CacheInspection.inspect(cache, Integer.parseInt(command.substring(11).trim())));
+          } else {
+            System.out.println("ERROR unknown command");
+          }
+        }
       }
       System.out.flush();
     }
@@ -142,7 +184,48 @@ public final class BenchServer {
         .start();
   }
 
-  private static String stats(EngineStats engine) {
+  /** The catalog with every checker behind one shared result cache, as the real catalog has it. */
+  static Catalog cached(Catalog catalog, ResultCache cache) {
+    List<Platform> platforms = new ArrayList<>();
+    for (Platform p : catalog.platforms()) {
+      platforms.add(
+          new Platform(
+              p.id(),
+              p.displayName(),
+              p.prior(),
+              p.timeout(),
+              new CachingChecker(p.id(), p.checker(), cache),
+              p.selfCheck()));
+    }
+    return new Catalog(catalog.name(), platforms);
+  }
+
+  private static String learning(PlatformLearning learning, List<String> platformIds) {
+    StringBuilder line = new StringBuilder("LEARNING");
+    for (String id : platformIds) {
+      PlatformStatistics.Snapshot s = learning.snapshot(id);
+      line.append(' ')
+          .append(id)
+          .append(".samples=")
+          .append(s.samples())
+          .append(' ')
+          .append(id)
+          .append(".p50us=")
+          .append(s.p50().toNanos() / 1000)
+          .append(' ')
+          .append(id)
+          .append(".p95us=")
+          .append(s.p95().toNanos() / 1000)
+          .append(' ')
+          .append(id)
+          .append(".foundPermille=")
+          .append(Math.round(s.foundRate() * 1000));
+    }
+    return line.toString();
+  }
+
+  private static String stats(
+      EngineStats engine, @Nullable CallCounter counter, @Nullable ResultCache cache) {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     long gcCount = 0;
@@ -189,7 +272,9 @@ public final class BenchServer {
         + " checksCancelled="
         + engine.checksCancelled()
         + " checksInFlight="
-        + engine.checksInFlight();
+        + engine.checksInFlight()
+        + (counter == null ? "" : counter.stats())
+        + (cache == null ? "" : " cacheSize=" + cache.size());
   }
 
   private static Map<String, String> parse(String[] args) {

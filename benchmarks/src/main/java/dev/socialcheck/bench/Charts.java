@@ -14,10 +14,15 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -113,6 +118,68 @@ final class Charts {
     }
     plot.setRenderer(renderer);
     ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+  }
+
+  /** One panel of {@link #stacked}: its y axis and lines. */
+  record Panel(String yLabel, List<Line> lines) {}
+
+  /**
+   * Panels stacked over one shared linear x axis; lines without shapes are dashed (models). A
+   * vertical marker labelled {@code markerLabel} is drawn at {@code markerX} unless it is NaN.
+   */
+  static void stacked(
+      Path file,
+      String title,
+      String xLabel,
+      List<Panel> panels,
+      double markerX,
+      String markerLabel)
+      throws IOException {
+    CombinedDomainXYPlot combined = new CombinedDomainXYPlot(new NumberAxis(xLabel));
+    combined.setGap(12);
+    int colour = 0;
+    for (Panel panel : panels) {
+      XYSeriesCollection data = new XYSeriesCollection();
+      XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
+      for (int i = 0; i < panel.lines().size(); i++) {
+        Line line = panel.lines().get(i);
+        XYSeries series = new XYSeries(line.name(), false, true);
+        for (double[] p : line.points()) {
+          series.add(p[0], p[1]);
+        }
+        data.addSeries(series);
+        renderer.setSeriesShapesVisible(i, line.showShapes());
+        renderer.setSeriesStroke(
+            i,
+            line.showShapes()
+                ? new BasicStroke(2f)
+                : new BasicStroke(
+                    2f,
+                    BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER,
+                    10f,
+                    new float[] {8f, 5f},
+                    0f));
+        renderer.setSeriesPaint(i, COLORS.get(colour++ % COLORS.size()));
+      }
+      NumberAxis y = new NumberAxis(panel.yLabel());
+      y.setAutoRangeIncludesZero(true);
+      XYPlot plot = new XYPlot(data, null, y, renderer);
+      plot.setBackgroundPaint(Color.WHITE);
+      plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+      plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+      if (!Double.isNaN(markerX)) {
+        ValueMarker marker = new ValueMarker(markerX, Color.GRAY, new BasicStroke(1f));
+        marker.setLabel(markerLabel);
+        marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        marker.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+        plot.addDomainMarker(marker);
+      }
+      combined.add(plot, 1);
+    }
+    JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, combined, true);
+    chart.setBackgroundPaint(Color.WHITE);
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT + 140);
   }
 
   /** Cumulative distribution (x: latency in ms, log scale; y: share of calls at or below). */

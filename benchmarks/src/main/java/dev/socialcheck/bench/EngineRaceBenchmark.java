@@ -32,8 +32,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * per run ({@code gc.alloc.rate.norm}).
  *
  * <p>{@code answer}: {@code NOT_FOUND} (every check completes: N launches, N timeout timers
- * scheduled and cancelled) or {@code FOUND_FIRST} (the likeliest platform answers FOUND at once, so
- * the other N-1 are cancelled before their checker is called).
+ * scheduled and cancelled) or {@code FOUND_FIRST} (the likeliest platform answers FOUND at once:
+ * the run is decided during the first launch; the other N-1 checkers are still called, after the
+ * decision, and their results reported as cancelled).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

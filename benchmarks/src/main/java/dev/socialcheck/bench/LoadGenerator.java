@@ -1,8 +1,10 @@
 package dev.socialcheck.bench;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import com.google.protobuf.ByteString;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.HasSocialAccountResponse;
+import dev.socialcheck.v1.PlatformResult;
 import dev.socialcheck.v1.PlatformStatus;
 import dev.socialcheck.v1.SocialAccountServiceGrpc;
 import dev.socialcheck.v1.SocialAccountServiceGrpc.SocialAccountServiceStub;
@@ -47,7 +49,10 @@ import org.jspecify.annotations.Nullable;
  *
  * Every call has a deadline and every loop stops by itself. Responses are counted per {@link Lane}:
  * latency (HdrHistogram, ns), errors by status, checks started per request (statuses other than
- * SKIPPED, so CANCELLED counts as a call made), response size.
+ * SKIPPED, so CANCELLED counts as a call made), result-cache hits among them (a FOUND or NOT_FOUND
+ * whose detail starts with {@code "cached "}: no platform call), response size. A lane may send to
+ * another generator's server ({@link Lane#via}), so one open loop can drive several servers with
+ * the same arrivals.
  */
 final class LoadGenerator implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
@@ -76,6 +81,11 @@ final class LoadGenerator implements AutoCloseable {
     return stubs.get((int) (roundRobin.getAndIncrement() % stubs.size()));
   }
 
+  private SocialAccountServiceStub stubFor(Lane lane) {
+    LoadGenerator target = lane.target;
+    return target == null ? stub() : target.stub();
+  }
+
   /** A named stream of requests with its own statistics. */
   static final class Lane {
     final String name;
@@ -85,8 +95,18 @@ final class LoadGenerator implements AutoCloseable {
     final LongAdder ok = new LongAdder();
     final LongAdder checksStarted = new LongAdder();
     final LongAdder checksCancelled = new LongAdder();
+    final LongAdder cacheHits = new LongAdder();
+    final LongAdder noCallRequests = new LongAdder();
     final LongAdder responseBytes = new LongAdder();
     final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+    /** Every response, warm-up included: to compare with counters kept by the server. */
+    final LongAdder allResponses = new LongAdder();
+
+    final LongAdder allChecksStarted = new LongAdder();
+    final LongAdder allCacheHits = new LongAdder();
+
+    private @Nullable LoadGenerator target;
 
     /**
      * @param requests the request for sequence number {@code n} (distinct addresses per call in
@@ -102,21 +122,45 @@ final class LoadGenerator implements AutoCloseable {
       this.inspector = inspector;
     }
 
-    void recordOk(long latencyNanos, HasSocialAccountResponse response) {
-      latency.recordValue(Math.min(latencyNanos, latency.getHighestTrackableValue()));
-      ok.increment();
+    /** Sends this lane's calls to {@code generator}'s server instead of the running one's. */
+    Lane via(LoadGenerator generator) {
+      this.target = generator;
+      return this;
+    }
+
+    /**
+     * A response, warm-up included; {@code measured} ones also count for the window's figures. One
+     * pass over the results, no allocation: this runs for every call of target 1's closed loops.
+     */
+    void record(HasSocialAccountResponse response, boolean measured, long latencyNanos) {
       long started = 0;
       long cancelled = 0;
-      for (var result : response.getResultsList()) {
+      long hits = 0;
+      for (PlatformResult result : response.getResultsList()) {
         if (result.getStatus() != PlatformStatus.PLATFORM_STATUS_SKIPPED) {
           started++;
         }
         if (result.getStatus() == PlatformStatus.PLATFORM_STATUS_CANCELLED) {
           cancelled++;
         }
+        if (isCacheHit(result)) {
+          hits++;
+        }
       }
+      allResponses.increment();
+      allChecksStarted.add(started);
+      allCacheHits.add(hits);
+      if (!measured) {
+        return;
+      }
+      latency.recordValue(Math.min(latencyNanos, latency.getHighestTrackableValue()));
+      ok.increment();
       checksStarted.add(started);
       checksCancelled.add(cancelled);
+      cacheHits.add(hits);
+      if (started == hits) {
+        noCallRequests.increment();
+      }
       responseBytes.add(response.getSerializedSize());
       if (inspector != null) {
         inspector.accept(response);
@@ -140,9 +184,35 @@ final class LoadGenerator implements AutoCloseable {
           n / windowSeconds,
           n == 0 ? Double.NaN : checksStarted.sum() / (double) n,
           n == 0 ? Double.NaN : checksCancelled.sum() / (double) n,
+          n == 0 ? Double.NaN : cacheHits.sum() / (double) n,
+          n == 0 ? Double.NaN : noCallRequests.sum() / (double) n,
           n == 0 ? Double.NaN : responseBytes.sum() / (double) n);
     }
   }
+
+  /** Checks the engine started for a response: every status but SKIPPED. */
+  static long started(HasSocialAccountResponse response) {
+    return response.getResultsList().stream()
+        .filter(r -> r.getStatus() != PlatformStatus.PLATFORM_STATUS_SKIPPED)
+        .count();
+  }
+
+  /** Checks answered by the server's result cache: no platform call was made for them. */
+  static long cacheHits(HasSocialAccountResponse response) {
+    return response.getResultsList().stream().filter(LoadGenerator::isCacheHit).count();
+  }
+
+  /**
+   * A FOUND or NOT_FOUND that {@code CachingChecker} answered ({@code "cached <age> ago: ..."}).
+   */
+  static boolean isCacheHit(PlatformResult result) {
+    return (result.getStatus() == PlatformStatus.PLATFORM_STATUS_FOUND
+            || result.getStatus() == PlatformStatus.PLATFORM_STATUS_NOT_FOUND)
+        && result.getDetailBytes().startsWith(CACHED);
+  }
+
+  /** The prefix {@code CachingChecker} puts on a cached answer's detail, as UTF-8 bytes. */
+  private static final ByteString CACHED = ByteString.copyFromUtf8("cached ");
 
   /**
    * What a lane measured.
@@ -159,7 +229,19 @@ final class LoadGenerator implements AutoCloseable {
       double throughput,
       double callsPerRequest,
       double cancelledPerRequest,
+      double cacheHitsPerRequest,
+      double noCallShare,
       double responseBytes) {
+
+    /** Checks that reached a platform: started, minus those the result cache answered. */
+    double platformCallsPerRequest() {
+      return callsPerRequest - cacheHitsPerRequest;
+    }
+
+    /** Cache hits ÷ checks started. */
+    double hitRate() {
+      return cacheHitsPerRequest / callsPerRequest;
+    }
 
     long errorCount() {
       return errors.values().stream().mapToLong(Long::longValue).sum();
@@ -240,7 +322,7 @@ final class LoadGenerator implements AutoCloseable {
       }
       HasSocialAccountRequest request = lane.requests.apply(sequence.getAndIncrement());
       long start = System.nanoTime();
-      stub()
+      stubFor(lane)
           .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
           .hasSocialAccount(
               request,
@@ -263,8 +345,9 @@ final class LoadGenerator implements AutoCloseable {
                 @Override
                 public void onCompleted() {
                   long end = System.nanoTime();
-                  if (inWindow(end) && response != null) {
-                    lane.recordOk(end - start, response);
+                  HasSocialAccountResponse r = response;
+                  if (r != null) {
+                    lane.record(r, inWindow(end), end - start);
                   }
                   issue();
                 }
@@ -274,7 +357,8 @@ final class LoadGenerator implements AutoCloseable {
 
   /**
    * Runs an open loop: arrival {@code i} is due at {@code i / arrivalsPerSecond} and sends one call
-   * per lane (so lanes see the same sequence numbers at the same moments). The first {@code
+   * per lane (so lanes see the same sequence numbers at the same moments; the lane that goes first
+   * rotates with {@code i}, so none always pays for the others' sends). The first {@code
    * warmupArrivals} are not measured. Waits for every call to end.
    */
   List<Result> openLoop(
@@ -284,6 +368,29 @@ final class LoadGenerator implements AutoCloseable {
       long measuredArrivals,
       int maxOutstanding,
       Duration callDeadline)
+      throws InterruptedException {
+    return openLoop(
+        lanes,
+        arrivalsPerSecond,
+        warmupArrivals,
+        measuredArrivals,
+        maxOutstanding,
+        callDeadline,
+        Window.NONE);
+  }
+
+  /**
+   * {@link #openLoop(List, double, long, long, int, Duration)}, telling {@code window} when the
+   * first measured arrival is due (before it is sent) and when every call has ended.
+   */
+  List<Result> openLoop(
+      List<Lane> lanes,
+      double arrivalsPerSecond,
+      long warmupArrivals,
+      long measuredArrivals,
+      int maxOutstanding,
+      Duration callDeadline,
+      Window window)
       throws InterruptedException {
     AtomicInteger outstanding = new AtomicInteger();
     AtomicLong lastEnd = new AtomicLong();
@@ -298,7 +405,11 @@ final class LoadGenerator implements AutoCloseable {
         LockSupport.parkNanos(wait);
       }
       boolean measured = i >= warmupArrivals;
-      for (Lane lane : lanes) {
+      if (i == warmupArrivals) {
+        window.opened();
+      }
+      for (int j = 0; j < lanes.size(); j++) {
+        Lane lane = lanes.get((int) ((i + j) % lanes.size()));
         if (outstanding.get() >= maxOutstanding) {
           if (measured) {
             lane.recordError("CLIENT_LIMIT");
@@ -306,7 +417,7 @@ final class LoadGenerator implements AutoCloseable {
           continue;
         }
         outstanding.incrementAndGet();
-        stub()
+        stubFor(lane)
             .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
             .hasSocialAccount(
                 lane.requests.apply(i),
@@ -329,9 +440,12 @@ final class LoadGenerator implements AutoCloseable {
                   @Override
                   public void onCompleted() {
                     long end = System.nanoTime();
-                    if (measured && response != null) {
-                      lane.recordOk(end - intended, response);
-                      lastEnd.accumulateAndGet(end, Math::max);
+                    HasSocialAccountResponse r = response;
+                    if (r != null) {
+                      lane.record(r, measured, end - intended);
+                      if (measured) {
+                        lastEnd.accumulateAndGet(end, Math::max);
+                      }
                     }
                     outstanding.decrementAndGet();
                   }
@@ -345,10 +459,11 @@ final class LoadGenerator implements AutoCloseable {
     if (outstanding.get() > 0) {
       lanes.get(0).recordError("CLIENT_UNDRAINED");
     }
-    double window = Math.max(1e-9, (lastEnd.get() - measuredStart) / 1e9);
+    window.closed();
+    double windowSeconds = Math.max(1e-9, (lastEnd.get() - measuredStart) / 1e9);
     List<Result> results = new ArrayList<>();
     for (Lane lane : lanes) {
-      results.add(lane.result(window));
+      results.add(lane.result(windowSeconds));
     }
     return results;
   }

@@ -98,8 +98,43 @@ final class MixModel {
     return "m" + i + "@mix.example";
   }
 
+  /**
+   * The latency of the {@code call}-th call (0-based) to {@code platform} for {@code email}. The
+   * first call has the latency of {@link #draw}; later calls draw afresh (a platform's latency
+   * belongs to the call, its answer to the address), so an address requested many times does not
+   * repeat one latency draw.
+   */
+  long callLatencyNanos(String email, PlatformSpec platform, int call) {
+    return call == 0
+        ? draw(email, platform).latencyNanos()
+        : draw(email + '#' + call, platform).latencyNanos();
+  }
+
   /** Outcome of one request in the zero-overhead model of the engine. */
   record Simulated(long latencyNanos, int callsStarted) {}
+
+  /** One check in the model: how long it takes once started, and how it ends. */
+  record Check(long durationNanos, boolean found, boolean answers) {}
+
+  /** Decides a check when the model starts it. */
+  interface Checks {
+    /**
+     * Starts the check of platform {@code index} (prior order) {@code offsetNanos} after the
+     * request began.
+     */
+    Check start(int index, long offsetNanos);
+  }
+
+  /**
+   * A request in the model.
+   *
+   * @param latencyNanos time to the answer
+   * @param started checks started
+   * @param completedAtNanos per platform, when its check ended with an answer (FOUND or NOT_FOUND
+   *     within the timeout) before the request was answered; -1 otherwise (not started, cancelled,
+   *     timed out)
+   */
+  record Trace(long latencyNanos, int started, long[] completedAtNanos) {}
 
   /**
    * Replays the engine's start rules for one address without any overhead: checks start in prior
@@ -111,27 +146,41 @@ final class MixModel {
    *     {@link Long#MAX_VALUE} for SEQUENTIAL
    */
   Simulated simulate(String email, long[] delayAfter) {
-    int n = PLATFORMS.size();
     long timeout = TIMEOUT.toNanos();
-    long[] end = new long[n];
-    boolean[] found = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      Draw draw = draw(email, PLATFORMS.get(i));
-      end[i] = Math.min(draw.latencyNanos(), timeout);
-      found[i] = draw.found() && draw.latencyNanos() < timeout;
-    }
+    Trace trace =
+        trace(
+            (i, offset) -> {
+              Draw draw = draw(email, PLATFORMS.get(i));
+              boolean inTime = draw.latencyNanos() < timeout;
+              return new Check(
+                  Math.min(draw.latencyNanos(), timeout), draw.found() && inTime, inTime);
+            },
+            delayAfter);
+    return new Simulated(trace.latencyNanos(), trace.started());
+  }
+
+  /** The start rules of {@link #simulate}, with checks decided by {@code checks} as they start. */
+  static Trace trace(Checks checks, long[] delayAfter) {
+    int n = PLATFORMS.size();
     long[] startedAt = new long[n];
+    long[] endAt = new long[n];
+    boolean[] found = new boolean[n];
+    boolean[] answers = new boolean[n];
     boolean[] done = new boolean[n];
+    long[] completedAt = new long[n];
+    Arrays.fill(completedAt, -1);
     int started = 0;
     int running = 0;
     long now = 0;
-    startedAt[0] = 0;
-    started = 1;
-    running = 1;
     while (true) {
+      if (started == 0 || (started < n && running == 0)) {
+        // The first check, or the next one when none is running.
+        started = start(checks, started, now, startedAt, endAt, found, answers);
+        running++;
+      }
       // Start everything due now (RACE: delay 0 starts them all at once).
       while (started < n && delayAfter[started - 1] == 0) {
-        startedAt[started++] = now;
+        started = start(checks, started, now, startedAt, endAt, found, answers);
         running++;
       }
       long nextHedge =
@@ -141,31 +190,43 @@ final class MixModel {
       int next = -1;
       long nextEnd = Long.MAX_VALUE;
       for (int i = 0; i < started; i++) {
-        if (!done[i] && startedAt[i] + end[i] < nextEnd) {
-          nextEnd = startedAt[i] + end[i];
+        if (!done[i] && endAt[i] < nextEnd) {
+          nextEnd = endAt[i];
           next = i;
         }
       }
       if (nextHedge < nextEnd) {
         now = nextHedge;
-        startedAt[started++] = now;
+        started = start(checks, started, now, startedAt, endAt, found, answers);
         running++;
         continue;
       }
       now = nextEnd;
       done[next] = true;
       running--;
-      if (found[next]) {
-        return new Simulated(now, started);
+      if (answers[next]) {
+        completedAt[next] = now;
       }
-      if (started == n && running == 0) {
-        return new Simulated(now, started);
-      }
-      if (running == 0) {
-        startedAt[started++] = now;
-        running++;
+      if (found[next] || (started == n && running == 0)) {
+        return new Trace(now, started, completedAt);
       }
     }
+  }
+
+  private static int start(
+      Checks checks,
+      int index,
+      long now,
+      long[] startedAt,
+      long[] endAt,
+      boolean[] found,
+      boolean[] answers) {
+    Check check = checks.start(index, now);
+    startedAt[index] = now;
+    endAt[index] = now + check.durationNanos();
+    found[index] = check.found();
+    answers[index] = check.answers();
+    return index + 1;
   }
 
   /** Delays for a single hedge delay used at every step, as the engine does today. */

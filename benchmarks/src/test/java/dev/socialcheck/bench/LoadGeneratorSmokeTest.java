@@ -3,11 +3,13 @@ package dev.socialcheck.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.base.Ticker;
+import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +66,52 @@ class LoadGeneratorSmokeTest {
     assertThat(result.ok()).as("calls completed in the window").isPositive();
     assertThat(result.callsPerRequest()).as("3 instant platforms, all started").isEqualTo(3.0);
     assertThat(result.latency().getTotalCount()).as("one latency per call").isEqualTo(result.ok());
+  }
+
+  @Test
+  void resultCache_hitsAreSeenInTheResponses_andNotCountedAsCalls() throws Exception {
+    CallCounter counter = new CallCounter();
+    SocialCheckServer cached =
+        SocialCheckServer.builder(
+                new CheckEngine(scheduler, Ticker.systemTicker()),
+                BenchServer.cached(
+                    counter.wrap(BenchCatalogs.create("instant", scheduler, Duration.ZERO, 1, 1)),
+                    new ResultCache(
+                        Duration.ofMinutes(1), Duration.ofMinutes(1), 100, Ticker.systemTicker())))
+            .host("127.0.0.1")
+            .port(0)
+            .shutdownGrace(Duration.ZERO)
+            .start();
+    try (LoadGenerator other = new LoadGenerator(cached.port(), 1)) {
+      LoadGenerator.Lane lane =
+          new LoadGenerator.Lane(
+                  "same address",
+                  n -> HasSocialAccountRequest.newBuilder().setEmail("same@smoke.example").build(),
+                  null)
+              .via(other);
+      // One call at a time (instant platforms): only the first one misses.
+      LoadGenerator.Result result =
+          load.closedLoop(
+              lane,
+              1,
+              Duration.ofMillis(200),
+              Duration.ofMillis(300),
+              Duration.ofSeconds(5),
+              LoadGenerator.Window.NONE);
+
+      Map<String, String> calls = ServerProcess.parsePairs("STATS" + counter.stats());
+      assertThat(result.errors()).as("errors").isEmpty();
+      assertThat(calls.get("platformCalls")).as("platform calls: the first call's").isEqualTo("3");
+      assertThat(lane.allResponses.sum()).as("responses").isGreaterThan(1);
+      assertThat(lane.allChecksStarted.sum() - lane.allCacheHits.sum())
+          .as("calls seen in the responses")
+          .isEqualTo(3);
+      assertThat(result.ok()).as("measured calls").isPositive();
+      assertThat(result.cacheHitsPerRequest()).as("measured: all hits").isEqualTo(3.0);
+      assertThat(result.noCallShare()).as("answered without a call").isEqualTo(1.0);
+    } finally {
+      cached.shutdown();
+    }
   }
 
   @Test
