@@ -55,7 +55,7 @@ public final class CachingChecker implements PlatformChecker {
     CheckOutcome cached = entry.outcome();
     Duration age = Duration.ofNanos(Math.max(0, cache.nowNanos() - entry.storedAtNanos()));
     return new CheckOutcome(
-        cached.status(), "cached " + DurationText.format(age) + " ago: " + cached.detail());
+        cached.status(), "cached " + DurationText.format(age) + " ago: " + cached.detail(), true);
   }
 
   private ListenableFuture<CheckOutcome> callAndStore(

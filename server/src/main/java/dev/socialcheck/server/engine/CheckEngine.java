@@ -80,6 +80,11 @@ public final class CheckEngine {
           }
 
           @Override
+          public void checkAnsweredFromCache(String platformId, CheckStatus status) {
+            outer.checkAnsweredFromCache(platformId, status); // nothing to learn: no call made
+          }
+
+          @Override
           public void checkWasted(String platformId) {
             outer.checkWasted(platformId);
           }

@@ -21,6 +21,12 @@ public interface CheckObserver {
   default void checkEnded(String platformId, CheckStatus status, Duration latency) {}
 
   /**
+   * A started check was answered from a result cache: no platform call was made. Called instead of
+   * {@link #checkEnded} for such checks.
+   */
+  default void checkAnsweredFromCache(String platformId, CheckStatus status) {}
+
+  /**
    * A check completed after the engine had already cancelled it: the platform call was made and its
    * answer thrown away (the checker did not stop in time).
    */

@@ -9,12 +9,19 @@ import static java.util.Objects.requireNonNull;
  *     CheckStatus#NOT_FOUND}, {@link CheckStatus#RATE_LIMITED}, {@link CheckStatus#BLOCKED}, {@link
  *     CheckStatus#ERROR}, {@link CheckStatus#SKIPPED} or {@link CheckStatus#INVALID}
  * @param detail human-readable explanation for the caller; must never contain the e-mail address
+ * @param cached whether the answer came from a result cache rather than from the platform (the
+ *     engine does not learn latencies from it, and metrics count it as a cache hit)
  */
-public record CheckOutcome(CheckStatus status, String detail) {
+public record CheckOutcome(CheckStatus status, String detail, boolean cached) {
 
   public CheckOutcome {
     requireNonNull(status, "status");
     requireNonNull(detail, "detail");
+  }
+
+  /** An outcome obtained from the platform. */
+  public CheckOutcome(CheckStatus status, String detail) {
+    this(status, detail, false);
   }
 
   /** The platform has an account. */

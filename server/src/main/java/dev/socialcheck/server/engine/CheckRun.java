@@ -95,7 +95,13 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   /** Per-platform state. */
   private static final class Slot {
     final Platform platform;
+
+    /** Claimed by the schedule: counts as running. */
     boolean started;
+
+    /** Its checker was (about to be) called: a platform call was made. */
+    boolean launched;
+
     long startedAtNanos;
     Duration timeout = Duration.ZERO;
     @Nullable ListenableFuture<CheckOutcome> future;
@@ -147,9 +153,6 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     slot.startedAtNanos = ticker.read();
     slot.timeout = timeoutFor(slot.platform, slot.startedAtNanos);
     running++;
-    stats.checkStarted();
-    String id = slot.platform.id();
-    effects.observations.add(() -> observer.checkStarted(id));
     effects.launches.add(slot);
   }
 
@@ -247,6 +250,16 @@ final class CheckRun extends AbstractFuture<CheckReport> {
 
   /** Calls the checker and watches its future. Runs without the lock. */
   private void launch(Slot slot) {
+    synchronized (lock) {
+      // An earlier launch of the same event may already have decided the run (a checker that
+      // answers at once, e.g. from a cache): then this check is never made.
+      if (slot.result != null) {
+        return;
+      }
+      slot.launched = true;
+      stats.checkStarted();
+    }
+    observer.checkStarted(slot.platform.id());
     ListenableFuture<CheckOutcome> outcome = invokeChecker(slot.platform, slot.timeout);
     ListenableFuture<CheckOutcome> timed =
         Futures.withTimeout(outcome, slot.timeout.toNanos(), TimeUnit.NANOSECONDS, scheduler);
@@ -318,8 +331,13 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     slot.result = result;
     running--;
     stats.checkCompleted();
-    effects.observations.add(
-        () -> observer.checkEnded(result.platformId(), result.status(), result.latency()));
+    if (outcome.cached()) {
+      effects.observations.add(
+          () -> observer.checkAnsweredFromCache(result.platformId(), result.status()));
+    } else {
+      effects.observations.add(
+          () -> observer.checkEnded(result.platformId(), result.status(), result.latency()));
+    }
     effects.notification = result;
     notificationsInFlight++;
     if (outcome.status() == CheckStatus.FOUND && firstFound == null) {
@@ -384,7 +402,13 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       if (slot.result != null) {
         continue;
       }
-      if (slot.started) {
+      if (slot.started && !slot.launched) {
+        // Claimed in the same event that decided the run, but its checker was never called.
+        slot.result =
+            new PlatformResult(
+                slot.platform.id(), CheckStatus.SKIPPED, Duration.ZERO, "not started: " + reason);
+        running--;
+      } else if (slot.started) {
         slot.result =
             new PlatformResult(
                 slot.platform.id(),

@@ -38,6 +38,8 @@ import java.util.function.IntSupplier;
  *       socialcheck_checks_wasted_total{platform}}, {@code
  *       socialcheck_check_duration_seconds{platform,status}} (histogram), {@code
  *       socialcheck_checks_in_flight}
+ *   <li>{@code socialcheck_cache_hits_total{platform,status}}: checks answered from the result
+ *       cache
  *   <li>{@code socialcheck_circuit_state{platform}}: 0 closed, 1 open, 2 half-open, 3 other
  *   <li>With {@code --redis}: {@code socialcheck_redis_up} (1 up, 0 down), {@code
  *       socialcheck_redis_state_changes_total}, {@code
@@ -233,6 +235,17 @@ public final class ServiceMetrics implements CheckObserver {
         .publishPercentileHistogram()
         .register(registry)
         .record(latency);
+  }
+
+  @Override
+  public void checkAnsweredFromCache(String platformId, CheckStatus status) {
+    Counter.builder("socialcheck.cache.hits")
+        .description(
+            "Checks answered from the result cache (no platform call); platform calls are"
+                + " socialcheck_checks_started_total minus these")
+        .tags("platform", platformId, "status", status.name().toLowerCase(Locale.ROOT))
+        .register(registry)
+        .increment();
   }
 
   @Override

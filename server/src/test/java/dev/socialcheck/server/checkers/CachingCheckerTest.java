@@ -39,6 +39,7 @@ class CachingCheckerTest {
 
     assertThat(cached.status()).isEqualTo(CheckStatus.FOUND);
     assertThat(cached.detail()).isEqualTo("cached 1m30s ago: profile exists");
+    assertThat(cached.cached()).as("marked as a cache answer").isTrue();
     assertThat(delegate.callCount()).isEqualTo(1);
   }
 

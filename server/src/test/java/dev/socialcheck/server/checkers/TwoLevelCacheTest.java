@@ -78,7 +78,7 @@ class TwoLevelCacheTest {
     store.last().set(Optional.of(new SharedResult(CheckStatus.FOUND, now(), "profile exists")));
 
     assertThat(Futures.getDone(first))
-        .isEqualTo(new CheckOutcome(CheckStatus.FOUND, "cached 0ms ago: profile exists"));
+        .isEqualTo(new CheckOutcome(CheckStatus.FOUND, "cached 0ms ago: profile exists", true));
     clock.advance(Duration.ofMinutes(2));
     ListenableFuture<CheckOutcome> second = checker.check(EMAIL, CONTEXT);
     assertThat(second).as("the local level answers now").isDone();

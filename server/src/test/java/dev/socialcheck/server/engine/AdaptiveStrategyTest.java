@@ -203,4 +203,19 @@ class AdaptiveStrategyTest {
 
     assertThat(planOrder()).startsWith("b", "a");
   }
+
+  @Test
+  void cacheAnswers_areNotLearnedFrom() {
+    PlatformChecker fromCache =
+        (email, context) ->
+            com.google.common.util.concurrent.Futures.immediateFuture(
+                new CheckOutcome(CheckStatus.FOUND, "cached 1s ago: yes", true));
+    for (int i = 0; i < 5; i++) {
+      engine.run(CheckRequest.builder(EMAIL, List.of(platform("x", 0.5, fromCache))).build());
+    }
+
+    assertThat(engine.learning().snapshot("x").samples())
+        .as("a cache hit says nothing about the platform's latency")
+        .isZero();
+  }
 }

@@ -91,6 +91,30 @@ class CheckEngineTest {
     }
 
     @Test
+    void instantFound_fromTheFirstChecker_leavesTheOthersUncalled() throws Exception {
+      PlatformChecker cachedFound =
+          (email, context) -> Futures.immediateFuture(CheckOutcome.found("cached: yes"));
+      ListenableFuture<CheckReport> run =
+          engine.run(
+              CheckRequest.builder(
+                      EMAIL,
+                      List.of(
+                          platform("x", 0.9, cachedFound),
+                          platform("b", 0.3, b),
+                          platform("c", 0.1, c)))
+                  .build());
+
+      CheckReport report = done(run);
+      assertThat(report.foundOn()).contains("x");
+      assertThat(b.wasCalled() || c.wasCalled())
+          .as("no platform call once the answer is known")
+          .isFalse();
+      assertThat(statusOf(report, "b")).isEqualTo(CheckStatus.SKIPPED);
+      assertThat(engine.stats().checksStarted()).isEqualTo(1);
+      assertThat(engine.stats().checksCancelled()).isZero();
+    }
+
+    @Test
     void allNotFound_givesNotFound() throws Exception {
       ListenableFuture<CheckReport> run = engine.run(request(Strategy.RACE).build());
 
