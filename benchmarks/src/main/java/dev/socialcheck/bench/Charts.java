@@ -62,38 +62,32 @@ final class Charts {
   static void lines(
       Path file, String title, String xLabel, String yLabel, List<Line> lines, boolean logY)
       throws IOException {
-    XYSeriesCollection data = new XYSeriesCollection();
-    for (Line line : lines) {
-      XYSeries series = new XYSeries(line.name(), false, true);
-      for (double[] p : line.points()) {
-        series.add(p[0], p[1]);
-      }
-      data.addSeries(series);
-    }
-    JFreeChart chart =
-        ChartFactory.createXYLineChart(
-            title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart = lineChart(title, xLabel, yLabel, lines);
     XYPlot plot = chart.getXYPlot();
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     plot.setDomainAxis(logAxis(xLabel));
     if (logY) {
       plot.setRangeAxis(logAxis(yLabel));
     }
-    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
-    for (int i = 0; i < lines.size(); i++) {
-      renderer.setSeriesShapesVisible(i, lines.get(i).showShapes());
-      renderer.setSeriesStroke(i, new BasicStroke(2f));
-      renderer.setSeriesPaint(i, COLORS.get(i % COLORS.size()));
-    }
+    XYLineAndShapeRenderer renderer = renderer(lines);
     plot.setRenderer(renderer);
     ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
   }
 
-  /** Lines with a linear x axis. */
+  /** Lines with a linear x axis; series with shapes are points only (unless alone). */
   static void linearLines(Path file, String title, String xLabel, String yLabel, List<Line> lines)
       throws IOException {
+    JFreeChart chart = lineChart(title, xLabel, yLabel, lines);
+    XYLineAndShapeRenderer renderer = renderer(lines);
+    for (int i = 0; i < lines.size(); i++) {
+      renderer.setSeriesLinesVisible(i, !lines.get(i).showShapes() || lines.size() == 1);
+    }
+    chart.getXYPlot().setRenderer(renderer);
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+  }
+
+  /** An XY line chart of {@code lines} on a white, gridded plot. */
+  private static JFreeChart lineChart(
+      String title, String xLabel, String yLabel, List<Line> lines) {
     XYSeriesCollection data = new XYSeriesCollection();
     for (Line line : lines) {
       XYSeries series = new XYSeries(line.name(), false, true);
@@ -109,15 +103,18 @@ final class Charts {
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    return chart;
+  }
+
+  /** Shapes as each line asks, a 2 px stroke and the palette's colour per series. */
+  private static XYLineAndShapeRenderer renderer(List<Line> lines) {
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
     for (int i = 0; i < lines.size(); i++) {
       renderer.setSeriesShapesVisible(i, lines.get(i).showShapes());
-      renderer.setSeriesLinesVisible(i, !lines.get(i).showShapes() || lines.size() == 1);
       renderer.setSeriesStroke(i, new BasicStroke(2f));
       renderer.setSeriesPaint(i, COLORS.get(i % COLORS.size()));
     }
-    plot.setRenderer(renderer);
-    ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+    return renderer;
   }
 
   /** One panel of {@link #stacked}: its y axis and lines. */
