@@ -63,10 +63,15 @@ public final class PlatformLearning {
 
   /** The statistics of {@code platformId} over the current window. */
   public PlatformStatistics.Snapshot snapshot(String platformId) {
+    return snapshot(platformId, settings.percentile());
+  }
+
+  private PlatformStatistics.Snapshot snapshot(String platformId, double percentile) {
     PlatformStatistics stats = statistics.get(platformId);
     return stats != null
-        ? stats.snapshot()
-        : new PlatformStatistics(ticker, settings.window(), 1).snapshot();
+        ? stats.snapshot(percentile)
+        : new PlatformStatistics.Snapshot(
+            0, Duration.ZERO, Duration.ZERO, 0, 0, percentile, Duration.ZERO);
   }
 
   /**
@@ -81,17 +86,13 @@ public final class PlatformLearning {
     return platforms.stream()
         .map(
             p -> {
-              PlatformStatistics.Snapshot s = snapshot(p.id());
+              PlatformStatistics.Snapshot s = snapshot(p.id(), settings.percentile());
               if (s.samples() < settings.minSamples()) {
                 return new Step(p, false, p.prior(), p.prior() / fallbackSeconds, fallbackDelay);
               }
               double medianSeconds = Math.max(1e-3, s.p50().toNanos() / 1e9);
               return new Step(
-                  p,
-                  true,
-                  s.foundRate(),
-                  s.foundRate() / medianSeconds,
-                  s.latencyAt(settings.percentile()));
+                  p, true, s.foundRate(), s.foundRate() / medianSeconds, s.atPercentile());
             })
         .sorted(
             Comparator.comparingDouble(Step::score)

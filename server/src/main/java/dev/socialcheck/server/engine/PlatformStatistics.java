@@ -8,15 +8,19 @@ import org.HdrHistogram.Histogram;
 /**
  * Recent behaviour of one platform: latency distribution (HdrHistogram) and answer rates over a
  * sliding window that decays in steps. The window is a ring of buckets, each covering {@code window
- * / buckets}; a bucket older than the window is cleared before it is reused, so old checks drop
- * out. Only checks that completed on their own are recorded (a cancelled check's latency is
- * unknown: it would have taken longer).
+ * / buckets}; a bucket older than the window is subtracted from the running totals and cleared, so
+ * old checks drop out and a snapshot reads the totals without merging buckets. Only checks that
+ * completed on their own are recorded (a cancelled check's latency is unknown: it would have taken
+ * longer).
  *
  * <p>Thread-safe; recording and reading take one short lock.
  */
 public final class PlatformStatistics {
   /** Latencies are recorded in microseconds, up to this many (auto-resizing beyond). */
   private static final long MAX_TRACKED_MICROS = Duration.ofMinutes(1).toNanos() / 1000;
+
+  /** The default extra percentile of {@link #snapshot()}. */
+  private static final double DEFAULT_PERCENTILE = 95;
 
   private final Ticker ticker;
   private final long bucketNanos;
@@ -25,20 +29,24 @@ public final class PlatformStatistics {
   @GuardedBy("lock")
   private final Bucket[] ring;
 
-  /** A read-only view of the window. */
+  /** The sum of the live buckets. */
+  @GuardedBy("lock")
+  private final Bucket window = new Bucket();
+
+  /**
+   * A read-only view of the window.
+   *
+   * @param percentile the percentile asked for (0..100)
+   * @param atPercentile the latency at {@code percentile}
+   */
   public record Snapshot(
       long samples,
       Duration p50,
       Duration p95,
       double foundRate,
       double failureRate,
-      Histogram latencies) {
-
-    /** Latency at {@code percentile} (0..100); zero without samples. */
-    public Duration latencyAt(double percentile) {
-      return PlatformStatistics.percentile(latencies, samples, percentile);
-    }
-  }
+      double percentile,
+      Duration atPercentile) {}
 
   private static final class Bucket {
     final Histogram latencies = new Histogram(MAX_TRACKED_MICROS, 2);
@@ -51,9 +59,8 @@ public final class PlatformStatistics {
       latencies.setAutoResize(true);
     }
 
-    void reset(long newEpoch) {
+    void clear() {
       latencies.reset();
-      epoch = newEpoch;
       samples = 0;
       found = 0;
       failures = 0;
@@ -76,54 +83,66 @@ public final class PlatformStatistics {
   /** Records a check that completed on its own. */
   public void record(CheckStatus status, Duration latency) {
     long epoch = Math.floorDiv(ticker.read(), bucketNanos);
+    long micros = Math.max(0, latency.toNanos() / 1000);
+    boolean found = status == CheckStatus.FOUND;
+    boolean failure =
+        status == CheckStatus.ERROR
+            || status == CheckStatus.TIMEOUT
+            || status == CheckStatus.BLOCKED;
     synchronized (lock) {
+      expire(epoch);
       Bucket bucket = ring[(int) Math.floorMod(epoch, (long) ring.length)];
-      if (bucket.epoch != epoch) {
-        bucket.reset(epoch);
-      }
-      bucket.latencies.recordValue(Math.max(0, latency.toNanos() / 1000));
-      bucket.samples++;
-      if (status == CheckStatus.FOUND) {
-        bucket.found++;
-      } else if (status == CheckStatus.ERROR
-          || status == CheckStatus.TIMEOUT
-          || status == CheckStatus.BLOCKED) {
-        bucket.failures++;
+      // A bucket of another epoch at this index is at least one window old: expire() cleared it.
+      bucket.epoch = epoch;
+      for (Bucket b : new Bucket[] {bucket, window}) {
+        b.latencies.recordValue(micros);
+        b.samples++;
+        b.found += found ? 1 : 0;
+        b.failures += failure ? 1 : 0;
       }
     }
   }
 
-  /** The statistics of the current window. */
+  /** Drops the buckets that fell out of the window from the totals. */
+  @GuardedBy("lock")
+  private void expire(long epoch) {
+    for (Bucket bucket : ring) {
+      if (bucket.samples > 0 && epoch - bucket.epoch >= ring.length) {
+        window.latencies.subtract(bucket.latencies);
+        window.samples -= bucket.samples;
+        window.found -= bucket.found;
+        window.failures -= bucket.failures;
+        bucket.clear();
+      }
+    }
+  }
+
+  /** The statistics of the current window, with the p95 as the extra percentile. */
   public Snapshot snapshot() {
-    long epoch = Math.floorDiv(ticker.read(), bucketNanos);
-    Histogram merged = new Histogram(MAX_TRACKED_MICROS, 2);
-    merged.setAutoResize(true);
-    long samples = 0;
-    long found = 0;
-    long failures = 0;
-    synchronized (lock) {
-      for (Bucket bucket : ring) {
-        if (bucket.samples > 0 && epoch - bucket.epoch < ring.length) {
-          merged.add(bucket.latencies);
-          samples += bucket.samples;
-          found += bucket.found;
-          failures += bucket.failures;
-        }
-      }
-    }
-    double n = Math.max(1, samples);
-    return new Snapshot(
-        samples,
-        percentile(merged, samples, 50),
-        percentile(merged, samples, 95),
-        found / n,
-        failures / n,
-        merged);
+    return snapshot(DEFAULT_PERCENTILE);
   }
 
-  private static Duration percentile(Histogram histogram, long samples, double percentile) {
-    return samples == 0
+  /** The statistics of the current window, with the latency at {@code percentile} (0..100). */
+  public Snapshot snapshot(double percentile) {
+    long epoch = Math.floorDiv(ticker.read(), bucketNanos);
+    synchronized (lock) {
+      expire(epoch);
+      double n = Math.max(1, window.samples);
+      return new Snapshot(
+          window.samples,
+          latencyAt(50),
+          latencyAt(95),
+          window.found / n,
+          window.failures / n,
+          percentile,
+          latencyAt(percentile));
+    }
+  }
+
+  @GuardedBy("lock")
+  private Duration latencyAt(double percentile) {
+    return window.samples == 0
         ? Duration.ZERO
-        : Duration.ofNanos(histogram.getValueAtPercentile(percentile) * 1000);
+        : Duration.ofNanos(window.latencies.getValueAtPercentile(percentile) * 1000);
   }
 }

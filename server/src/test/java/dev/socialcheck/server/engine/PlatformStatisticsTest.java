@@ -23,7 +23,7 @@ class PlatformStatisticsTest {
     assertThat(snapshot.samples()).isEqualTo(101);
     assertThat(snapshot.p50().toMillis()).isBetween(49L, 52L);
     assertThat(snapshot.p95().toMillis()).isBetween(94L, 97L);
-    assertThat(snapshot.latencyAt(100).toMillis()).isBetween(498L, 502L);
+    assertThat(stats.snapshot(100).atPercentile().toMillis()).isBetween(498L, 502L);
     assertThat(snapshot.foundRate()).isEqualTo(30 / 101.0);
     assertThat(snapshot.failureRate()).isEqualTo(1 / 101.0);
   }
@@ -44,5 +44,19 @@ class PlatformStatisticsTest {
     clock.advance(Duration.ofSeconds(60));
     assertThat(stats.snapshot().samples()).isZero();
     assertThat(stats.snapshot().p50()).isZero();
+  }
+
+  @Test
+  void aRingSlotReusedOneWindowLater_countsOnlyTheNewObservations() {
+    for (int i = 0; i < 50; i++) {
+      stats.record(CheckStatus.FOUND, Duration.ofMillis(10));
+    }
+    clock.advance(Duration.ofSeconds(60)); // the same slot of the ring, one window later
+    stats.record(CheckStatus.NOT_FOUND, Duration.ofMillis(700));
+
+    PlatformStatistics.Snapshot snapshot = stats.snapshot();
+    assertThat(snapshot.samples()).isEqualTo(1);
+    assertThat(snapshot.foundRate()).isZero();
+    assertThat(snapshot.p50().toMillis()).isBetween(695L, 705L);
   }
 }
