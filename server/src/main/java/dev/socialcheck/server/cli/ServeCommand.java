@@ -192,8 +192,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--adaptive-max-extra-load",
       defaultValue = "0.25",
       description =
-          "ADAPTIVE: extra platform calls per request allowed on average, compared with"
-              + " SEQUENTIAL. Default: ${DEFAULT-VALUE}.")
+          "ADAPTIVE: extra platform calls allowed, as a fraction of the calls SEQUENTIAL would"
+              + " make (0.25: at most 25 % more). Default: ${DEFAULT-VALUE}.")
   double adaptiveMaxExtraLoad = 0.25;
 
   @Option(
@@ -212,12 +212,13 @@ final class ServeCommand implements Callable<Integer> {
   Duration adaptiveWindow = Duration.ofMinutes(5);
 
   @Option(
-      names = "--adaptive-cheap-hedge-waste",
-      defaultValue = "0.3",
+      names = "--adaptive-early-start-waste",
+      defaultValue = "0.5",
       description =
           "ADAPTIVE: start the next platform at once when the running ones answer FOUND with at most"
-              + " this chance. Default: ${DEFAULT-VALUE}.")
-  double adaptiveCheapHedgeWaste = 0.3;
+              + " this chance (0.5: when its call is at least as likely needed as not). Default:"
+              + " ${DEFAULT-VALUE}.")
+  double adaptiveEarlyStartWaste = 0.5;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -342,7 +343,7 @@ final class ServeCommand implements Callable<Integer> {
           adaptiveMaxExtraLoad,
           adaptiveMinSamples,
           adaptiveWindow,
-          adaptiveCheapHedgeWaste);
+          adaptiveEarlyStartWaste);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "adaptive settings: " + e.getMessage());
     }

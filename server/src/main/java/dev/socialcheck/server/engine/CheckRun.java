@@ -128,26 +128,31 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     stats.runStarted();
     Effects effects = new Effects();
     synchronized (lock) {
-      claimNext(effects);
+      claimNext(effects, 0);
     }
     apply(effects);
   }
 
   /**
    * Starts the next check, then whatever the schedule allows right away (see {@link
-   * #startWhileFreeOrCheap}), then arms the hedge of the last step started: the next platform
-   * starts after the schedule's delay (at once for a zero delay, as in RACE) if the budget allows.
+   * #startWhileFreeOrLikelyNeeded}), then arms the hedge of the last step started: the next
+   * platform starts after the schedule's delay (at once for a zero delay, as in RACE) if the budget
+   * allows.
    */
   @GuardedBy("lock")
-  private void claimNext(Effects effects) {
-    claim(effects);
-    startWhileFreeOrCheap(effects);
+  private void claimNext(Effects effects, double waste) {
+    claim(effects, waste);
+    startWhileFreeOrLikelyNeeded(effects);
     armHedge(effects);
   }
 
-  /** Marks the next slot as started and schedules its launch. */
+  /**
+   * Marks the next slot as started and schedules its launch; {@code waste} is the chance that its
+   * call is not needed (0 when nothing else runs).
+   */
   @GuardedBy("lock")
-  private void claim(Effects effects) {
+  private void claim(Effects effects, double waste) {
+    schedule.started(waste);
     Slot slot = slots.get(nextToStart++);
     slot.started = true;
     slot.startedAtNanos = ticker.read();
@@ -158,19 +163,20 @@ final class CheckRun extends AbstractFuture<CheckReport> {
 
   /**
    * Starts the next checks while that costs nothing or little: when no check is running (as
-   * SEQUENTIAL would), or when the checks running are so unlikely to answer FOUND that the next
-   * one's call would most likely be made anyway (a "cheap hedge", if the schedule allows them).
+   * SEQUENTIAL would), or when the checks running are unlikely enough to answer FOUND that the next
+   * one's call is at least as likely to be needed as not (an "early start", if the schedule allows
+   * them and the budget pays for it).
    */
   @GuardedBy("lock")
-  private void startWhileFreeOrCheap(Effects effects) {
+  private void startWhileFreeOrLikelyNeeded(Effects effects) {
     while (nextToStart < slots.size()) {
       if (running == 0) {
-        claim(effects);
+        claim(effects, 0);
         continue;
       }
       double waste = wasteIfStartedNow();
-      if (waste <= schedule.cheapHedgeWaste() && schedule.allowHedge(waste)) {
-        claim(effects);
+      if (waste <= schedule.earlyStartWaste() && schedule.allowHedge(waste)) {
+        claim(effects, waste);
         continue;
       }
       return;
@@ -189,8 +195,9 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       return;
     }
     if (hedge.get().isZero()) {
-      if (schedule.allowHedge(wasteIfStartedNow())) {
-        claimNext(effects);
+      double waste = wasteIfStartedNow();
+      if (schedule.allowHedge(waste)) {
+        claimNext(effects, waste);
       }
     } else {
       hedgeTimer =
@@ -240,10 +247,14 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     Effects effects = new Effects();
     synchronized (lock) {
       hedgeTimer = null;
-      if (decided || nextToStart >= slots.size() || !schedule.allowHedge(wasteIfStartedNow())) {
+      if (decided || nextToStart >= slots.size()) {
         return;
       }
-      claimNext(effects);
+      double waste = wasteIfStartedNow();
+      if (!schedule.allowHedge(waste)) {
+        return;
+      }
+      claimNext(effects, waste);
     }
     apply(effects);
   }
@@ -349,7 +360,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       decide(effects, "");
     } else if (nextToStart < slots.size()) {
       int before = nextToStart;
-      startWhileFreeOrCheap(effects);
+      startWhileFreeOrLikelyNeeded(effects);
       if (nextToStart != before) {
         armHedge(effects);
       }

@@ -3,11 +3,14 @@ package dev.socialcheck.server.engine;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 
 /**
- * Caps the extra platform calls hedging makes compared with a sequential run, like Finagle's {@code
- * maxExtraLoad}: every run deposits {@code maxExtraLoad} of a token, every hedge (a check started
- * while another is still running) withdraws a whole one. Over time at most {@code maxExtraLoad}
- * extra checks per run are started; a small reserve lets a quiet server hedge its first calls.
- * Thread-safe.
+ * Caps the extra platform calls hedging makes compared with sequential runs, like Finagle's {@code
+ * maxExtraLoad}. Every check started earns {@code maxExtraLoad} of a token for each call a
+ * sequential run would also have made: a whole call for a check started when nothing else runs,
+ * {@code 1 - waste} for a hedge (a check started while others run, which is not needed with the
+ * chance {@code waste} that one of them answers FOUND). Every hedge pays its {@code waste}. So in
+ * expectation the calls not needed stay within {@code maxExtraLoad} of the needed ones: 0.25 means
+ * at most 25 % more calls than SEQUENTIAL. A small reserve lets a quiet server hedge its first
+ * calls. Thread-safe.
  */
 public final class ExtraLoadBudget {
   private final double maxExtraLoad;
@@ -18,8 +21,8 @@ public final class ExtraLoadBudget {
   private double balance;
 
   /**
-   * @param maxExtraLoad extra checks allowed per run on average (0.25: at most 25 % more calls than
-   *     sequential)
+   * @param maxExtraLoad extra calls allowed per call a sequential run would make (0.25: at most 25
+   *     % more calls than sequential)
    * @param reserve tokens available at start and the most that can be saved up
    */
   public ExtraLoadBudget(double maxExtraLoad, double reserve) {
@@ -36,10 +39,13 @@ public final class ExtraLoadBudget {
     return maxExtraLoad;
   }
 
-  /** A run started. */
-  void deposit() {
+  /**
+   * A check started; {@code neededCalls} (0..1) is the chance a sequential run would also have made
+   * its call.
+   */
+  void earn(double neededCalls) {
     synchronized (lock) {
-      balance = Math.min(capacity, balance + maxExtraLoad);
+      balance = Math.min(capacity, balance + maxExtraLoad * neededCalls);
     }
   }
 

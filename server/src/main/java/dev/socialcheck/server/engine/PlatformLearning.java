@@ -103,15 +103,14 @@ public final class PlatformLearning {
         .toList();
   }
 
-  /** The schedule of one adaptive run; deposits the run's share of the extra-load budget. */
+  /** The schedule of one adaptive run; its checks earn and spend the shared extra-load budget. */
   Schedule schedule(List<Platform> platforms, Duration fallbackDelay) {
-    budget.deposit();
     List<Step> plan = plan(platforms, fallbackDelay);
     return new Schedule(
         plan.stream().map(Step::platform).toList(),
         plan.stream().map(step -> Optional.of(step.hedgeAfter())).toList(),
         plan.stream().map(Step::foundRate).toList(),
-        settings.cheapHedgeWaste(),
+        settings.earlyStartWaste(),
         budget);
   }
 }

@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
  * @param order the order of the platforms
  * @param hedgeAfter for each step, how long to wait after starting it before starting the next one
  *     even though it is still running (a hedge); empty: only once nothing runs any more
- * @param foundRates for each step, the chance that the platform answers FOUND (for cheap hedges and
+ * @param foundRates for each step, the chance that the platform answers FOUND (for early starts and
  *     the budget's cost)
- * @param cheapHedgeWaste start the next check at once when the chance that a running check answers
+ * @param earlyStartWaste start the next check at once when the chance that a running check answers
  *     FOUND (so that the new one was not needed) is at most this; negative: never
  * @param budget hedges withdraw their expected waste from it; {@code null}: unlimited
  */
@@ -22,7 +22,7 @@ record Schedule(
     List<Platform> order,
     List<Optional<Duration>> hedgeAfter,
     List<Double> foundRates,
-    double cheapHedgeWaste,
+    double earlyStartWaste,
     @Nullable ExtraLoadBudget budget) {
 
   Schedule {
@@ -34,7 +34,7 @@ record Schedule(
     }
   }
 
-  /** A fixed schedule: no cheap hedges, no budget. */
+  /** A fixed schedule: no early starts, no budget. */
   static Schedule fixed(List<Platform> order, Optional<Duration> hedgeAfter) {
     return new Schedule(
         order,
@@ -46,9 +46,19 @@ record Schedule(
 
   /**
    * Whether a hedge may start now; with a budget, it takes the hedge's expected waste (the chance
-   * its call was not needed) from it.
+   * its call is not needed) from it.
    */
   boolean allowHedge(double waste) {
     return budget == null || budget.tryWithdraw(waste);
+  }
+
+  /**
+   * A check started with the given expected waste (0 when nothing else runs): its needed share
+   * earns budget.
+   */
+  void started(double waste) {
+    if (budget != null) {
+      budget.earn(1 - waste);
+    }
   }
 }
