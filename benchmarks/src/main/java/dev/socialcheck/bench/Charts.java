@@ -77,6 +77,8 @@ final class Charts {
   static void linearLines(Path file, String title, String xLabel, String yLabel, List<Line> lines)
       throws IOException {
     JFreeChart chart = lineChart(title, xLabel, yLabel, lines);
+    // Zoom on the data: the differences that matter are small against the distance to zero.
+    ((NumberAxis) chart.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(false);
     XYLineAndShapeRenderer renderer = renderer(lines);
     for (int i = 0; i < lines.size(); i++) {
       renderer.setSeriesLinesVisible(i, !lines.get(i).showShapes() || lines.size() == 1);

@@ -146,6 +146,15 @@ final class MixModel {
    *     {@link Long#MAX_VALUE} for SEQUENTIAL
    */
   Simulated simulate(String email, long[] delayAfter) {
+    return simulate(email, delayAfter, -1);
+  }
+
+  /**
+   * As {@link #simulate(String, long[])}, with ADAPTIVE's early starts: the next platform also
+   * starts at once when the chance that a running check answers FOUND (the platforms' priors, taken
+   * as independent) is at most {@code earlyStartWaste}; negative: never.
+   */
+  Simulated simulate(String email, long[] delayAfter, double earlyStartWaste) {
     long timeout = TIMEOUT.toNanos();
     Trace trace =
         trace(
@@ -155,12 +164,18 @@ final class MixModel {
               return new Check(
                   Math.min(draw.latencyNanos(), timeout), draw.found() && inTime, inTime);
             },
-            delayAfter);
+            delayAfter,
+            earlyStartWaste);
     return new Simulated(trace.latencyNanos(), trace.started());
   }
 
   /** The start rules of {@link #simulate}, with checks decided by {@code checks} as they start. */
   static Trace trace(Checks checks, long[] delayAfter) {
+    return trace(checks, delayAfter, -1);
+  }
+
+  /** As {@link #trace(Checks, long[])}, with early starts (see {@link #simulate}). */
+  static Trace trace(Checks checks, long[] delayAfter, double earlyStartWaste) {
     int n = PLATFORMS.size();
     long[] startedAt = new long[n];
     long[] endAt = new long[n];
@@ -178,8 +193,9 @@ final class MixModel {
         started = start(checks, started, now, startedAt, endAt, found, answers);
         running++;
       }
-      // Start everything due now (RACE: delay 0 starts them all at once).
-      while (started < n && delayAfter[started - 1] == 0) {
+      // Start everything due now (RACE: delay 0 starts them all at once), and early starts.
+      while (started < n
+          && (delayAfter[started - 1] == 0 || wasteIfStarted(started, done) <= earlyStartWaste)) {
         started = start(checks, started, now, startedAt, endAt, found, answers);
         running++;
       }
@@ -211,6 +227,17 @@ final class MixModel {
         return new Trace(now, started, completedAt);
       }
     }
+  }
+
+  /** The chance that one of the checks running among the first {@code started} answers FOUND. */
+  private static double wasteIfStarted(int started, boolean[] done) {
+    double noneFound = 1;
+    for (int i = 0; i < started; i++) {
+      if (!done[i]) {
+        noneFound *= 1 - PLATFORMS.get(i).prior();
+      }
+    }
+    return 1 - noneFound;
   }
 
   private static int start(
@@ -249,9 +276,14 @@ final class MixModel {
   record ModelSummary(long p50Nanos, long p99Nanos, double callsPerRequest) {}
 
   ModelSummary summarize(long firstAddress, int count, long[] delayAfter) {
+    return summarize(firstAddress, count, delayAfter, -1);
+  }
+
+  /** As {@link #summarize(long, int, long[])}, with early starts (see {@link #simulate}). */
+  ModelSummary summarize(long firstAddress, int count, long[] delayAfter, double earlyStartWaste) {
     List<Simulated> runs = new ArrayList<>(count);
     for (long i = firstAddress; i < firstAddress + count; i++) {
-      runs.add(simulate(address(i), delayAfter));
+      runs.add(simulate(address(i), delayAfter, earlyStartWaste));
     }
     double calls = runs.stream().mapToInt(Simulated::callsStarted).average().orElse(0);
     runs.sort(Comparator.comparingLong(Simulated::latencyNanos));
