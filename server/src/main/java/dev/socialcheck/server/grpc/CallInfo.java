@@ -54,7 +54,7 @@ final class CallInfo {
     return emailHash;
   }
 
-  /** Notes what the request asks, without keeping the address. */
+  /** Notes what the request asks, without keeping the address ({@link RequestDecoding}). */
   void describe(Object request) {
     if (request instanceof HasSocialAccountRequest r) {
       strategy =

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * refused by the interceptors inside it (authentication, rate limit, load shedding).
  *
  * <p>The access log carries the method, status, elapsed time, request id, peer, caller, strategy
- * and a hash of the address, never the address.
+ * and a hash of the address, never the address. Requests pass through here unparsed ({@link
+ * RequestDecoding}); the strategy and hash are noted in {@link CallInfo} once one is parsed.
  */
 final class CallTelemetry implements ServerInterceptor {
   static final Metadata.Key<String> REQUEST_ID =
@@ -80,12 +81,6 @@ final class CallTelemetry implements ServerInterceptor {
     Context context = Context.current().withValue(CallInfo.KEY, info);
     ServerCall.Listener<ReqT> listener = Contexts.interceptCall(context, recorded, headers, next);
     return new SimpleForwardingServerCallListener<ReqT>(listener) {
-      @Override
-      public void onMessage(ReqT message) {
-        info.describe(message);
-        super.onMessage(message);
-      }
-
       @Override
       public void onCancel() {
         // The client cancelled, or its deadline passed: the server never closes the call itself.

@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every call of the service goes through, outermost first: telemetry (request id, access log,
  * metrics), bearer-token authentication (if tokens are configured), the per-caller rate limit (if
- * set), and the global in-flight limit (load shedding). Health and reflection are open unless
- * configured otherwise.
+ * set), and the global in-flight limit (load shedding); only then is the request message parsed
+ * ({@link RequestDecoding}: bytes that are not a valid message get {@code INVALID_ARGUMENT}).
+ * Health and reflection are open unless configured otherwise.
  *
  * <p>Lifecycle: {@link Builder#start()} binds and reports health {@code SERVING}; {@link
  * #shutdown()} reports {@code NOT_SERVING}, stops accepting calls, lets calls in flight finish for
@@ -340,7 +341,9 @@ public final class SocialCheckServer implements AutoCloseable {
           .maxInboundMetadataSize(MAX_INBOUND_METADATA_SIZE)
           .addService(
               ServerInterceptors.intercept(
-                  new SocialAccountServiceImpl(engine, catalog, defaultHedgeDelay, callbacks),
+                  RequestDecoding.of(
+                      new SocialAccountServiceImpl(engine, catalog, defaultHedgeDelay, callbacks)
+                          .bindService()),
                   chain))
           .addService(guarded(health.getHealthService(), protectHealth, authenticator))
           .addService(
