@@ -31,6 +31,11 @@ public final class CachingChecker implements PlatformChecker {
   }
 
   @Override
+  public boolean available() {
+    return delegate.available();
+  }
+
+  @Override
   public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
     String key = platformId + ":" + email.sha256Hex();
     Optional<ResultCache.Entry> hit = cache.get(key);

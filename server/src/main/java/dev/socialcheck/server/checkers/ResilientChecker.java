@@ -60,6 +60,13 @@ public final class ResilientChecker implements PlatformChecker {
     return circuitBreaker;
   }
 
+  /** False while the circuit is open: a check would be {@code SKIPPED} without a call. */
+  @Override
+  public boolean available() {
+    CircuitBreaker.State state = circuitBreaker.getState();
+    return state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN;
+  }
+
   @Override
   public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
     if (!circuitBreaker.tryAcquirePermission()) {

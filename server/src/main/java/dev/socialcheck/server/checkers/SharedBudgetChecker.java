@@ -43,6 +43,11 @@ public final class SharedBudgetChecker implements PlatformChecker {
   }
 
   @Override
+  public boolean available() {
+    return delegate.available();
+  }
+
+  @Override
   public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
     return Futures.transformAsync(
         budget.tryAcquire(platformId, requests, period),

@@ -30,4 +30,13 @@ public interface PlatformChecker {
    * @return a future of the outcome; never {@code null}
    */
   ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context);
+
+  /**
+   * Whether a check started now would reach the platform: {@code false} when it would be refused
+   * without a call, e.g. while the platform's circuit is open. {@link Strategy#ADAPTIVE} plans such
+   * platforms last. Decorators pass it through. Default: {@code true}.
+   */
+  default boolean available() {
+    return true;
+  }
 }

@@ -27,9 +27,17 @@ public final class PlatformLearning {
    * @param foundRate the chance it answers FOUND (learned, or the prior)
    * @param score expected benefit: found rate per second of median latency
    * @param hedgeAfter how long to wait after starting it before starting the next platform
+   * @param available whether a check now would reach the platform (not while its circuit is open:
+   *     such platforms come last, where they cost nothing and are tried again once the ones before
+   *     them have said no)
    */
   public record Step(
-      Platform platform, boolean learned, double foundRate, double score, Duration hedgeAfter) {}
+      Platform platform,
+      boolean learned,
+      double foundRate,
+      double score,
+      Duration hedgeAfter,
+      boolean available) {}
 
   public PlatformLearning(AdaptiveSettings settings, Ticker ticker) {
     this.settings = settings;
@@ -75,8 +83,8 @@ public final class PlatformLearning {
   }
 
   /**
-   * The adaptive plan for {@code platforms}: best expected benefit first, each with the time to
-   * wait before hedging with the next.
+   * The adaptive plan for {@code platforms}: available platforms first, best expected benefit first
+   * among them, each with the time to wait before hedging with the next.
    *
    * @param fallbackDelay hedge delay of platforms without enough observations; also the latency
    *     assumed for them when scoring
@@ -87,16 +95,23 @@ public final class PlatformLearning {
         .map(
             p -> {
               PlatformStatistics.Snapshot s = snapshot(p.id(), settings.percentile());
+              boolean available = p.checker().available();
               if (s.samples() < settings.minSamples()) {
-                return new Step(p, false, p.prior(), p.prior() / fallbackSeconds, fallbackDelay);
+                return new Step(
+                    p, false, p.prior(), p.prior() / fallbackSeconds, fallbackDelay, available);
               }
               double medianSeconds = Math.max(1e-3, s.p50().toNanos() / 1e9);
               return new Step(
-                  p, true, s.foundRate(), s.foundRate() / medianSeconds, s.atPercentile());
+                  p,
+                  true,
+                  s.foundRate(),
+                  s.foundRate() / medianSeconds,
+                  s.atPercentile(),
+                  available);
             })
         .sorted(
-            Comparator.comparingDouble(Step::score)
-                .reversed()
+            Comparator.comparing((Step s) -> !s.available())
+                .thenComparing(Comparator.comparingDouble(Step::score).reversed())
                 .thenComparing(
                     Comparator.comparingDouble((Step s) -> s.platform().prior()).reversed())
                 .thenComparing(s -> s.platform().id()))

@@ -80,7 +80,8 @@ final class Protos {
                 .setFailureRate(stats.failureRate())
                 .setLearned(step.learned())
                 .setAdaptiveRank(rank)
-                .setAdaptiveHedgeDelay(toProto(step.hedgeAfter())))
+                .setAdaptiveHedgeDelay(toProto(step.hedgeAfter()))
+                .setAvailable(step.available()))
         .build();
   }
 

@@ -92,14 +92,17 @@ class ResilientCheckerTest {
       answer(checker, CheckOutcome.error("HTTP 503"));
     }
     assertThat(circuitBreaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    assertThat(checker.available()).as("open: a check would be refused").isFalse();
 
     clock.advance(Duration.ofSeconds(31));
     ListenableFuture<CheckOutcome> probe = checker.check(EMAIL, CONTEXT);
 
     assertThat(delegate.callCount()).as("half-open probe reaches the platform").isEqualTo(5);
+    assertThat(checker.available()).as("half-open: probes go through").isTrue();
     delegate.lastCall().complete(CheckOutcome.found("yes"));
     assertThat(done(probe).status()).isEqualTo(CheckStatus.FOUND);
     assertThat(circuitBreaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(checker.available()).isTrue();
   }
 
   @Test

@@ -202,6 +202,50 @@ class AdaptiveStrategyTest {
   }
 
   @Test
+  void platformThatWouldBeRefused_isPlannedLast_andCostsNoWait() {
+    observe(
+        "a", 20, CheckStatus.FOUND, Duration.ofMillis(100)); // the best, but its circuit is open
+    observe("b", 20, CheckStatus.NOT_FOUND, Duration.ofMillis(200));
+    observe("c", 20, CheckStatus.NOT_FOUND, Duration.ofMillis(200));
+    boolean[] open = {true};
+    PlatformChecker guarded =
+        new PlatformChecker() {
+          @Override
+          public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
+            return open[0]
+                ? com.google.common.util.concurrent.Futures.immediateFuture(
+                    new CheckOutcome(CheckStatus.SKIPPED, "circuit open"))
+                : a.check(email, context);
+          }
+
+          @Override
+          public boolean available() {
+            return !open[0];
+          }
+        };
+    List<Platform> withBreaker =
+        List.of(platform("a", 0.6, guarded), platform("b", 0.3, b), platform("c", 0.1, c));
+
+    assertThat(engine.learning().plan(withBreaker, Duration.ofSeconds(1)))
+        .extracting(s -> s.platform().id() + (s.available() ? "" : " (unavailable)"))
+        .containsExactly("b", "c", "a (unavailable)");
+    ListenableFuture<CheckReport> run =
+        engine.run(
+            CheckRequest.builder(EMAIL, withBreaker)
+                .strategy(Strategy.ADAPTIVE)
+                .hedgeDelay(Duration.ofSeconds(1))
+                .build());
+    b.lastCall().complete(CheckOutcome.notFound("no"));
+    c.lastCall().complete(CheckOutcome.notFound("no"));
+    assertThat(run).as("a is reached last and refused at once, without a call").isDone();
+    assertThat(a.wasCalled()).isFalse();
+
+    open[0] = false; // the circuit closes: a is first again
+    assertThat(engine.learning().plan(withBreaker, Duration.ofSeconds(1)).get(0).platform().id())
+        .isEqualTo("a");
+  }
+
+  @Test
   void platformThatStartsFailing_movesBack_andRecoversWhenItAnswersAgain() {
     observe("a", 20, CheckStatus.FOUND, Duration.ofMillis(100));
     observe("b", 20, CheckStatus.FOUND, Duration.ofMillis(300));

@@ -334,6 +334,7 @@ class SocialAccountServiceTest {
     assertThat(first.getStats().getFoundRate()).isEqualTo(1.0);
     assertThat(first.getStats().getLatencyP50().getNanos()).isBetween(240_000_000, 260_000_000);
     assertThat(first.getStats().getLearned()).as("one sample is not enough").isFalse();
+    assertThat(first.getStats().getAvailable()).as("no circuit breaker: always available").isTrue();
     assertThat(platforms)
         .extracting(p -> p.getStats().getAdaptiveRank())
         .containsExactlyInAnyOrder(1, 2, 3);
