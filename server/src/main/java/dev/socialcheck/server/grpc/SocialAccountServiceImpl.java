@@ -33,9 +33,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Adapts {@code socialcheck.v1.SocialAccountService} to the {@link CheckEngine}.
  *
- * <p>Handlers never block: they validate, start a run and return; the answer is sent from {@code
- * executor} when the run completes. When the call is cancelled or its deadline passes, the run is
- * cancelled, which cancels every check still in flight.
+ * <p>Handlers never block: they validate, start a run and return. A unary answer is sent by the
+ * thread that completes the run (the engine's timer thread or a checker's I/O thread): converting
+ * the report and handing ~150 bytes to the transport takes microseconds, and a hop to {@code
+ * executor} cost milliseconds at p99 on a busy machine (benchmarks/RESULTS.md, target 3). Streams
+ * still go through {@code executor} ({@link CheckEachStream}). When the call is cancelled or its
+ * deadline passes, the run is cancelled, which cancels every check still in flight.
  */
 final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAccountServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(SocialAccountServiceImpl.class);
@@ -97,7 +100,7 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
                 Status.INTERNAL.withDescription("internal error").asException());
           }
         },
-        executor);
+        directExecutor());
   }
 
   @Override

@@ -56,6 +56,41 @@ class SocialAccountServiceTest {
   }
 
   @Test
+  void unaryAnswer_isSentByTheThreadThatDecides_withoutWaitingForTheServerPool() throws Exception {
+    ListenableFuture<HasSocialAccountResponse> call =
+        server.future().hasSocialAccount(request().build());
+    a.awaitCall();
+    b.awaitCall();
+    FakeChecker.Call last = c.awaitCall();
+    server.awaitPoolIdle();
+    // Occupy every server thread: an answer that needed one would wait for the latch.
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch busy =
+        new java.util.concurrent.CountDownLatch(server.executor.getMaximumPoolSize());
+    for (int i = 0; i < server.executor.getMaximumPoolSize(); i++) {
+      server.executor.execute(
+          () -> {
+            busy.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+    }
+    assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+    try {
+      last.complete(CheckOutcome.found("account exists"));
+
+      assertThat(call.get(10, TimeUnit.SECONDS).getFoundOn())
+          .as("answered while every server thread is busy")
+          .isEqualTo("c");
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void race_firstFoundAnswers_andTheOtherChecksAreCancelled() throws Exception {
     ListenableFuture<HasSocialAccountResponse> call =
         server.future().hasSocialAccount(request().build());
