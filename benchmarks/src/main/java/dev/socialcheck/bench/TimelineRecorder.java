@@ -6,12 +6,14 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformChecker;
 import dev.socialcheck.v1.HasSocialAccountRequest;
+import dev.socialcheck.v1.SocialAccountServiceGrpc;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -19,6 +21,10 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -93,7 +99,8 @@ final class TimelineRecorder implements ServerInterceptor {
   /**
    * The gRPC executor SocialCheckServer would create (a fixed pool of twice the processors), timing
    * how long each task waits between {@code execute} and the start of its run: queueing plus the
-   * wake-up of a parked pool thread. The answer of every call goes through it.
+   * wake-up of a parked pool thread. Every call's handler runs on it; unary answers no longer do
+   * (they are sent by the thread that decides the run).
    */
   Executor timedExecutor() {
     ExecutorService pool =
@@ -188,14 +195,34 @@ final class TimelineRecorder implements ServerInterceptor {
             }
           }
         };
+    boolean unary =
+        call.getMethodDescriptor()
+            .getFullMethodName()
+            .equals(SocialAccountServiceGrpc.getHasSocialAccountMethod().getFullMethodName());
     return new SimpleForwardingServerCallListener<ReqT>(next.startCall(timed, headers)) {
       @Override
       public void onMessage(ReqT message) {
-        if (message instanceof HasSocialAccountRequest request) {
-          email[0] = request.getEmail();
-          runs.computeIfAbsent(request.getEmail(), k -> new Run());
+        if (!unary || !(message instanceof InputStream raw)) {
+          super.onMessage(message);
+          return;
         }
-        super.onMessage(message);
+        // The server parses requests after its interceptors (RequestDecoding): they see the
+        // transport's bytes. Read them, note the address, and hand on a copy.
+        byte[] bytes;
+        try {
+          bytes = raw.readAllBytes();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        try {
+          email[0] = HasSocialAccountRequest.parseFrom(bytes).getEmail();
+          runs.computeIfAbsent(email[0], k -> new Run());
+        } catch (InvalidProtocolBufferException e) {
+          // Not a request: the server refuses it; nothing to time.
+        }
+        @SuppressWarnings("unchecked") // ReqT is InputStream here (checked above)
+        ReqT copy = (ReqT) new ByteArrayInputStream(bytes);
+        super.onMessage(copy);
       }
     };
   }
