@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -68,12 +69,25 @@ final class OwnedChannels {
   }
 
   /**
-   * The service config for {@link ManagedChannelBuilder#defaultServiceConfig}: one method config
-   * for every method of the service, holding the retry or hedging policy. Numbers are {@code
-   * Double} and durations strings such as {@code "0.1s"}, as in the JSON form gRPC parses. Empty
-   * without a policy.
+   * The service config for {@link ManagedChannelBuilder#defaultServiceConfig}: the load-balancing
+   * policy, and one method config for every method of the service, holding the retry or hedging
+   * policy. Numbers are {@code Double} and durations strings such as {@code "0.1s"}, as in the JSON
+   * form gRPC parses. Empty without any of them.
    */
   static Map<String, ?> serviceConfig(SocialCheckSettings settings) {
+    ImmutableMap.Builder<String, Object> config = ImmutableMap.builder();
+    settings
+        .loadBalancingPolicy()
+        .ifPresent(
+            policy ->
+                config.put(
+                    "loadBalancingConfig", ImmutableList.of(ImmutableMap.of(policy, Map.of()))));
+    methodConfig(settings)
+        .ifPresent(method -> config.put("methodConfig", ImmutableList.of(method)));
+    return config.buildOrThrow();
+  }
+
+  private static Optional<Map<String, ?>> methodConfig(SocialCheckSettings settings) {
     ImmutableMap.Builder<String, Object> methodConfig = ImmutableMap.builder();
     methodConfig.put(
         "name",
@@ -97,9 +111,9 @@ final class OwnedChannels {
               "hedgingDelay", durationText(hedging.hedgingDelay()),
               "nonFatalStatusCodes", codeNames(hedging.nonFatalStatusCodes())));
     } else {
-      return ImmutableMap.of();
+      return Optional.empty();
     }
-    return ImmutableMap.of("methodConfig", ImmutableList.of(methodConfig.buildOrThrow()));
+    return Optional.of(methodConfig.buildOrThrow());
   }
 
   /** Seconds with up to 9 decimals and an {@code s}, e.g. {@code 0.1s}, {@code 2s}. */

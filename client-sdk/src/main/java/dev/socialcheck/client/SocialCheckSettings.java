@@ -8,6 +8,7 @@ import com.google.common.base.MoreObjects;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import io.grpc.CallCredentials;
 import io.grpc.Channel;
+import io.grpc.LoadBalancerRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,6 +97,7 @@ public final class SocialCheckSettings {
   private final int maxInboundMessageSize;
   private final @Nullable RetryPolicy retryPolicy;
   private final @Nullable HedgingPolicy hedgingPolicy;
+  private final @Nullable String loadBalancingPolicy;
   private final @Nullable Executor executor;
   private final Duration shutdownTimeout;
 
@@ -116,6 +118,7 @@ public final class SocialCheckSettings {
     // A borrowed channel brings its own service config: no policy applies.
     this.retryPolicy = builder.channel == null ? builder.retryPolicy : null;
     this.hedgingPolicy = builder.channel == null ? builder.hedgingPolicy : null;
+    this.loadBalancingPolicy = builder.channel == null ? builder.loadBalancingPolicy : null;
     this.executor = builder.executor;
     this.shutdownTimeout = builder.shutdownTimeout;
   }
@@ -193,6 +196,14 @@ public final class SocialCheckSettings {
   }
 
   /**
+   * The gRPC load-balancing policy of an owned channel, e.g. {@code round_robin}; empty: gRPC's
+   * default ({@code pick_first}: every call on one connection to the first address that answers).
+   */
+  public Optional<String> loadBalancingPolicy() {
+    return Optional.ofNullable(loadBalancingPolicy);
+  }
+
+  /**
    * The executor that runs response callbacks (futures complete there and {@link
    * CheckEachListener}s are called there), if set; otherwise the channel's executor.
    */
@@ -247,6 +258,7 @@ public final class SocialCheckSettings {
         .add("maxInboundMessageSize", maxInboundMessageSize)
         .add("retryPolicy", retryPolicy)
         .add("hedgingPolicy", hedgingPolicy)
+        .add("loadBalancingPolicy", loadBalancingPolicy)
         .add("executor", executor)
         .add("shutdownTimeout", shutdownTimeout)
         .toString();
@@ -273,6 +285,7 @@ public final class SocialCheckSettings {
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private @Nullable RetryPolicy retryPolicy = RetryPolicy.defaults();
     private @Nullable HedgingPolicy hedgingPolicy;
+    private @Nullable String loadBalancingPolicy;
     private @Nullable Executor executor;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
@@ -300,6 +313,10 @@ public final class SocialCheckSettings {
       if (settings.channel == null) {
         retryPolicy = settings.retryPolicy;
         hedgingPolicy = settings.hedgingPolicy;
+        loadBalancingPolicy = settings.loadBalancingPolicy;
+        if (loadBalancingPolicy != null) {
+          channelOptions.add("setLoadBalancingPolicy");
+        }
         if (plaintext) {
           channelOptions.add("setPlaintext");
         }
@@ -546,6 +563,27 @@ public final class SocialCheckSettings {
       this.hedgingPolicy = requireNonNull(policy, "policy");
       this.retryPolicy = null;
       markChannelOption("setHedgingPolicy", true);
+      return this;
+    }
+
+    /**
+     * Spreads calls over every address the target resolves to with this gRPC load-balancing policy,
+     * e.g. {@code round_robin} for several server replicas behind one DNS name (a Kubernetes
+     * headless service: {@code dns:///socialcheck-headless.ns.svc:50051}). Default: gRPC's {@code
+     * pick_first}, which sends every call over one connection — behind a plain Kubernetes Service
+     * that pins a client to one replica.
+     *
+     * @throws IllegalArgumentException if no such policy is registered in this JVM
+     */
+    @CanIgnoreReturnValue
+    public Builder setLoadBalancingPolicy(String policy) {
+      requireNonNull(policy, "policy");
+      checkArgument(
+          LoadBalancerRegistry.getDefaultRegistry().getProvider(policy) != null,
+          "unknown load-balancing policy '%s' (gRPC Java ships pick_first and round_robin)",
+          policy);
+      this.loadBalancingPolicy = policy;
+      markChannelOption("setLoadBalancingPolicy", true);
       return this;
     }
 

@@ -95,11 +95,13 @@ class SocialCheckSettingsTest {
                       .setChannel(CHANNEL)
                       .setUserAgent("app/1")
                       .disableRetries()
+                      .setLoadBalancingPolicy("round_robin")
                       .build())
           .as("borrowed channel with channel-level settings")
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("setUserAgent")
-          .hasMessageContaining("disableRetries");
+          .hasMessageContaining("disableRetries")
+          .hasMessageContaining("setLoadBalancingPolicy");
     }
 
     @Test
@@ -374,6 +376,23 @@ class SocialCheckSettingsTest {
 
   @Nested
   class ServiceConfig {
+    @Test
+    void loadBalancingPolicy_isPartOfTheServiceConfig_withOrWithoutRetries() {
+      SocialCheckSettings settings =
+          local().setLoadBalancingPolicy("round_robin").disableRetries().build();
+
+      assertThat(settings.loadBalancingPolicy()).contains("round_robin");
+      assertThat(OwnedChannels.serviceConfig(settings))
+          .as("service config")
+          .isEqualTo(Map.of("loadBalancingConfig", List.of(Map.of("round_robin", Map.of()))));
+      assertThat(OwnedChannels.serviceConfig(settings.toBuilder().build()))
+          .as("kept by toBuilder")
+          .containsKey("loadBalancingConfig");
+      assertThat(OwnedChannels.serviceConfig(local().setLoadBalancingPolicy("round_robin").build()))
+          .as("with the default retry policy")
+          .containsKeys("loadBalancingConfig", "methodConfig");
+    }
+
     @Test
     void defaultRetryPolicy_producesRetryOfUnavailableForTheWholeService() {
       Map<String, ?> config = OwnedChannels.serviceConfig(local().build());
