@@ -272,8 +272,11 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     }
     observer.checkStarted(slot.platform.id());
     ListenableFuture<CheckOutcome> outcome = invokeChecker(slot.platform, slot.timeout);
+    // An answer already there (a cache hit, a local refusal) needs no timeout timer.
     ListenableFuture<CheckOutcome> timed =
-        Futures.withTimeout(outcome, slot.timeout.toNanos(), TimeUnit.NANOSECONDS, scheduler);
+        outcome.isDone()
+            ? outcome
+            : Futures.withTimeout(outcome, slot.timeout.toNanos(), TimeUnit.NANOSECONDS, scheduler);
     boolean keep;
     synchronized (lock) {
       // The run may have been decided while the checker was being called.

@@ -398,6 +398,9 @@ class CheckEngineTest {
       CheckReport report = done(run);
       assertThat(report.verdict()).isEqualTo(Verdict.NOT_FOUND);
       assertThat(report.results()).hasSize(50);
+      assertThat(scheduler.scheduledTotal())
+          .as("answers already there need no timeout timer")
+          .isZero();
     }
   }
 

@@ -79,6 +79,13 @@ public final class FakeScheduler extends AbstractExecutorService
     }
   }
 
+  /** Tasks scheduled so far, whatever became of them. */
+  public long scheduledTotal() {
+    synchronized (lock) {
+      return sequence;
+    }
+  }
+
   /** Tasks scheduled and neither run nor cancelled. */
   public int pendingTasks() {
     synchronized (lock) {
