@@ -37,7 +37,7 @@ public final class CachingChecker implements PlatformChecker {
 
   @Override
   public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
-    String key = platformId + ":" + email.sha256Hex();
+    String key = cache.keyOf(platformId, email);
     Optional<ResultCache.Entry> hit = cache.get(key);
     if (hit.isPresent()) {
       return Futures.immediateFuture(answer(hit.get()));

@@ -226,6 +226,7 @@ final class ServeCommand implements Callable<Integer> {
     Logger log = LoggerFactory.getLogger(ServeCommand.class);
     Map<String, String> tokens = tokens();
     Optional<TlsFiles> tls = tls();
+    checkCacheKeySecret();
     List<AutoCloseable> resources = new ArrayList<>();
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
     resources.add(scheduler::shutdownNow);
@@ -334,6 +335,24 @@ final class ServeCommand implements Callable<Integer> {
                 "socialcheck-shutdown"));
     server.awaitTermination();
     return 0;
+  }
+
+  /**
+   * Reads the cache key secret (a bad one is a usage error), and requires one with {@code --redis}:
+   * under a random secret per process, replicas would write entries to Redis that no other replica
+   * can find.
+   */
+  private void checkCacheKeySecret() {
+    if (redisOptions.enabled() && catalogOptions.cacheKeySecretFile == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--redis needs --cache-key-secret-file FILE (or SOCIALCHECK_CACHE_KEY_SECRET_FILE, or"
+              + " cache-key-secret-file in the --config file): the result cache's keys are HMACs"
+              + " under that secret, and replicas share cache entries only if they share it. Put"
+              + " the same secret (at least 16 bytes, e.g. `openssl rand -hex 32`) in a file on"
+              + " every replica.");
+    }
+    catalogOptions.cacheKeys();
   }
 
   private AdaptiveSettings adaptiveSettings() {
