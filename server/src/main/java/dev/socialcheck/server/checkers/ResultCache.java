@@ -14,6 +14,9 @@ import dev.socialcheck.server.engine.EmailAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +35,7 @@ import org.jspecify.annotations.Nullable;
 public final class ResultCache {
   private final Cache<String, Entry> cache;
   private final CacheKeys keys;
+  private final ConcurrentMap<String, LongAdder> coalesced = new ConcurrentHashMap<>();
   private final Ticker ticker;
   private final Duration foundTtl;
   private final Duration notFoundTtl;
@@ -104,9 +108,31 @@ public final class ResultCache {
     return new ResultCache(Duration.ZERO, Duration.ZERO, 0, Ticker.systemTicker());
   }
 
+  /**
+   * Whether anything can be cached: a cache with both TTLs zero is off, and {@link CachingChecker}
+   * then passes checks straight through.
+   */
+  boolean enabled() {
+    return !foundTtl.isZero() || !notFoundTtl.isZero();
+  }
+
   /** The key of {@code email} on {@code platformId} (an HMAC, see {@link CacheKeys}). */
   String keyOf(String platformId, EmailAddress email) {
     return keys.key(platformId, email);
+  }
+
+  /** Counts a check that waited for an identical check in flight instead of calling itself. */
+  void countCoalesced(String platformId) {
+    coalesced.computeIfAbsent(platformId, id -> new LongAdder()).increment();
+  }
+
+  /**
+   * Checks of {@code platformId} that missed the cache while an identical check was in flight on
+   * this replica, and waited for it instead of making a call of their own.
+   */
+  public long coalescedChecks(String platformId) {
+    LongAdder count = coalesced.get(platformId);
+    return count == null ? 0 : count.sum();
   }
 
   private Duration ttlOf(CheckStatus status) {

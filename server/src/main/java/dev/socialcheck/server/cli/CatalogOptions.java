@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -93,6 +94,7 @@ final class CatalogOptions {
   final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
 
   private @Nullable CacheKeys cacheKeys;
+  private @Nullable ResultCache resultCache;
 
   /**
    * The result cache's keys: under the secret of {@code --cache-key-secret-file}, else under a
@@ -126,6 +128,11 @@ final class CatalogOptions {
     }
     cacheKeys = keys;
     return keys;
+  }
+
+  /** The result cache of the last catalog loaded, if it has one (the demo catalog has none). */
+  Optional<ResultCache> resultCache() {
+    return Optional.ofNullable(resultCache);
   }
 
   /** Builds the chosen catalog, with the result cache as configured. */
@@ -177,6 +184,7 @@ final class CatalogOptions {
                 sharedCache,
                 Clock.systemUTC())
             : ResultCache.disabled();
+    resultCache = cached ? cache : null;
     ExecutorService http =
         Executors.newFixedThreadPool(
             2,

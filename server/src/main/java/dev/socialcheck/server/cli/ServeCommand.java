@@ -255,6 +255,10 @@ final class ServeCommand implements Callable<Integer> {
         if (redis != null) {
           metrics.bindRedis(redis.stats());
         }
+        catalogOptions
+            .resultCache()
+            .ifPresent(
+                cache -> catalog.platforms().forEach(p -> metrics.bindResultCache(p.id(), cache)));
         MetricsEndpoint endpoint = MetricsEndpoint.start(metricsHost, metricsPort, metrics);
         resources.add(0, endpoint);
         log.info("metrics at http://{}:{}/metrics", metricsHost, endpoint.port());

@@ -216,4 +216,44 @@ class TwoLevelCacheTest {
     platformC.lastCall().complete(CheckOutcome.found("profile exists"));
     assertThat(redis.entries).as("C's answer under its own key").hasSize(2);
   }
+
+  @Test
+  void concurrentMisses_shareOneLookup_andOneCall() throws Exception {
+    ListenableFuture<CheckOutcome> first = checker.check(EMAIL, CONTEXT);
+    ListenableFuture<CheckOutcome> second = checker.check(EMAIL, CONTEXT);
+    store.last().set(Optional.empty());
+    delegate.lastCall().complete(CheckOutcome.notFound("no"));
+
+    assertThat(store.lookups).hasSize(1);
+    assertThat(delegate.callCount()).isEqualTo(1);
+    assertThat(Futures.getDone(first)).isEqualTo(CheckOutcome.notFound("no"));
+    assertThat(Futures.getDone(second)).isEqualTo(CheckOutcome.notFound("no"));
+    assertThat(cache.coalescedChecks("p")).isEqualTo(1);
+  }
+
+  @Test
+  void oneWaiterCancelledDuringTheLookup_theOtherStillGetsTheSharedAnswer() throws Exception {
+    ListenableFuture<CheckOutcome> first = checker.check(EMAIL, CONTEXT);
+    ListenableFuture<CheckOutcome> second = checker.check(EMAIL, CONTEXT);
+
+    first.cancel(true);
+    assertThat(store.last()).as("still needed by the second").isNotCancelled();
+    store.last().set(Optional.of(new SharedResult(CheckStatus.FOUND, now(), "profile exists")));
+
+    assertThat(Futures.getDone(second).detail()).isEqualTo("cached 0ms ago: profile exists");
+    assertThat(delegate.callCount()).isZero();
+  }
+
+  @Test
+  void allWaitersCancelledDuringTheLookup_cancelTheLookup_andNeverCallThePlatform() {
+    ListenableFuture<CheckOutcome> first = checker.check(EMAIL, CONTEXT);
+    ListenableFuture<CheckOutcome> second = checker.check(EMAIL, CONTEXT);
+
+    first.cancel(true);
+    second.cancel(true);
+
+    assertThat(store.last()).isCancelled();
+    assertThat(delegate.callCount()).isZero();
+    assertThat(checker.inFlight()).isZero();
+  }
 }
