@@ -116,6 +116,17 @@ check(c.args.join(" ").includes("--config /etc/socialcheck/config/socialcheck.pr
   c.volumeMounts.some((m) => m.mountPath === "/etc/socialcheck/config"), "--config points into the ConfigMap mount");
 check(props["auth-tokens-file"].startsWith(c.volumeMounts.find((m) => m.name === "auth").mountPath + "/"),
   "auth-tokens-file lies in the Secret mount");
+// --redis requires the cache key secret (a file from the Secret, never the environment).
+if (redisDeploy) {
+  const mount = c.volumeMounts.find((m) => m.name === "cache-key");
+  const volume = pod.volumes.find((v) => v.name === "cache-key");
+  const file = props["cache-key-secret-file"] ?? "";
+  check(mount && volume?.secret?.secretName === "socialcheck-secrets" &&
+    volume.secret.items.some((i) => file === `${mount.mountPath}/${i.path}` && i.key === "cache-key-secret"),
+    `cache-key-secret-file ${file} is the Secret's key cache-key-secret, mounted`);
+  check(!(c.env ?? []).some((e) => e.name === "SOCIALCHECK_CACHE_KEY_SECRET_FILE" || e.valueFrom?.secretKeyRef?.key === "cache-key-secret"),
+    "the cache key secret is not in the environment");
+}
 
 // No secret values are applied or committed.
 check(!objects.some((o) => o.kind === "Secret"), "the kustomization applies no Secret");

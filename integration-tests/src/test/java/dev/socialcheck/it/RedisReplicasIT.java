@@ -21,10 +21,11 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two server processes configured for one Redis — one with {@code --redis}, the other through a
- * {@code --config} file — share a caller's quota, keep answering when Redis is killed, and share
- * again once it is back. The in-process tests ({@code ScaleOutTest}) cover the shared cache; this
- * one proves the command line, config file, metrics and logs of the real jar.
+ * Two server processes configured for one Redis — one with {@code --redis} and {@code
+ * --cache-key-secret-file}, the other through a {@code --config} file — share a caller's quota,
+ * keep answering when Redis is killed, and share again once it is back. The in-process tests
+ * ({@code ScaleOutTest}) cover the shared cache; this one proves the command line, config file,
+ * metrics and logs of the real jar.
  */
 class RedisReplicasIT {
   private static final Duration NOTICE = Duration.ofSeconds(20);
@@ -32,13 +33,24 @@ class RedisReplicasIT {
   @Test
   void twoProcesses_shareTheQuota_surviveARedisOutage_andShareAgain() throws Exception {
     Path config = Files.createDirectories(ItConfig.logDir()).resolve("RedisReplicasIT.properties");
+    // --redis needs the cache key secret, the same for both replicas.
+    Path secret = ItConfig.logDir().resolve("RedisReplicasIT.cache-key-secret");
+    Files.writeString(secret, "redis-replicas-it-cache-key-secret\n");
     try (RedisServer redis = RedisServer.startNew()) {
-      Files.writeString(config, "serve.redis=" + redis.uri() + "\nserve.caller-rate-limit=0.001\n");
+      Files.writeString(
+          config,
+          "serve.redis="
+              + redis.uri()
+              + "\nserve.caller-rate-limit=0.001\nserve.cache-key-secret-file="
+              + secret
+              + "\n");
       try (ServerProcess a =
               ServerProcess.start(
                   "RedisReplicasIT-a",
                   "--redis",
                   redis.uri(),
+                  "--cache-key-secret-file",
+                  secret.toString(),
                   "--caller-rate-limit",
                   "0.001",
                   "--metrics-port",
@@ -80,6 +92,7 @@ class RedisReplicasIT {
           assertThat(log.split("redis DOWN", -1)).as("one DOWN line").hasSize(2);
           assertThat(log.split("redis UP", -1)).as("two UP lines").hasSize(3);
           assertThat(log).contains("shared through redis 127.0.0.1:" + redis.port());
+          assertThat(log).as("the secret is never logged").doesNotContain("redis-replicas-it");
         }
       }
     }

@@ -10,24 +10,32 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckStatus;
+import dev.socialcheck.server.engine.EmailAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Recent definite answers ({@code FOUND}, {@code NOT_FOUND}), keyed by platform and the SHA-256 of
- * the normalized address — never by the address itself. Positive and negative answers have their
- * own time to live; nothing else is cached (an error or a rate limit says nothing about the
- * account). Backed by Caffeine, bounded in size. Thread-safe.
+ * Recent definite answers ({@code FOUND}, {@code NOT_FOUND}), keyed by platform and the HMAC-SHA256
+ * of the normalized address under a secret ({@link CacheKeys}) — never by the address itself, nor
+ * by a plain hash that a list of candidate addresses would reverse. Positive and negative answers
+ * have their own time to live; nothing else is cached (an error or a rate limit says nothing about
+ * the account). Backed by Caffeine, bounded in size. Thread-safe.
  *
  * <p>With a {@link SharedResultStore} (Redis, {@code --redis}) it is a two-level cache: the local
  * Caffeine level answers first; on a local miss the shared level is asked (bounded, never failing),
  * and a shared hit is copied into the local level for the rest of its time to live. Every definite
  * answer is written to both levels, so a neighbour's answer saves this replica a platform call.
+ * Replicas read each other's entries only when their {@link CacheKeys} share the secret.
  */
 public final class ResultCache {
   private final Cache<String, Entry> cache;
+  private final CacheKeys keys;
+  private final ConcurrentMap<String, LongAdder> coalesced = new ConcurrentHashMap<>();
   private final Ticker ticker;
   private final Duration foundTtl;
   private final Duration notFoundTtl;
@@ -38,17 +46,20 @@ public final class ResultCache {
   record Entry(CheckOutcome outcome, long storedAtNanos) {}
 
   /**
+   * A local cache whose keys are HMACs under a random secret of this process.
+   *
    * @param foundTtl how long a FOUND is reused (zero: not cached)
    * @param notFoundTtl how long a NOT_FOUND is reused (zero: not cached)
    * @param maxEntries size bound
    */
   public ResultCache(Duration foundTtl, Duration notFoundTtl, long maxEntries, Ticker ticker) {
-    this(foundTtl, notFoundTtl, maxEntries, ticker, null, Clock.systemUTC());
+    this(foundTtl, notFoundTtl, maxEntries, ticker, CacheKeys.random(), null, Clock.systemUTC());
   }
 
   /**
    * A two-level cache: this process's Caffeine cache in front of {@code shared}.
    *
+   * @param keys how addresses become keys; replicas sharing {@code shared} need the same secret
    * @param shared the level shared by every replica; {@code null} for a local cache only
    * @param clock wall clock for the shared entries' age (replicas share no ticker)
    */
@@ -57,8 +68,10 @@ public final class ResultCache {
       Duration notFoundTtl,
       long maxEntries,
       Ticker ticker,
+      CacheKeys keys,
       @Nullable SharedResultStore shared,
       Clock clock) {
+    this.keys = keys;
     this.shared = shared;
     this.clock = clock;
     this.ticker = ticker;
@@ -93,6 +106,33 @@ public final class ResultCache {
   /** A cache that stores nothing. */
   public static ResultCache disabled() {
     return new ResultCache(Duration.ZERO, Duration.ZERO, 0, Ticker.systemTicker());
+  }
+
+  /**
+   * Whether anything can be cached: a cache with both TTLs zero is off, and {@link CachingChecker}
+   * then passes checks straight through.
+   */
+  boolean enabled() {
+    return !foundTtl.isZero() || !notFoundTtl.isZero();
+  }
+
+  /** The key of {@code email} on {@code platformId} (an HMAC, see {@link CacheKeys}). */
+  String keyOf(String platformId, EmailAddress email) {
+    return keys.key(platformId, email);
+  }
+
+  /** Counts a check that waited for an identical check in flight instead of calling itself. */
+  void countCoalesced(String platformId) {
+    coalesced.computeIfAbsent(platformId, id -> new LongAdder()).increment();
+  }
+
+  /**
+   * Checks of {@code platformId} that missed the cache while an identical check was in flight on
+   * this replica, and waited for it instead of making a call of their own.
+   */
+  public long coalescedChecks(String platformId) {
+    LongAdder count = coalesced.get(platformId);
+    return count == null ? 0 : count.sum();
   }
 
   private Duration ttlOf(CheckStatus status) {

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * A second level of the {@link ResultCache}, shared by every replica (Redis). Keys are the result
- * cache's keys ({@code platformId:sha256(address)}), never an address.
+ * cache's keys ({@code platformId:<HMAC-SHA256 of the address>}, see {@link CacheKeys}), never an
+ * address nor its plain hash.
  *
  * <p>Contract: both methods return at once and never throw. {@link #get} never fails and completes
  * within the store's own bound: a miss, an error, a timeout or a store that is down all read as

@@ -6,13 +6,17 @@ import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.CatalogException;
 import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.catalog.DemoCatalog;
+import dev.socialcheck.server.checkers.CacheKeys;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.checkers.SharedPlatformBudget;
 import dev.socialcheck.server.checkers.SharedResultStore;
 import dev.socialcheck.server.engine.DurationText;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,6 +75,16 @@ final class CatalogOptions {
   long cacheMaxEntries = 100_000;
 
   @Option(
+      names = "--cache-key-secret-file",
+      paramLabel = "FILE",
+      description =
+          "Secret of the result cache's keys (HMAC-SHA256 of the address): the file's bytes,"
+              + " surrounding white space ignored, at least 16 (e.g. `openssl rand -hex 32`)."
+              + " Required with --redis, the same on every replica. Default: a random secret per"
+              + " process.")
+  @Nullable Path cacheKeySecretFile;
+
+  @Option(
       names = "--user-agent",
       defaultValue = "socialcheck/1 (account-existence checker)",
       description = "User-Agent of platform probes. Default: ${DEFAULT-VALUE}.")
@@ -78,6 +92,48 @@ final class CatalogOptions {
 
   /** Circuit breakers of the loaded catalog's platforms (none for the demo catalog). */
   final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
+
+  private @Nullable CacheKeys cacheKeys;
+  private @Nullable ResultCache resultCache;
+
+  /**
+   * The result cache's keys: under the secret of {@code --cache-key-secret-file}, else under a
+   * random secret of this process. Read once.
+   *
+   * @throws ParameterException if the file cannot be read or its secret is too short
+   */
+  CacheKeys cacheKeys() {
+    CacheKeys keys = cacheKeys;
+    if (keys != null) {
+      return keys;
+    }
+    Path file = cacheKeySecretFile;
+    if (file == null) {
+      keys = CacheKeys.random();
+    } else {
+      try {
+        keys = CacheKeys.fromFile(file);
+      } catch (IOException e) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "cannot read --cache-key-secret-file "
+                + file
+                + " ("
+                + e.getClass().getSimpleName()
+                + ")");
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(
+            spec.commandLine(), "--cache-key-secret-file " + file + ": " + e.getMessage());
+      }
+    }
+    cacheKeys = keys;
+    return keys;
+  }
+
+  /** The result cache of the last catalog loaded, if it has one (the demo catalog has none). */
+  Optional<ResultCache> resultCache() {
+    return Optional.ofNullable(resultCache);
+  }
 
   /** Builds the chosen catalog, with the result cache as configured. */
   Catalog load(ScheduledExecutorService scheduler) {
@@ -106,6 +162,7 @@ final class CatalogOptions {
       boolean cached,
       @Nullable SharedResultStore sharedCache,
       @Nullable SharedPlatformBudget sharedBudget) {
+    CacheKeys keys = cacheKeys(); // a bad secret file is an error whatever the catalog
     if (catalog.equals(DemoCatalog.NAME)) {
       if (!(demoTimeScale > 0) || Double.isInfinite(demoTimeScale)) {
         throw new ParameterException(
@@ -123,9 +180,11 @@ final class CatalogOptions {
                 cacheTtlNotFound,
                 cacheMaxEntries,
                 Ticker.systemTicker(),
+                keys,
                 sharedCache,
                 Clock.systemUTC())
             : ResultCache.disabled();
+    resultCache = cached ? cache : null;
     ExecutorService http =
         Executors.newFixedThreadPool(
             2,
@@ -163,6 +222,7 @@ final class CatalogOptions {
             + DurationText.format(cacheTtlNotFound)
             + ", at most "
             + cacheMaxEntries
-            + " entries";
+            + " entries, keys "
+            + cacheKeys().describe();
   }
 }

@@ -226,6 +226,7 @@ final class ServeCommand implements Callable<Integer> {
     Logger log = LoggerFactory.getLogger(ServeCommand.class);
     Map<String, String> tokens = tokens();
     Optional<TlsFiles> tls = tls();
+    checkCacheKeySecret();
     List<AutoCloseable> resources = new ArrayList<>();
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
     resources.add(scheduler::shutdownNow);
@@ -254,6 +255,10 @@ final class ServeCommand implements Callable<Integer> {
         if (redis != null) {
           metrics.bindRedis(redis.stats());
         }
+        catalogOptions
+            .resultCache()
+            .ifPresent(
+                cache -> catalog.platforms().forEach(p -> metrics.bindResultCache(p.id(), cache)));
         MetricsEndpoint endpoint = MetricsEndpoint.start(metricsHost, metricsPort, metrics);
         resources.add(0, endpoint);
         log.info("metrics at http://{}:{}/metrics", metricsHost, endpoint.port());
@@ -334,6 +339,24 @@ final class ServeCommand implements Callable<Integer> {
                 "socialcheck-shutdown"));
     server.awaitTermination();
     return 0;
+  }
+
+  /**
+   * Reads the cache key secret (a bad one is a usage error), and requires one with {@code --redis}:
+   * under a random secret per process, replicas would write entries to Redis that no other replica
+   * can find.
+   */
+  private void checkCacheKeySecret() {
+    if (redisOptions.enabled() && catalogOptions.cacheKeySecretFile == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--redis needs --cache-key-secret-file FILE (or SOCIALCHECK_CACHE_KEY_SECRET_FILE, or"
+              + " cache-key-secret-file in the --config file): the result cache's keys are HMACs"
+              + " under that secret, and replicas share cache entries only if they share it. Put"
+              + " the same secret (at least 16 bytes, e.g. `openssl rand -hex 32`) in a file on"
+              + " every replica.");
+    }
+    catalogOptions.cacheKeys();
   }
 
   private AdaptiveSettings adaptiveSettings() {

@@ -167,8 +167,9 @@ public final class EmailAddress {
   }
 
   /**
-   * Hex SHA-256 of the lower-cased address (the form Gravatar and most hash-keyed APIs use; also
-   * the basis of cache keys).
+   * Hex SHA-256 of the lower-cased address (the form Gravatar and most hash-keyed APIs use). Not
+   * for keys that leave the process: anyone with a list of candidate addresses can reverse it (the
+   * result cache uses an HMAC under a secret instead).
    */
   public String sha256Hex() {
     return Hashing.sha256().hashString(lowerCase(), UTF_8).toString();

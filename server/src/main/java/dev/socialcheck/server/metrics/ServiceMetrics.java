@@ -1,5 +1,6 @@
 package dev.socialcheck.server.metrics;
 
+import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckObserver;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.EngineStats;
@@ -39,7 +40,8 @@ import java.util.function.IntSupplier;
  *       socialcheck_check_duration_seconds{platform,status}} (histogram), {@code
  *       socialcheck_checks_in_flight}
  *   <li>{@code socialcheck_cache_hits_total{platform,status}}: checks answered from the result
- *       cache
+ *       cache; {@code socialcheck_cache_coalesced_total{platform}}: checks that missed it while an
+ *       identical check was in flight, and waited for that one instead of calling the platform
  *   <li>{@code socialcheck_circuit_state{platform}}: 0 closed, 1 open, 2 half-open, 3 other
  *   <li>With {@code --redis}: {@code socialcheck_redis_up} (1 up, 0 down), {@code
  *       socialcheck_redis_state_changes_total}, {@code
@@ -134,6 +136,20 @@ public final class ServiceMetrics implements CheckObserver {
         .description("Checks in the learning window")
         .tag("platform", platformId)
         .strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * Exposes how many checks of a platform waited for an identical check in flight instead of
+   * calling the platform themselves ({@code socialcheck_cache_coalesced_total{platform}}).
+   */
+  public void bindResultCache(String platformId, ResultCache cache) {
+    FunctionCounter.builder(
+            "socialcheck.cache.coalesced", cache, c -> c.coalescedChecks(platformId))
+        .description(
+            "Checks that missed the result cache while an identical check was in flight, and"
+                + " waited for it instead of calling the platform")
+        .tag("platform", platformId)
         .register(registry);
   }
 
@@ -242,7 +258,8 @@ public final class ServiceMetrics implements CheckObserver {
     Counter.builder("socialcheck.cache.hits")
         .description(
             "Checks answered from the result cache (no platform call); platform calls are"
-                + " socialcheck_checks_started_total minus these")
+                + " socialcheck_checks_started_total minus these and minus"
+                + " socialcheck_cache_coalesced_total")
         .tags("platform", platformId, "status", status.name().toLowerCase(Locale.ROOT))
         .register(registry)
         .increment();

@@ -13,10 +13,12 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The result cache's shared level in Redis: {@code <prefix>cache:<platform>:<sha256>} holds {@code
+ * The result cache's shared level in Redis: {@code <prefix>cache:<platform>:<hmac>} holds {@code
  * 1|F|<stored-at epoch ms>|<detail>} ({@code N} for NOT_FOUND), written with {@code SET ... PX
- * <ttl>}. No address is stored: the key has its hash, the detail never holds personal data. A
- * lookup that Redis does not answer in time reads as a miss.
+ * <ttl>}. No address is stored: the key has its HMAC-SHA256 under the replicas' shared secret
+ * ({@code --cache-key-secret-file}), which a list of candidate addresses cannot reverse without the
+ * secret; the detail never holds personal data. A lookup that Redis does not answer in time reads
+ * as a miss.
  */
 final class RedisResultStore implements SharedResultStore {
   /** Longest detail kept: details are short human text, this bounds a value's size. */

@@ -13,6 +13,7 @@ import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.testing.FakeChecker;
 import dev.socialcheck.server.testing.FakeScheduler;
 import dev.socialcheck.server.testing.TickerClock;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +29,9 @@ import org.junit.jupiter.api.Test;
  */
 class TwoLevelCacheTest {
   private static final CheckContext CONTEXT = new CheckContext(Duration.ofSeconds(5));
-  private static final String KEY = "p:" + EMAIL.sha256Hex();
+  private static final CacheKeys KEYS =
+      CacheKeys.withSecret("two-level-test-secret".getBytes(StandardCharsets.UTF_8));
+  private static final String KEY = KEYS.key("p", EMAIL);
 
   private final FakeScheduler clock = new FakeScheduler();
   private final FakeChecker delegate = new FakeChecker();
@@ -39,9 +42,40 @@ class TwoLevelCacheTest {
           Duration.ofMinutes(10),
           100,
           clock.ticker(),
+          KEYS,
           store,
           new TickerClock(clock.ticker()));
   private final CachingChecker checker = new CachingChecker("p", delegate, cache);
+
+  /** A store over the network that always answers at once: what was written, nothing else. */
+  private static final class MapStore implements SharedResultStore {
+    final Map<String, SharedResult> entries = new HashMap<>();
+
+    @Override
+    public synchronized ListenableFuture<Optional<SharedResult>> get(String key) {
+      return Futures.immediateFuture(Optional.ofNullable(entries.get(key)));
+    }
+
+    @Override
+    public synchronized void put(String key, SharedResult result, Duration ttl) {
+      entries.put(key, result);
+    }
+  }
+
+  /**
+   * A replica's cache: its own local level and keys under {@code secret}, in front of {@code
+   * store}.
+   */
+  private ResultCache replicaCache(String secret, SharedResultStore store) {
+    return new ResultCache(
+        Duration.ofHours(1),
+        Duration.ofMinutes(10),
+        100,
+        clock.ticker(),
+        CacheKeys.withSecret(secret.getBytes(StandardCharsets.UTF_8)),
+        store,
+        new TickerClock(clock.ticker()));
+  }
 
   /** Lookups wait until the test answers them, as a store over the network would. */
   private static final class FakeStore implements SharedResultStore {
@@ -151,5 +185,75 @@ class TwoLevelCacheTest {
     delegate.lastCall().complete(CheckOutcome.error("HTTP 500"));
 
     assertThat(store.written).isEmpty();
+  }
+
+  @Test
+  void replicasSharingTheSecret_shareEntries_aReplicaWithAnotherSecretDoesNot() throws Exception {
+    MapStore redis = new MapStore();
+    FakeChecker platformA = new FakeChecker();
+    FakeChecker platformB = new FakeChecker();
+    FakeChecker platformC = new FakeChecker();
+    CachingChecker a =
+        new CachingChecker("p", platformA, replicaCache("the-shared-secret-0123", redis));
+    CachingChecker b =
+        new CachingChecker("p", platformB, replicaCache("the-shared-secret-0123", redis));
+    CachingChecker c =
+        new CachingChecker("p", platformC, replicaCache("another-secret-456789", redis));
+
+    a.check(EMAIL, CONTEXT);
+    platformA.lastCall().complete(CheckOutcome.found("profile exists"));
+    ListenableFuture<CheckOutcome> onB = b.check(EMAIL, CONTEXT);
+    c.check(EMAIL, CONTEXT);
+
+    assertThat(redis.entries).as("one entry, under the HMAC of the shared secret").hasSize(1);
+    String key = redis.entries.keySet().iterator().next();
+    assertThat(key).matches("p:[0-9a-f]{64}").isNotEqualTo("p:" + EMAIL.sha256Hex());
+    assertThat(Futures.getDone(onB))
+        .as("B finds A's entry: same secret, same key")
+        .isEqualTo(new CheckOutcome(CheckStatus.FOUND, "cached 0ms ago: profile exists", true));
+    assertThat(platformB.callCount()).isZero();
+    assertThat(platformC.callCount()).as("C's key differs: a miss, its own call").isEqualTo(1);
+    platformC.lastCall().complete(CheckOutcome.found("profile exists"));
+    assertThat(redis.entries).as("C's answer under its own key").hasSize(2);
+  }
+
+  @Test
+  void concurrentMisses_shareOneLookup_andOneCall() throws Exception {
+    ListenableFuture<CheckOutcome> first = checker.check(EMAIL, CONTEXT);
+    ListenableFuture<CheckOutcome> second = checker.check(EMAIL, CONTEXT);
+    store.last().set(Optional.empty());
+    delegate.lastCall().complete(CheckOutcome.notFound("no"));
+
+    assertThat(store.lookups).hasSize(1);
+    assertThat(delegate.callCount()).isEqualTo(1);
+    assertThat(Futures.getDone(first)).isEqualTo(CheckOutcome.notFound("no"));
+    assertThat(Futures.getDone(second)).isEqualTo(CheckOutcome.notFound("no"));
+    assertThat(cache.coalescedChecks("p")).isEqualTo(1);
+  }
+
+  @Test
+  void oneWaiterCancelledDuringTheLookup_theOtherStillGetsTheSharedAnswer() throws Exception {
+    ListenableFuture<CheckOutcome> first = checker.check(EMAIL, CONTEXT);
+    ListenableFuture<CheckOutcome> second = checker.check(EMAIL, CONTEXT);
+
+    first.cancel(true);
+    assertThat(store.last()).as("still needed by the second").isNotCancelled();
+    store.last().set(Optional.of(new SharedResult(CheckStatus.FOUND, now(), "profile exists")));
+
+    assertThat(Futures.getDone(second).detail()).isEqualTo("cached 0ms ago: profile exists");
+    assertThat(delegate.callCount()).isZero();
+  }
+
+  @Test
+  void allWaitersCancelledDuringTheLookup_cancelTheLookup_andNeverCallThePlatform() {
+    ListenableFuture<CheckOutcome> first = checker.check(EMAIL, CONTEXT);
+    ListenableFuture<CheckOutcome> second = checker.check(EMAIL, CONTEXT);
+
+    first.cancel(true);
+    second.cancel(true);
+
+    assertThat(store.last()).isCancelled();
+    assertThat(delegate.callCount()).isZero();
+    assertThat(checker.inFlight()).isZero();
   }
 }

@@ -113,6 +113,25 @@ class ConfigDefaultsTest {
   }
 
   @Test
+  void cacheKeySecretFile_comesFromTheEnvironmentOrTheConfigFile() throws Exception {
+    Path file = config("serve.cache-key-secret-file=/from/config\n");
+
+    assertThat(parse(Map.of(), "serve").catalogOptions.cacheKeySecretFile).isNull();
+    assertThat(
+            parse(Map.of(), "serve", "--config", file.toString()).catalogOptions.cacheKeySecretFile)
+        .isEqualTo(Path.of("/from/config"));
+    assertThat(
+            parse(
+                    Map.of("SOCIALCHECK_CACHE_KEY_SECRET_FILE", "/from/env"),
+                    "serve",
+                    "--config",
+                    file.toString())
+                .catalogOptions
+                .cacheKeySecretFile)
+        .isEqualTo(Path.of("/from/env"));
+  }
+
+  @Test
   void withoutRedis_orWithAnEmptyValue_redisIsOff() throws Exception {
     assertThat(parse(Map.of(), "serve").redisOptions.enabled()).isFalse();
     assertThat(parse(Map.of("SOCIALCHECK_REDIS", ""), "serve").redisOptions.enabled()).isFalse();

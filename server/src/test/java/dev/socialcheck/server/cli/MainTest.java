@@ -2,11 +2,15 @@ package dev.socialcheck.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -15,6 +19,8 @@ import picocli.CommandLine;
  */
 class MainTest {
   private static final String SCALE = "0.2";
+
+  @TempDir Path dir;
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -117,10 +123,74 @@ class MainTest {
   }
 
   @Test
-  void serve_withAMalformedRedisUri_isAUsageError() {
-    int exit = run("serve", "--port", "0", "--redis", "http://not-redis");
+  void serve_withAMalformedRedisUri_isAUsageError() throws Exception {
+    int exit =
+        run(
+            "serve",
+            "--port",
+            "0",
+            "--redis",
+            "http://not-redis",
+            "--cache-key-secret-file",
+            secretFile("0123456789abcdef0123456789abcdef\n").toString());
 
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("--redis: not a Redis URI");
+  }
+
+  @Test
+  void serve_withRedis_withoutACacheKeySecret_isAUsageError() {
+    // Port 1: nothing is ever connected to, the check comes first.
+    int exit = run("serve", "--port", "0", "--redis", "redis://127.0.0.1:1");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--redis needs --cache-key-secret-file FILE")
+        .contains("replicas share cache entries only if they share it");
+  }
+
+  @Test
+  void serve_withACacheKeySecretShorterThan16Bytes_isAUsageError() throws Exception {
+    Path file = secretFile("tiny-secret\n");
+
+    int exit = run("serve", "--port", "0", "--cache-key-secret-file", file.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "--cache-key-secret-file "
+                + file
+                + ": the secret is 11 bytes long; at least 16 are needed")
+        .doesNotContain("tiny-secret");
+  }
+
+  @Test
+  void serve_withAnUnreadableCacheKeySecretFile_isAUsageError() {
+    Path missing = dir.resolve("no-such-secret");
+
+    int exit = run("serve", "--port", "0", "--cache-key-secret-file", missing.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("cannot read --cache-key-secret-file " + missing + " (NoSuchFileException)");
+  }
+
+  @Test
+  void check_withAShortCacheKeySecret_isAUsageErrorToo() throws Exception {
+    int exit =
+        run(
+            "check",
+            "user@email.com",
+            "--cache-key-secret-file",
+            secretFile("tiny-secret").toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("the secret is 11 bytes long");
+  }
+
+  private Path secretFile(String content) throws IOException {
+    Path file = dir.resolve("cache-key-secret");
+    Files.writeString(file, content);
+    return file;
   }
 }

@@ -8,8 +8,12 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.checkers.CachingChecker;
+import dev.socialcheck.server.checkers.ResultCache;
+import dev.socialcheck.server.engine.CheckContext;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.metrics.MetricsEndpoint;
@@ -23,6 +27,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -113,6 +118,24 @@ class MetricsAndLogsTest {
           .contains("socialcheck_platform_latency_seconds{platform=\"c\",quantile=\"0.95\"}");
       assertThat(scrape).doesNotContain("secret.person");
     }
+  }
+
+  @Test
+  void coalescedChecks_areCountedPerPlatform() throws Exception {
+    ResultCache cache =
+        new ResultCache(Duration.ofHours(1), Duration.ofMinutes(10), 100, Ticker.systemTicker());
+    FakeChecker platform = new FakeChecker();
+    CachingChecker checker = new CachingChecker("x", platform, cache);
+    metrics.bindResultCache("x", cache);
+    CheckContext context = new CheckContext(Duration.ofSeconds(5));
+
+    checker.check(EmailAddress.parse(EMAIL), context);
+    checker.check(EmailAddress.parse(EMAIL), context);
+    platform.lastCall().complete(CheckOutcome.notFound("no"));
+
+    String scrape = metrics.scrape();
+    assertThat(value(scrape, "socialcheck_cache_coalesced_total{platform=\"x\"}")).isEqualTo(1);
+    assertThat(scrape).doesNotContain("secret.person");
   }
 
   @Test

@@ -87,8 +87,8 @@ class ScaleOutTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                redis.get(PREFIX + "cache:alpha:" + sha) != null
-                    && redis.get(PREFIX + "cache:beta:" + sha) != null);
+                redis.get(cacheKey("alpha", "someone@example.com")) != null
+                    && redis.get(cacheKey("beta", "someone@example.com")) != null);
     List<PlatformResult> second = b.checkEach("Someone@example.com ");
 
     assertThat(first)
@@ -115,7 +115,7 @@ class ScaleOutTest {
   }
 
   @Test
-  void sharedCache_keysAreHashes_neverAddresses() throws Exception {
+  void sharedCache_keysAreHmacs_neverAddressesNorTheirPlainHashes() throws Exception {
     TestReplica a = replica(0);
     a.checkEach("someone@example.com");
     String sha = EmailAddress.parse("someone@example.com").sha256Hex();
@@ -125,12 +125,13 @@ class ScaleOutTest {
         .until(
             () -> redis.keys().stream().filter(k -> k.startsWith(PREFIX + "cache:")).count() == 2);
     assertThat(redis.keys())
-        .contains(PREFIX + "cache:alpha:" + sha, PREFIX + "cache:beta:" + sha)
-        .noneMatch(key -> key.contains("@") || key.contains("someone"));
-    assertThat(redis.get(PREFIX + "cache:alpha:" + sha))
+        .contains(cacheKey("alpha", "someone@example.com"), cacheKey("beta", "someone@example.com"))
+        .noneMatch(key -> key.contains("@") || key.contains("someone") || key.contains(sha));
+    assertThat(redis.get(cacheKey("alpha", "someone@example.com")))
         .as("status, stored-at (epoch ms), detail")
         .matches("1\\|F\\|[0-9]{13}\\|HTTP 200");
-    assertThat(redis.get(PREFIX + "cache:beta:" + sha)).matches("1\\|N\\|[0-9]{13}\\|HTTP 404");
+    assertThat(redis.get(cacheKey("beta", "someone@example.com")))
+        .matches("1\\|N\\|[0-9]{13}\\|HTTP 404");
   }
 
   @Test
@@ -230,13 +231,20 @@ class ScaleOutTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                redis.command("EXISTS " + PREFIX + "cache:alpha:" + after).equals(":1")
-                    && redis.command("EXISTS " + PREFIX + "cache:beta:" + after).equals(":1"));
+                redis.command("EXISTS " + cacheKey("alpha", "after@example.com")).equals(":1")
+                    && redis
+                        .command("EXISTS " + cacheKey("beta", "after@example.com"))
+                        .equals(":1"));
     assertThat(b.checkEach("after@example.com"))
         .extracting(PlatformResult::getDetail)
         .allMatch(detail -> detail.startsWith("cached "));
     assertThat(calls("/alpha/" + after)).as("sharing resumed: one platform call").isEqualTo(1);
     assertThat(calls("/beta/" + after)).isEqualTo(1);
+  }
+
+  /** The Redis key of an address's entry: an HMAC under the replicas' shared secret. */
+  private static String cacheKey(String platform, String address) {
+    return PREFIX + "cache:" + TestReplica.CACHE_KEYS.key(platform, EmailAddress.parse(address));
   }
 
   private static int calls(String path) {

@@ -6,6 +6,7 @@ import com.google.common.base.Ticker;
 import com.google.common.collect.ImmutableList;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.CatalogLoader;
+import dev.socialcheck.server.checkers.CacheKeys;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckObserver;
 import dev.socialcheck.server.metrics.ServiceMetrics;
@@ -20,6 +21,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.MetadataUtils;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +40,10 @@ import org.jspecify.annotations.Nullable;
 final class TestReplica implements AutoCloseable {
   static final String ALICE = "tok-alice-0123456789";
   static final String BOB = "tok-bob-0123456789ab";
+
+  /** The cache key secret every replica shares, as {@code --cache-key-secret-file} would give. */
+  static final CacheKeys CACHE_KEYS =
+      CacheKeys.withSecret("scale-out-test-secret-0123".getBytes(StandardCharsets.UTF_8));
 
   final @Nullable SharedRedis redis;
   final ServiceMetrics metrics = new ServiceMetrics();
@@ -94,6 +100,7 @@ final class TestReplica implements AutoCloseable {
             Duration.ofMinutes(10),
             100_000,
             Ticker.systemTicker(),
+            CACHE_KEYS,
             shared == null ? null : shared.resultStore(),
             Clock.systemUTC());
     catalog =
