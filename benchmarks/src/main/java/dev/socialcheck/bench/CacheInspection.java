@@ -16,10 +16,11 @@ import java.util.regex.Pattern;
  * Looks inside the server's {@link ResultCache} (its Caffeine map, by reflection: the server offers
  * no view of its keys) and checks that nothing there carries an address: every key must be {@code
  * platformId:<64 hex digits>}, and no key or value may contain an {@code @}, the population's
- * domain or a local part of it. As a second check, it recomputes {@code sha256} of every address of
- * the {@link ZipfAddresses} population and counts the keys it finds among them — which also shows
- * how far a hash protects a guessable address. The sample value is URL-encoded (one token of the
- * answer line).
+ * domain or a local part of it. As a second check, it recomputes the plain {@code sha256} of every
+ * address of the {@link ZipfAddresses} population and counts the keys it finds among them: with
+ * plain hashes every key was found (a hash does not protect a guessable address); with the HMAC
+ * keys of {@code --cache-key-secret-file} none should be. The sample value is URL-encoded (one
+ * token of the answer line).
  */
 final class CacheInspection {
   private static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}:[0-9a-f]{64}");

@@ -80,7 +80,7 @@ final class CatalogOptions {
       description =
           "Secret of the result cache's keys (HMAC-SHA256 of the address): the file's bytes,"
               + " surrounding white space ignored, at least 16 (e.g. `openssl rand -hex 32`)."
-              + " Required with --redis, the same on every replica. Default: a random secret per"
+              + " Required with --redis and a result cache, the same on every replica. Default: a random secret per"
               + " process.")
   @Nullable Path cacheKeySecretFile;
 
@@ -128,6 +128,16 @@ final class CatalogOptions {
     }
     cacheKeys = keys;
     return keys;
+  }
+
+  /**
+   * Whether the catalog chosen keeps a result cache: not the demo catalog, and not with both time
+   * to live at zero.
+   */
+  boolean usesResultCache() {
+    return !catalog.equals(DemoCatalog.NAME)
+        && (cacheTtlFound.compareTo(Duration.ZERO) > 0
+            || cacheTtlNotFound.compareTo(Duration.ZERO) > 0);
   }
 
   /** The result cache of the last catalog loaded, if it has one (the demo catalog has none). */

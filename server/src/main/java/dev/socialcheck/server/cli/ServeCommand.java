@@ -193,7 +193,7 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "0.25",
       description =
           "ADAPTIVE: extra platform calls allowed, as a fraction of the calls SEQUENTIAL would"
-              + " make (0.25: at most 25 % more). Default: ${DEFAULT-VALUE}.")
+              + " make (0.25: at most 25 %% more). Default: ${DEFAULT-VALUE}.")
   double adaptiveMaxExtraLoad = 0.25;
 
   @Option(
@@ -342,12 +342,15 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * Reads the cache key secret (a bad one is a usage error), and requires one with {@code --redis}:
-   * under a random secret per process, replicas would write entries to Redis that no other replica
-   * can find.
+   * Reads the cache key secret (a bad one is a usage error), and requires one with {@code --redis}
+   * when there is a result cache: under a random secret per process, replicas would write entries
+   * to Redis that no other replica can find. (The demo catalog has no cache: Redis then only shares
+   * the rate limits.)
    */
   private void checkCacheKeySecret() {
-    if (redisOptions.enabled() && catalogOptions.cacheKeySecretFile == null) {
+    if (redisOptions.enabled()
+        && catalogOptions.usesResultCache()
+        && catalogOptions.cacheKeySecretFile == null) {
       throw new ParameterException(
           spec.commandLine(),
           "--redis needs --cache-key-secret-file FILE (or SOCIALCHECK_CACHE_KEY_SECRET_FILE, or"

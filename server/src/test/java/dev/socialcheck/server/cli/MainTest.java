@@ -139,9 +139,10 @@ class MainTest {
   }
 
   @Test
-  void serve_withRedis_withoutACacheKeySecret_isAUsageError() {
+  void serve_withRedisAndAResultCache_withoutACacheKeySecret_isAUsageError() {
     // Port 1: nothing is ever connected to, the check comes first.
-    int exit = run("serve", "--port", "0", "--redis", "redis://127.0.0.1:1");
+    int exit =
+        run("serve", "--port", "0", "--catalog", "builtin", "--redis", "redis://127.0.0.1:1");
 
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString())
