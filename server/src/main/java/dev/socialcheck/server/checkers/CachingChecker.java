@@ -7,6 +7,7 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.SettableFuture;
 import dev.socialcheck.server.engine.CheckContext;
 import dev.socialcheck.server.engine.CheckOutcome;
+import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.PlatformChecker;
@@ -82,6 +83,15 @@ public final class CachingChecker implements PlatformChecker {
   @Override
   public boolean available() {
     return delegate.available();
+  }
+
+  /** What the local level holds (the shared level is asked only by {@link #check}). */
+  @Override
+  public Optional<CheckStatus> cachedAnswer(EmailAddress email) {
+    if (!cache.enabled()) {
+      return Optional.empty();
+    }
+    return cache.get(cache.keyOf(platformId, email)).map(entry -> entry.outcome().status());
   }
 
   @Override

@@ -127,8 +127,13 @@ public final class CheckEngine {
     return scheduler;
   }
 
-  /** The order and hedge delays of a run. */
+  /** The order and hedge delays of a run; platforms with a cached answer first. */
   private Schedule schedule(CheckRequest request) {
+    return plannedSchedule(request).cachedFirst(request.email());
+  }
+
+  /** The order and hedge delays of the request's strategy. */
+  private Schedule plannedSchedule(CheckRequest request) {
     List<Platform> byPrior =
         request.platforms().stream()
             .sorted(

@@ -396,7 +396,10 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   private void decide(Effects effects, String reason) {
     decided = true;
     settleUnfinished(effects, reason);
-    List<PlatformResult> results = slots.stream().map(s -> s.result).toList();
+    List<PlatformResult> results =
+        schedule.reportOrder().stream()
+            .map(p -> slots.stream().filter(s -> s.platform == p).findFirst().orElseThrow().result)
+            .toList();
     CheckReport answer =
         new CheckReport(
             Verdict.of(results), Optional.ofNullable(firstFound), results, sinceNanos(startNanos));

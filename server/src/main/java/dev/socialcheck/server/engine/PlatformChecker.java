@@ -39,4 +39,15 @@ public interface PlatformChecker {
   default boolean available() {
     return true;
   }
+
+  /**
+   * The status ({@code FOUND} or {@code NOT_FOUND}) that {@link #check} would answer at once from a
+   * local cache, without a platform call, if it holds an answer for {@code email} now. The engine
+   * starts such platforms first: a cached FOUND then answers the run before any call is made, and a
+   * cached NOT_FOUND costs no wait. A hint: {@link #check} stays the authority. Must be cheap and
+   * never block. Default: empty.
+   */
+  default java.util.Optional<CheckStatus> cachedAnswer(EmailAddress email) {
+    return java.util.Optional.empty();
+  }
 }

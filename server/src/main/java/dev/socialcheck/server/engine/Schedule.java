@@ -17,21 +17,38 @@ import org.jspecify.annotations.Nullable;
  * @param earlyStartWaste start the next check at once when the chance that a running check answers
  *     FOUND (so that the new one was not needed) is at most this; negative: never
  * @param budget hedges withdraw their expected waste from it; {@code null}: unlimited
+ * @param reportOrder the order of the results in the report: the planned order, which {@link
+ *     #cachedFirst} does not change
  */
 record Schedule(
     List<Platform> order,
     List<Optional<Duration>> hedgeAfter,
     List<Double> foundRates,
     double earlyStartWaste,
-    @Nullable ExtraLoadBudget budget) {
+    @Nullable ExtraLoadBudget budget,
+    List<Platform> reportOrder) {
 
   Schedule {
     order = List.copyOf(order);
     hedgeAfter = List.copyOf(hedgeAfter);
     foundRates = List.copyOf(foundRates);
+    reportOrder = List.copyOf(reportOrder);
     if (order.size() != hedgeAfter.size() || order.size() != foundRates.size()) {
       throw new IllegalArgumentException("one hedge delay and found rate per platform");
     }
+    if (!new java.util.HashSet<>(order).equals(new java.util.HashSet<>(reportOrder))) {
+      throw new IllegalArgumentException("the report lists the platforms of the order");
+    }
+  }
+
+  /** A schedule whose report lists the platforms in the order they are started. */
+  Schedule(
+      List<Platform> order,
+      List<Optional<Duration>> hedgeAfter,
+      List<Double> foundRates,
+      double earlyStartWaste,
+      @Nullable ExtraLoadBudget budget) {
+    this(order, hedgeAfter, foundRates, earlyStartWaste, budget, order);
   }
 
   /** A fixed schedule: no early starts, no budget. */
@@ -42,6 +59,42 @@ record Schedule(
         Collections.nCopies(order.size(), 1.0),
         -1,
         null);
+  }
+
+  /**
+   * This schedule with the platforms that can answer {@code email} from a cache moved to the front,
+   * cached FOUND answers first, then cached NOT_FOUND, each group and the rest in their order. A
+   * cached FOUND then decides the run as it is launched, before any platform is called (the engine
+   * never calls a checker once the run is decided), and a cached NOT_FOUND is settled at once.
+   */
+  Schedule cachedFirst(EmailAddress email) {
+    int n = order.size();
+    int[] rank = new int[n];
+    boolean any = false;
+    for (int i = 0; i < n; i++) {
+      Optional<CheckStatus> cached = order.get(i).checker().cachedAnswer(email);
+      rank[i] =
+          cached.isEmpty() ? 2 : cached.get() == CheckStatus.FOUND ? 0 : 1; // FOUND, NOT_FOUND
+      any |= rank[i] < 2;
+    }
+    if (!any) {
+      return this;
+    }
+    List<Integer> moved = new java.util.ArrayList<>(n);
+    for (int group = 0; group <= 2; group++) {
+      for (int i = 0; i < n; i++) {
+        if (rank[i] == group) {
+          moved.add(i);
+        }
+      }
+    }
+    return new Schedule(
+        moved.stream().map(order::get).toList(),
+        moved.stream().map(hedgeAfter::get).toList(),
+        moved.stream().map(foundRates::get).toList(),
+        earlyStartWaste,
+        budget,
+        reportOrder);
   }
 
   /**

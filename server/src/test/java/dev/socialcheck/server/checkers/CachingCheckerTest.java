@@ -46,6 +46,23 @@ class CachingCheckerTest {
   }
 
   @Test
+  void cachedAnswer_tellsWhatTheCacheHolds_withoutACall() {
+    assertThat(checker.cachedAnswer(EMAIL)).as("nothing stored yet").isEmpty();
+    checker.check(EMAIL, CONTEXT);
+    assertThat(checker.cachedAnswer(EMAIL)).as("in flight: no answer yet").isEmpty();
+    delegate.lastCall().complete(CheckOutcome.notFound("no"));
+
+    assertThat(checker.cachedAnswer(EmailAddress.parse("USER@email.com")))
+        .contains(CheckStatus.NOT_FOUND);
+    assertThat(new CachingChecker("q", delegate, cache).cachedAnswer(EMAIL))
+        .as("another platform")
+        .isEmpty();
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(checker.cachedAnswer(EMAIL)).as("expired").isEmpty();
+    assertThat(delegate.callCount()).isEqualTo(1);
+  }
+
+  @Test
   void notFound_expiresAfterItsOwnTtl() throws Exception {
     checker.check(EMAIL, CONTEXT);
     delegate.lastCall().complete(CheckOutcome.notFound("no"));

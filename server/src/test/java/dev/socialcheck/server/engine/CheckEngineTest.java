@@ -115,6 +115,81 @@ class CheckEngineTest {
     }
 
     @Test
+    void cachedFound_onTheLeastLikelyPlatform_answersBeforeAnyCall() throws Exception {
+      for (Strategy strategy : List.of(Strategy.RACE, Strategy.SEQUENTIAL, Strategy.ADAPTIVE)) {
+        FakeChecker likely = new FakeChecker();
+        FakeChecker other = new FakeChecker();
+        PlatformChecker cached =
+            new PlatformChecker() {
+              @Override
+              public ListenableFuture<CheckOutcome> check(
+                  EmailAddress email, CheckContext context) {
+                return Futures.immediateFuture(
+                    new CheckOutcome(CheckStatus.FOUND, "cached 1s ago: yes", true));
+              }
+
+              @Override
+              public java.util.Optional<CheckStatus> cachedAnswer(EmailAddress email) {
+                return java.util.Optional.of(CheckStatus.FOUND);
+              }
+            };
+        ListenableFuture<CheckReport> run =
+            engine.run(
+                CheckRequest.builder(
+                        EMAIL,
+                        List.of(
+                            platform("likely", 0.9, likely),
+                            platform("other", 0.5, other),
+                            platform("cached", 0.1, cached)))
+                    .strategy(strategy)
+                    .build());
+
+        CheckReport report = done(run);
+        assertThat(report.foundOn()).as("%s", strategy).contains("cached");
+        assertThat(likely.wasCalled() || other.wasCalled())
+            .as("%s: no platform call, the cache had the answer", strategy)
+            .isFalse();
+        assertThat(report.results())
+            .as("%s: the report keeps the planned order", strategy)
+            .extracting(PlatformResult::platformId)
+            .containsExactly("likely", "other", "cached");
+        assertThat(statusOf(report, "likely")).isEqualTo(CheckStatus.SKIPPED);
+      }
+    }
+
+    @Test
+    void cachedNotFound_isSettledFirst_andTheRestRunAsPlanned() throws Exception {
+      PlatformChecker cachedNo =
+          new PlatformChecker() {
+            @Override
+            public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
+              return Futures.immediateFuture(
+                  new CheckOutcome(CheckStatus.NOT_FOUND, "cached 1s ago: no", true));
+            }
+
+            @Override
+            public java.util.Optional<CheckStatus> cachedAnswer(EmailAddress email) {
+              return java.util.Optional.of(CheckStatus.NOT_FOUND);
+            }
+          };
+      ListenableFuture<CheckReport> run =
+          engine.run(
+              CheckRequest.builder(
+                      EMAIL, List.of(platform("a", 0.6, a), platform("x", 0.1, cachedNo)))
+                  .strategy(Strategy.SEQUENTIAL)
+                  .build());
+
+      assertThat(a.wasCalled()).isTrue();
+      a.lastCall().complete(CheckOutcome.found("yes"));
+      CheckReport report = done(run);
+      assertThat(report.foundOn()).contains("a");
+      assertThat(statusOf(report, "x"))
+          .as("x, planned after a, was answered from the cache before a started")
+          .isEqualTo(CheckStatus.NOT_FOUND);
+      assertThat(report.results()).extracting(PlatformResult::platformId).containsExactly("a", "x");
+    }
+
+    @Test
     void allNotFound_givesNotFound() throws Exception {
       ListenableFuture<CheckReport> run = engine.run(request(Strategy.RACE).build());
 
