@@ -65,8 +65,9 @@ final class CacheModel {
   }
 
   /**
-   * What-if (not the server's behaviour): before starting anything, the engine looks up every
-   * platform in the cache and answers at once if one of them holds a FOUND.
+   * The engine's behaviour since platforms with a cached answer start first: a request whose
+   * platforms include a cached FOUND is answered at once, without a call. Without it, the model is
+   * the engine before that change (a cache hit answers when its platform's turn comes).
    */
   CacheModel cacheFirst() {
     this.cacheFirst = true;
