@@ -57,7 +57,7 @@ class OperationsIT {
     assertThat(lines)
         .filteredOn(l -> l.path("loggerName").asText().equals("socialcheck.access"))
         .hasSize(2)
-        .allSatisfy(l -> assertThat(l.path("kvpList").toString()).contains("\"email\":\"sha256:"));
+        .allSatisfy(l -> assertThat(l.path("kvpList").toString()).contains("\"email\":\"hmac:"));
     assertThat(lines)
         .anySatisfy(l -> assertThat(l.path("formattedMessage").asText()).startsWith("stopped"));
     assertThat(scrape)

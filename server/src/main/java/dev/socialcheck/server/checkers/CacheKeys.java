@@ -96,6 +96,15 @@ public final class CacheKeys {
     return platformId + ":" + hmac.hashString(email.value().toLowerCase(Locale.ROOT), UTF_8);
   }
 
+  /**
+   * A key for another use derived from the secret ({@code HMAC-SHA256(secret, purpose)}), so that
+   * the replicas sharing the secret share it too while it reveals nothing of the secret or of the
+   * cache keys: e.g. the key of the log fingerprints ({@link EmailAddress#useFingerprintKey}).
+   */
+  public byte[] derivedKey(String purpose) {
+    return hmac.hashString("socialcheck derived key: " + purpose, UTF_8).asBytes();
+  }
+
   /** Where the secret comes from (a file name, or that it is random), for the start-up log. */
   public String describe() {
     return "HMAC-SHA256 under " + origin;

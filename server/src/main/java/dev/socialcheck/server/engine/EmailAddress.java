@@ -2,10 +2,12 @@ package dev.socialcheck.server.engine;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import java.net.IDN;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.text.Normalizer;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -186,11 +188,48 @@ public final class EmailAddress {
   }
 
   /**
-   * A short, stable, non-reversible tag of the address (first 12 hex digits of {@link
-   * #sha256Hex()}), for logs and metrics.
+   * Keys the {@link #fingerprint()}s: an HMAC-SHA256 under a random key of this process until
+   * {@link #useFingerprintKey} installs a shared one. A plain hash would not do: whoever reads the
+   * logs could hash a list of candidate addresses and match the tags.
+   */
+  private static volatile HashFunction fingerprintHash = Hashing.hmacSha256(randomKey());
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
+  }
+
+  /**
+   * Keys every {@link #fingerprint()} from now on with {@code key} (at least 16 bytes), so that the
+   * replicas that share it tag an address alike in their logs. Meant to be called once, at start-up
+   * (the server derives the key from the result cache's secret).
+   */
+  public static void useFingerprintKey(byte[] key) {
+    if (key.length < 16) {
+      throw new IllegalArgumentException("a fingerprint key needs at least 16 bytes");
+    }
+    fingerprintHash = Hashing.hmacSha256(key);
+  }
+
+  /** The current key's hash function (for tests that must restore it). */
+  static HashFunction fingerprintHash() {
+    return fingerprintHash;
+  }
+
+  /** Restores a hash function returned by {@link #fingerprintHash()} (for tests). */
+  static void restoreFingerprintHash(HashFunction hash) {
+    fingerprintHash = hash;
+  }
+
+  /**
+   * A short, stable tag of the address for logs: the first 12 hex digits of a keyed hash
+   * (HMAC-SHA256) of the lower-cased address, so it cannot be matched against candidate addresses
+   * without the key. Stable within a process, and across the replicas that share the key of {@link
+   * #useFingerprintKey}.
    */
   public String fingerprint() {
-    return sha256Hex().substring(0, 12);
+    return fingerprintHash.hashString(lowerCase(), UTF_8).toString().substring(0, 12);
   }
 
   /**
@@ -206,7 +245,7 @@ public final class EmailAddress {
       return parse(text).fingerprint();
     } catch (InvalidEmailException e) {
       String cut = text.length() > 1000 ? text.substring(0, 1000) : text;
-      return Hashing.sha256()
+      return fingerprintHash
           .hashString(cut.strip().toLowerCase(Locale.ROOT), UTF_8)
           .toString()
           .substring(0, 12);
@@ -227,9 +266,9 @@ public final class EmailAddress {
     return value.hashCode();
   }
 
-  /** Redacted: {@code EmailAddress[sha256:0123456789ab]}. */
+  /** Redacted: {@code EmailAddress[hmac:0123456789ab]} (see {@link #fingerprint()}). */
   @Override
   public String toString() {
-    return "EmailAddress[sha256:" + fingerprint() + "]";
+    return "EmailAddress[hmac:" + fingerprint() + "]";
   }
 }

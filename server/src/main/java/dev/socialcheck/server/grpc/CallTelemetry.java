@@ -115,7 +115,7 @@ final class CallTelemetry implements ServerInterceptor {
         .addKeyValue("peer", info.peer)
         .addKeyValue("caller", caller == null ? "-" : caller)
         .addKeyValue("strategy", info.strategy())
-        .addKeyValue("email", emailHash == null ? "-" : "sha256:" + emailHash)
+        .addKeyValue("email", emailHash == null ? "-" : "hmac:" + emailHash)
         .log("{} {} {}ms", info.method, code, elapsed.toMillis());
   }
 

@@ -52,6 +52,17 @@ class CacheKeysTest {
   }
 
   @Test
+  void derivedKeys_followTheSecret_andRevealNeitherItNorTheCacheKeys() {
+    byte[] logKey = keys(SECRET).derivedKey("log fingerprints");
+
+    assertThat(logKey).hasSize(32).isEqualTo(keys(SECRET).derivedKey("log fingerprints"));
+    assertThat(logKey)
+        .isNotEqualTo(keys(SECRET.replace('0', 'x')).derivedKey("log fingerprints"))
+        .isNotEqualTo(keys(SECRET).derivedKey("something else"))
+        .isNotEqualTo(SECRET.getBytes(UTF_8));
+  }
+
+  @Test
   void platformsAndAddresses_haveKeysOfTheirOwn_caseVariantsShareOne() {
     CacheKeys keys = keys(SECRET);
 

@@ -1,5 +1,6 @@
 package dev.socialcheck.server.engine;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -116,7 +117,7 @@ class EmailAddressTest {
     assertThat(email.toString())
         .doesNotContain("secret")
         .doesNotContain("example")
-        .startsWith("EmailAddress[sha256:");
+        .startsWith("EmailAddress[hmac:");
   }
 
   @Test
@@ -125,5 +126,39 @@ class EmailAddressTest {
         .isEqualTo(EmailAddress.parse("user@example.com").fingerprint())
         .hasSize(12)
         .isNotEqualTo(EmailAddress.parse("other@example.com").fingerprint());
+  }
+
+  @Test
+  void fingerprint_isKeyed_notAPlainHashOfTheAddress() {
+    EmailAddress email = EmailAddress.parse("user@example.com");
+    assertThat(email.fingerprint())
+        .as("a list of candidate addresses does not reverse it")
+        .hasSize(12)
+        .isNotEqualTo(email.sha256Hex().substring(0, 12));
+    assertThat(email.toString()).isEqualTo("EmailAddress[hmac:" + email.fingerprint() + "]");
+
+    com.google.common.hash.HashFunction before = EmailAddress.fingerprintHash();
+    try {
+      byte[] key = "0123456789abcdef-shared-by-replicas".getBytes(UTF_8);
+      EmailAddress.useFingerprintKey(key);
+      assertThat(email.fingerprint())
+          .as("replicas with the same key tag an address alike")
+          .isEqualTo(
+              com.google.common.hash.Hashing.hmacSha256(key)
+                  .hashString("user@example.com", UTF_8)
+                  .toString()
+                  .substring(0, 12));
+      assertThat(EmailAddress.fingerprintOf("not an address"))
+          .as("invalid text: the same keyed hash")
+          .isEqualTo(
+              com.google.common.hash.Hashing.hmacSha256(key)
+                  .hashString("not an address", UTF_8)
+                  .toString()
+                  .substring(0, 12));
+      assertThatThrownBy(() -> EmailAddress.useFingerprintKey(new byte[8]))
+          .isInstanceOf(IllegalArgumentException.class);
+    } finally {
+      EmailAddress.restoreFingerprintHash(before);
+    }
   }
 }

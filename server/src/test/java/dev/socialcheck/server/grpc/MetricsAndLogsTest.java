@@ -223,7 +223,7 @@ class MetricsAndLogsTest {
         .anySatisfy(
             e ->
                 assertThat(String.valueOf(e.getKeyValuePairs()))
-                    .contains("sha256:" + EmailAddress.parse(EMAIL).fingerprint())
+                    .contains("hmac:" + EmailAddress.parse(EMAIL).fingerprint())
                     .contains("OK"));
   }
 }
