@@ -48,7 +48,9 @@ final class CheckCommand implements Callable<Integer> {
   @Option(
       names = "--strategy",
       defaultValue = "RACE",
-      description = "race, sequential or hedged. Default: ${DEFAULT-VALUE}.")
+      description =
+          "race, sequential, hedged or adaptive (a one-shot check has no history: adaptive uses"
+              + " the priors and --hedge-delay). Default: ${DEFAULT-VALUE}.")
   Strategy strategy = Strategy.RACE;
 
   @Option(
@@ -56,7 +58,8 @@ final class CheckCommand implements Callable<Integer> {
       defaultValue = "1s",
       converter = DurationConverter.class,
       description =
-          "For --strategy hedged: wait before starting the next platform. Default: ${DEFAULT-VALUE}.")
+          "For --strategy hedged (and adaptive without history): wait before starting the next"
+              + " platform. Default: ${DEFAULT-VALUE}.")
   Duration hedgeDelay = Duration.ofSeconds(1);
 
   @Option(
