@@ -51,6 +51,21 @@ class CheckEngineTest {
     return report.resultOf(platformId).orElseThrow().status();
   }
 
+  /** A checker whose local cache holds {@code status} for every address, and answers from it. */
+  private static PlatformChecker cacheHolding(CheckStatus status) {
+    return new PlatformChecker() {
+      @Override
+      public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
+        return Futures.immediateFuture(new CheckOutcome(status, "cached 1s ago", true));
+      }
+
+      @Override
+      public java.util.Optional<CheckStatus> cachedAnswer(EmailAddress email) {
+        return java.util.Optional.of(status);
+      }
+    };
+  }
+
   @Nested
   @DisplayName("RACE")
   class Race {
@@ -119,20 +134,7 @@ class CheckEngineTest {
       for (Strategy strategy : List.of(Strategy.RACE, Strategy.SEQUENTIAL, Strategy.ADAPTIVE)) {
         FakeChecker likely = new FakeChecker();
         FakeChecker other = new FakeChecker();
-        PlatformChecker cached =
-            new PlatformChecker() {
-              @Override
-              public ListenableFuture<CheckOutcome> check(
-                  EmailAddress email, CheckContext context) {
-                return Futures.immediateFuture(
-                    new CheckOutcome(CheckStatus.FOUND, "cached 1s ago: yes", true));
-              }
-
-              @Override
-              public java.util.Optional<CheckStatus> cachedAnswer(EmailAddress email) {
-                return java.util.Optional.of(CheckStatus.FOUND);
-              }
-            };
+        PlatformChecker cached = cacheHolding(CheckStatus.FOUND);
         ListenableFuture<CheckReport> run =
             engine.run(
                 CheckRequest.builder(
@@ -159,19 +161,7 @@ class CheckEngineTest {
 
     @Test
     void cachedNotFound_isSettledFirst_andTheRestRunAsPlanned() throws Exception {
-      PlatformChecker cachedNo =
-          new PlatformChecker() {
-            @Override
-            public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
-              return Futures.immediateFuture(
-                  new CheckOutcome(CheckStatus.NOT_FOUND, "cached 1s ago: no", true));
-            }
-
-            @Override
-            public java.util.Optional<CheckStatus> cachedAnswer(EmailAddress email) {
-              return java.util.Optional.of(CheckStatus.NOT_FOUND);
-            }
-          };
+      PlatformChecker cachedNo = cacheHolding(CheckStatus.NOT_FOUND);
       ListenableFuture<CheckReport> run =
           engine.run(
               CheckRequest.builder(

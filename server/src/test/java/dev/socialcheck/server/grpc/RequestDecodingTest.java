@@ -27,12 +27,10 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,9 +38,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Handler;
@@ -251,29 +247,11 @@ class RequestDecodingTest {
   @Test
   void reflection_stillDescribesTheService() throws Exception {
     try (TestServer server = server(b -> {})) {
-      BlockingQueue<ServerReflectionResponse> responses = new LinkedBlockingQueue<>();
-      StreamObserver<ServerReflectionRequest> requests =
-          ServerReflectionGrpc.newStub(server.channel)
-              .serverReflectionInfo(
-                  new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse value) {
-                      responses.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {}
-
-                    @Override
-                    public void onCompleted() {}
-                  });
-      requests.onNext(
-          ServerReflectionRequest.newBuilder()
-              .setFileContainingSymbol(SocialCheckServer.SERVICE_NAME)
-              .build());
-
-      ServerReflectionResponse response = responses.poll(10, TimeUnit.SECONDS);
-      requests.onCompleted();
+      ServerReflectionResponse response =
+          server.reflect(
+              ServerReflectionRequest.newBuilder()
+                  .setFileContainingSymbol(SocialCheckServer.SERVICE_NAME)
+                  .build());
 
       assertThat(response).isNotNull();
       assertThat(response.getFileDescriptorResponse().getFileDescriptorProtoCount())

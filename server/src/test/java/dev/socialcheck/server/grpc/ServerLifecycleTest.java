@@ -18,7 +18,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
@@ -59,26 +58,8 @@ class ServerLifecycleTest {
   @Test
   void reflection_listsTheService() throws Exception {
     try (TestServer server = new TestServer(catalog)) {
-      BlockingQueue<ServerReflectionResponse> responses = new LinkedBlockingQueue<>();
-      StreamObserver<ServerReflectionRequest> requests =
-          ServerReflectionGrpc.newStub(server.channel)
-              .serverReflectionInfo(
-                  new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse value) {
-                      responses.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {}
-
-                    @Override
-                    public void onCompleted() {}
-                  });
-      requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-
-      ServerReflectionResponse response = responses.poll(10, TimeUnit.SECONDS);
-      requests.onCompleted();
+      ServerReflectionResponse response =
+          server.reflect(ServerReflectionRequest.newBuilder().setListServices("").build());
 
       assertThat(response).isNotNull();
       assertThat(response.getListServicesResponse().getServiceList())

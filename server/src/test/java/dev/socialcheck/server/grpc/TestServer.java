@@ -11,12 +11,19 @@ import dev.socialcheck.v1.SocialAccountServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An in-process socialcheck server for tests, with a fake clock for the engine's timers (the test
@@ -53,6 +60,34 @@ final class TestServer implements AutoCloseable {
     customize.accept(builder);
     server = builder.start();
     channel = InProcessChannelBuilder.forName(name).build();
+  }
+
+  /**
+   * Sends one server-reflection request and returns the first response (null if none within 10 s),
+   * then ends the reflection stream.
+   */
+  @Nullable ServerReflectionResponse reflect(ServerReflectionRequest request)
+      throws InterruptedException {
+    BlockingQueue<ServerReflectionResponse> responses = new LinkedBlockingQueue<>();
+    StreamObserver<ServerReflectionRequest> requests =
+        ServerReflectionGrpc.newStub(channel)
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse value) {
+                    responses.add(value);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {}
+
+                  @Override
+                  public void onCompleted() {}
+                });
+    requests.onNext(request);
+    ServerReflectionResponse response = responses.poll(10, TimeUnit.SECONDS);
+    requests.onCompleted();
+    return response;
   }
 
   SocialAccountServiceGrpc.SocialAccountServiceBlockingStub blocking() {
