@@ -398,7 +398,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     settleUnfinished(effects, reason);
     List<PlatformResult> results =
         schedule.reportOrder().stream()
-            .map(p -> slots.stream().filter(s -> s.platform == p).findFirst().orElseThrow().result)
+            .map(p -> slots.get(schedule.order().indexOf(p)).result)
             .toList();
     CheckReport answer =
         new CheckReport(

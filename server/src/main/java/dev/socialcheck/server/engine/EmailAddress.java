@@ -229,7 +229,12 @@ public final class EmailAddress {
    * #useFingerprintKey}.
    */
   public String fingerprint() {
-    return fingerprintHash.hashString(lowerCase(), UTF_8).toString().substring(0, 12);
+    return tag(lowerCase());
+  }
+
+  /** The first 12 hex digits of the keyed hash of {@code text}. */
+  private static String tag(String text) {
+    return fingerprintHash.hashString(text, UTF_8).toString().substring(0, 12);
   }
 
   /**
@@ -245,10 +250,7 @@ public final class EmailAddress {
       return parse(text).fingerprint();
     } catch (InvalidEmailException e) {
       String cut = text.length() > 1000 ? text.substring(0, 1000) : text;
-      return fingerprintHash
-          .hashString(cut.strip().toLowerCase(Locale.ROOT), UTF_8)
-          .toString()
-          .substring(0, 12);
+      return tag(cut.strip().toLowerCase(Locale.ROOT));
     }
   }
 

@@ -29,14 +29,17 @@ record Schedule(
     List<Platform> reportOrder) {
 
   Schedule {
+    // Every run builds a schedule: compare the two orders only when they are not the same list.
+    boolean reportInOrder = reportOrder == order;
     order = List.copyOf(order);
     hedgeAfter = List.copyOf(hedgeAfter);
     foundRates = List.copyOf(foundRates);
-    reportOrder = List.copyOf(reportOrder);
+    reportOrder = reportInOrder ? order : List.copyOf(reportOrder);
     if (order.size() != hedgeAfter.size() || order.size() != foundRates.size()) {
       throw new IllegalArgumentException("one hedge delay and found rate per platform");
     }
-    if (!new java.util.HashSet<>(order).equals(new java.util.HashSet<>(reportOrder))) {
+    if (!reportInOrder
+        && !new java.util.HashSet<>(order).equals(new java.util.HashSet<>(reportOrder))) {
       throw new IllegalArgumentException("the report lists the platforms of the order");
     }
   }
