@@ -153,7 +153,7 @@ public final class CatalogLoader {
       text = Files.readString(path);
     } catch (IOException e) {
       throw new CatalogException(
-          nameOrPath + ": cannot read the catalog file (" + e.getClass().getSimpleName() + ")", e);
+          nameOrPath + ": cannot read the catalog file: " + ReadFailure.describe(e), e);
     }
     return parse(path.getFileName().toString(), text, settings);
   }

@@ -6,18 +6,10 @@ import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.CatalogException;
 import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.catalog.DemoCatalog;
-import dev.socialcheck.server.checkers.CacheKeys;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.checkers.SharedPlatformBudget;
-import dev.socialcheck.server.checkers.SharedResultStore;
-import dev.socialcheck.server.engine.DurationText;
-import dev.socialcheck.server.engine.EmailAddress;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * Options that choose and tune the catalog, shared by {@code serve}, {@code check}, {@code
- * selfcheck}.
+ * selfcheck}. The result cache's options are {@link CacheOptions}, {@code serve}'s only.
  */
 final class CatalogOptions {
   @Spec(Spec.Target.MIXEE)
@@ -54,150 +46,42 @@ final class CatalogOptions {
   double demoTimeScale = 1.0;
 
   @Option(
-      names = "--cache-ttl-found",
-      defaultValue = "1h",
-      converter = DurationConverter.class,
-      description =
-          "How long a FOUND answer is reused (0 turns it off). Default: ${DEFAULT-VALUE}.")
-  Duration cacheTtlFound = Duration.ofHours(1);
-
-  @Option(
-      names = "--cache-ttl-not-found",
-      defaultValue = "10m",
-      converter = DurationConverter.class,
-      description =
-          "How long a NOT_FOUND answer is reused (0 turns it off). Default: ${DEFAULT-VALUE}.")
-  Duration cacheTtlNotFound = Duration.ofMinutes(10);
-
-  @Option(
-      names = "--cache-max-entries",
-      defaultValue = "100000",
-      description = "Result cache size bound. Default: ${DEFAULT-VALUE}.")
-  long cacheMaxEntries = 100_000;
-
-  @Option(
-      names = "--cache-key-secret-file",
-      paramLabel = "FILE",
-      description =
-          "Secret of the result cache's keys (HMAC-SHA256 of the address): the file's bytes,"
-              + " surrounding white space ignored, at least 16 (e.g. `openssl rand -hex 32`)."
-              + " Required with --redis and a result cache, the same on every replica. Default: a random secret per"
-              + " process.")
-  @Nullable Path cacheKeySecretFile;
-
-  @Option(
       names = "--user-agent",
       defaultValue = "socialcheck/1 (account-existence checker)",
+      paramLabel = "TEXT",
       description = "User-Agent of platform probes. Default: ${DEFAULT-VALUE}.")
   String userAgent = "socialcheck/1 (account-existence checker)";
 
   /** Circuit breakers of the loaded catalog's platforms (none for the demo catalog). */
   final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
 
-  private @Nullable CacheKeys cacheKeys;
-  private @Nullable ResultCache resultCache;
-
-  /**
-   * The result cache's keys: under the secret of {@code --cache-key-secret-file}, else under a
-   * random secret of this process. Read once.
-   *
-   * @throws ParameterException if the file cannot be read or its secret is too short
-   */
-  CacheKeys cacheKeys() {
-    CacheKeys keys = cacheKeys;
-    if (keys != null) {
-      return keys;
-    }
-    Path file = cacheKeySecretFile;
-    if (file == null) {
-      keys = CacheKeys.random();
-    } else {
-      try {
-        keys = CacheKeys.fromFile(file);
-        // Replicas that share the secret tag an address alike in their logs.
-        EmailAddress.useFingerprintKey(keys.derivedKey("log fingerprints"));
-      } catch (IOException e) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "cannot read --cache-key-secret-file "
-                + file
-                + " ("
-                + e.getClass().getSimpleName()
-                + ")");
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(
-            spec.commandLine(), "--cache-key-secret-file " + file + ": " + e.getMessage());
-      }
-    }
-    cacheKeys = keys;
-    return keys;
+  /** Whether the chosen catalog is the offline demo, which has no result cache. */
+  boolean isDemo() {
+    return catalog.equals(DemoCatalog.NAME);
   }
 
-  /**
-   * Whether the catalog chosen keeps a result cache: not the demo catalog, and not with both time
-   * to live at zero.
-   */
-  boolean usesResultCache() {
-    return !catalog.equals(DemoCatalog.NAME)
-        && (cacheTtlFound.compareTo(Duration.ZERO) > 0
-            || cacheTtlNotFound.compareTo(Duration.ZERO) > 0);
-  }
-
-  /** The result cache of the last catalog loaded, if it has one (the demo catalog has none). */
-  Optional<ResultCache> resultCache() {
-    return Optional.ofNullable(resultCache);
-  }
-
-  /** Builds the chosen catalog, with the result cache as configured. */
+  /** Builds the chosen catalog without a result cache. */
   Catalog load(ScheduledExecutorService scheduler) {
-    return load(scheduler, true);
+    return load(scheduler, ResultCache.disabled(), null);
   }
 
   /**
    * Builds the chosen catalog.
    *
-   * @param cached whether checks go through the result cache ({@code selfcheck} must reach the
-   *     platforms)
-   */
-  Catalog load(ScheduledExecutorService scheduler, boolean cached) {
-    return load(scheduler, cached, null, null);
-  }
-
-  /**
-   * Builds the chosen catalog.
-   *
-   * @param cached whether checks go through the result cache
-   * @param sharedCache the cache's level shared with other replicas, if any
+   * @param cache where checks of real platforms look first ({@link ResultCache#disabled()}: none)
    * @param sharedBudget where platform rate limits are shared with other replicas, if anywhere
    */
   Catalog load(
       ScheduledExecutorService scheduler,
-      boolean cached,
-      @Nullable SharedResultStore sharedCache,
+      ResultCache cache,
       @Nullable SharedPlatformBudget sharedBudget) {
-    CacheKeys keys = cacheKeys(); // a bad secret file is an error whatever the catalog
-    if (catalog.equals(DemoCatalog.NAME)) {
+    if (isDemo()) {
       if (!(demoTimeScale > 0) || Double.isInfinite(demoTimeScale)) {
         throw new ParameterException(
             spec.commandLine(), "--demo-time-scale must be a positive number");
       }
       return DemoCatalog.create(scheduler, demoTimeScale);
     }
-    if (cacheMaxEntries < 0) {
-      throw new ParameterException(spec.commandLine(), "--cache-max-entries must not be negative");
-    }
-    ResultCache cache =
-        cached
-            ? new ResultCache(
-                cacheTtlFound,
-                cacheTtlNotFound,
-                cacheMaxEntries,
-                Ticker.systemTicker(),
-                keys,
-                sharedCache,
-                Clock.systemUTC())
-            : ResultCache.disabled();
-    resultCache = cached ? cache : null;
     ExecutorService http =
         Executors.newFixedThreadPool(
             2,
@@ -223,19 +107,5 @@ final class CatalogOptions {
       http.shutdownNow();
       throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, catalog);
     }
-  }
-
-  /** One line describing the cache, for the start-up log. */
-  String describeCache() {
-    return catalog.equals(DemoCatalog.NAME)
-        ? "no result cache (demo)"
-        : "result cache: FOUND "
-            + DurationText.format(cacheTtlFound)
-            + ", NOT_FOUND "
-            + DurationText.format(cacheTtlNotFound)
-            + ", at most "
-            + cacheMaxEntries
-            + " entries, keys "
-            + cacheKeys().describe();
   }
 }

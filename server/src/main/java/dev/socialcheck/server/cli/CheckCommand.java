@@ -3,6 +3,7 @@ package dev.socialcheck.server.cli;
 import com.google.common.base.Ticker;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.UnknownPlatformException;
+import dev.socialcheck.server.engine.AdaptiveSettings;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckListener;
 import dev.socialcheck.server.engine.CheckReport;
@@ -11,9 +12,11 @@ import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.InvalidEmailException;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.Strategy;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** {@code socialcheck check EMAIL}: runs one check in this process and prints a table. */
@@ -33,7 +37,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Checks one address in this process (no server needed) and prints one row per platform.",
       "Exit status: 0 found, 1 not found, 3 unknown (some platform could not answer),"
-          + " 2 bad usage."
+          + " 2 bad usage, 130 cancelled (Ctrl-C).",
+      Main.DURATIONS
     })
 final class CheckCommand implements Callable<Integer> {
   static final int EXIT_FOUND = 0;
@@ -42,25 +47,30 @@ final class CheckCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** Where progress goes and Ctrl-C comes from; set by {@link Main}. */
+  Terminal terminal = Terminal.none();
+
   @Parameters(paramLabel = "EMAIL", description = "The e-mail address to check.")
   String email = "";
 
   @Option(
       names = "--strategy",
-      defaultValue = "RACE",
+      defaultValue = "race",
+      paramLabel = "STRATEGY",
       description =
-          "race, sequential, hedged or adaptive (a one-shot check has no history: adaptive uses"
-              + " the priors and --hedge-delay). Default: ${DEFAULT-VALUE}.")
+          "race (all at once), sequential (one at a time), hedged (the next after --hedge-delay)"
+              + " or adaptive (a one-shot check has no history: the priors' order, --hedge-delay"
+              + " between platforms). Default: ${DEFAULT-VALUE}.")
   Strategy strategy = Strategy.RACE;
 
   @Option(
       names = "--hedge-delay",
-      defaultValue = "1s",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
-          "For --strategy hedged (and adaptive without history): wait before starting the next"
-              + " platform. Default: ${DEFAULT-VALUE}.")
-  Duration hedgeDelay = Duration.ofSeconds(1);
+          "With --strategy hedged or adaptive: how long to wait for an answer before starting"
+              + " the next platform. Default: 1s.")
+  @Nullable Duration hedgeDelay;
 
   @Option(
       names = "--platforms",
@@ -71,13 +81,16 @@ final class CheckCommand implements Callable<Integer> {
 
   @Option(
       names = "--check-timeout",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "Cap on each check's timeout.")
+      description = "Cap on each check's timeout. Default: each platform's own.")
   @Nullable Duration checkTimeout;
 
   @Option(
       names = "--each",
-      description = "Check every platform (no early stop) and print each row as it completes.")
+      description =
+          "Check every platform at once, with no early stop and no strategy (like the CheckEach"
+              + " call), and print each row as it completes.")
   boolean each;
 
   @Mixin CatalogOptions catalogOptions = new CatalogOptions();
@@ -92,12 +105,27 @@ final class CheckCommand implements Callable<Integer> {
     } catch (InvalidEmailException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    checkCombination();
+    PrintWriter err = spec.commandLine().getErr();
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
-    try (Catalog catalog = catalogOptions.load(scheduler)) {
-      CheckEngine engine = new CheckEngine(scheduler, Ticker.systemTicker());
+    try (Catalog catalog = catalogOptions.load(scheduler);
+        Progress progress = Progress.start(terminal, err, "check");
+        CancelOnInterrupt interrupt = new CancelOnInterrupt(terminal)) {
+      CheckEngine engine =
+          new CheckEngine(scheduler, Ticker.systemTicker(), progress, AdaptiveSettings.DEFAULTS);
       ResultTable table = new ResultTable(spec.commandLine().getOut());
-      CheckReport report = run(engine, request(address, catalog), table);
-      table.summary(report, each ? Strategy.RACE : strategy);
+      CheckRequest request = request(address, catalog);
+      CheckReport report;
+      try {
+        report = run(engine, request, table, progress, interrupt);
+      } catch (CancellationException e) {
+        progress.finish();
+        err.println("cancelled");
+        err.flush();
+        return Terminal.EXIT_CANCELLED;
+      }
+      progress.finish();
+      table.summary(report, request.mode());
       return switch (report.verdict()) {
         case FOUND -> EXIT_FOUND;
         case NOT_FOUND -> EXIT_NOT_FOUND;
@@ -108,6 +136,28 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Refuses options given on the command line that the run would ignore. (Defaults from the
+   * environment or a config file may be meant for other commands, and are ignored quietly.)
+   */
+  private void checkCombination() {
+    ParseResult given = spec.commandLine().getParseResult();
+    if (each && given.hasMatchedOption("--strategy")) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--each checks every platform at once, without a strategy: leave out --strategy");
+    }
+    if (given.hasMatchedOption("--hedge-delay") && (each || !strategy.usesHedgeDelay())) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--hedge-delay is only used by --strategy hedged and --strategy adaptive");
+    }
+    String problem = hedgeDelay == null ? null : CheckRequest.hedgeDelayProblem(hedgeDelay);
+    if (problem != null) {
+      throw new ParameterException(spec.commandLine(), "--hedge-delay " + problem);
+    }
+  }
+
   private CheckRequest request(EmailAddress address, Catalog catalog) {
     List<Platform> selected;
     try {
@@ -115,8 +165,10 @@ final class CheckCommand implements Callable<Integer> {
     } catch (UnknownPlatformException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    CheckRequest.Builder builder =
-        CheckRequest.builder(address, selected).strategy(strategy).hedgeDelay(hedgeDelay);
+    CheckRequest.Builder builder = CheckRequest.builder(address, selected).strategy(strategy);
+    if (hedgeDelay != null) {
+      builder.hedgeDelay(hedgeDelay);
+    }
     if (each) {
       builder.strategy(Strategy.RACE).stopAtFirstFound(false);
     }
@@ -126,19 +178,19 @@ final class CheckCommand implements Callable<Integer> {
     return builder.build();
   }
 
-  private CheckReport run(CheckEngine engine, CheckRequest request, ResultTable table)
+  private CheckReport run(
+      CheckEngine engine,
+      CheckRequest request,
+      ResultTable table,
+      Progress progress,
+      CancelOnInterrupt interrupt)
       throws InterruptedException {
-    table.header();
-    CheckListener live =
-        result -> {
-          synchronized (table) {
-            table.row(result);
-          }
-        };
+    progress.above(table::header);
+    CheckListener live = result -> progress.above(() -> table.row(result));
     try {
-      CheckReport report = engine.run(request, each ? live : CheckListener.NONE).get();
+      CheckReport report = interrupt.await(engine.run(request, each ? live : CheckListener.NONE));
       if (!each) {
-        report.results().forEach(table::row);
+        progress.above(() -> report.results().forEach(table::row));
       }
       return report;
     } catch (ExecutionException e) {

@@ -1,5 +1,6 @@
 package dev.socialcheck.server.cli;
 
+import dev.socialcheck.server.catalog.ReadFailure;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -64,9 +65,13 @@ final class ConfigDefaults implements IDefaultValueProvider {
     if (path != null) {
       try (Reader in = Files.newBufferedReader(Path.of(path))) {
         properties.load(in);
-      } catch (IOException | IllegalArgumentException e) {
+      } catch (IOException e) {
         throw new IllegalArgumentException(
-            "config file " + path + ": cannot read it (" + e.getClass().getSimpleName() + ")", e);
+            "config file " + path + ": cannot read it: " + ReadFailure.describe(e), e);
+      } catch (IllegalArgumentException e) {
+        // Properties.load: a malformed unicode escape.
+        throw new IllegalArgumentException(
+            "config file " + path + ": not a properties file: " + e.getMessage(), e);
       }
     }
     return new ConfigDefaults(environment, properties, path);

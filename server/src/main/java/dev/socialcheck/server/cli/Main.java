@@ -1,8 +1,11 @@
 package dev.socialcheck.server.cli;
 
+import java.io.PrintWriter;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** Entry point of the {@code socialcheck} command. */
 @Command(
@@ -17,6 +20,9 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class Main {
+  /** How a DURATION is written, for the help of every command that takes one. */
+  static final String DURATIONS =
+      "DURATION is written like 500ms, 2s, 1.5s, 1m or 1h (or ISO-8601: PT2S); never negative.";
 
   public static void main(String[] args) {
     // gRPC logs through java.util.logging: route it to the same place as ours.
@@ -25,7 +31,7 @@ public final class Main {
     CommandLine commandLine;
     try {
       ConfigDefaults defaults = ConfigDefaults.from(args, System::getenv);
-      commandLine = commandLine(defaults);
+      commandLine = commandLine(defaults, Terminal.system());
       defaults.validate(commandLine);
     } catch (IllegalArgumentException e) {
       System.err.println("socialcheck: " + e.getMessage());
@@ -37,13 +43,41 @@ public final class Main {
 
   /** The command line with built-in defaults only, for tests. */
   static CommandLine commandLine() {
-    return commandLine(ConfigDefaults.none());
+    return commandLine(ConfigDefaults.none(), Terminal.none());
   }
 
   /** The command line taking defaults from {@code defaults} (environment, config file). */
   static CommandLine commandLine(ConfigDefaults defaults) {
-    return new CommandLine(new Main())
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .setDefaultValueProvider(defaults);
+    return commandLine(defaults, Terminal.none());
+  }
+
+  /**
+   * The command line taking defaults from {@code defaults}, whose long-running commands show
+   * progress and hear Ctrl-C through {@code terminal}.
+   */
+  static CommandLine commandLine(ConfigDefaults defaults, Terminal terminal) {
+    CommandLine commandLine =
+        new CommandLine(new Main())
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .setDefaultValueProvider(defaults)
+            .setParameterExceptionHandler(Main::usageError);
+    ((CheckCommand) commandLine.getSubcommands().get("check").getCommand()).terminal = terminal;
+    ((SelfCheckCommand) commandLine.getSubcommands().get("selfcheck").getCommand()).terminal =
+        terminal;
+    return commandLine;
+  }
+
+  /**
+   * A usage error: the message, picocli's suggestions for a mistyped option, and one line that says
+   * where the help is; exit status 2. The full help would bury the one line that matters.
+   */
+  static int usageError(ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    err.println("socialcheck: " + e.getMessage());
+    UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("see `" + command.getCommandSpec().qualifiedName() + " --help`");
+    err.flush();
+    return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 }

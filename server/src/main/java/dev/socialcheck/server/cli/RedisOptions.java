@@ -32,6 +32,7 @@ final class RedisOptions {
 
   @Option(
       names = "--redis-timeout",
+      paramLabel = "DURATION",
       defaultValue = "100ms",
       converter = DurationConverter.class,
       description =
@@ -41,6 +42,7 @@ final class RedisOptions {
 
   @Option(
       names = "--redis-connect-timeout",
+      paramLabel = "DURATION",
       defaultValue = "500ms",
       converter = DurationConverter.class,
       description = "Longest wait for a connection to Redis. Default: ${DEFAULT-VALUE}.")

@@ -4,7 +4,6 @@ import dev.socialcheck.server.engine.CheckReport;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.PlatformResult;
-import dev.socialcheck.server.engine.Strategy;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -34,7 +33,8 @@ final class ResultTable {
     out.flush();
   }
 
-  void summary(CheckReport report, Strategy strategy) {
+  /** The verdict line; {@code mode} names how the run went (a strategy, or {@code each}). */
+  void summary(CheckReport report, String mode) {
     long started = report.results().stream().filter(r -> r.status() != CheckStatus.SKIPPED).count();
     long cancelled = count(report, CheckStatus.CANCELLED);
     long skipped = count(report, CheckStatus.SKIPPED);
@@ -45,7 +45,7 @@ final class ResultTable {
         report.verdict(),
         report.foundOn().map(id -> " on " + id).orElse(""),
         DurationText.format(report.elapsed()),
-        strategy.name().toLowerCase(Locale.ROOT),
+        mode,
         started,
         cancelled,
         skipped);

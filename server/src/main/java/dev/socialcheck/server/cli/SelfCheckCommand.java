@@ -3,6 +3,7 @@ package dev.socialcheck.server.cli;
 import com.google.common.base.Ticker;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.UnknownPlatformException;
+import dev.socialcheck.server.engine.AdaptiveSettings;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.CheckStatus;
@@ -14,6 +15,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import picocli.CommandLine.Command;
@@ -36,13 +38,18 @@ import picocli.CommandLine.Spec;
     description = {
       "Checks each platform's two self-check addresses (one that has an account, one that has"
           + " not) and reports which platforms still answer as declared.",
-      "Talks to the catalog's platforms (real ones with --catalog builtin), without the cache.",
-      "Exit status: 0 every platform with self-check addresses is OK, 1 otherwise, 2 bad usage."
+      "Talks to the catalog's platforms (real ones with --catalog builtin), never through a"
+          + " cache.",
+      "Exit status: 0 every platform with self-check addresses is OK, 1 otherwise, 2 bad usage,"
+          + " 130 cancelled (Ctrl-C)."
     })
 final class SelfCheckCommand implements Callable<Integer> {
   private static final String ROW = "%-12s %-14s %-14s %s%n";
 
   @Spec CommandSpec spec;
+
+  /** Where progress goes and Ctrl-C comes from; set by {@link Main}. */
+  Terminal terminal = Terminal.none();
 
   @Option(
       names = "--platforms",
@@ -58,29 +65,55 @@ final class SelfCheckCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
-    try (Catalog catalog = catalogOptions.load(scheduler, false)) {
+    PrintWriter err = spec.commandLine().getErr();
+    try (Catalog catalog = catalogOptions.load(scheduler);
+        Progress progress = Progress.start(terminal, err, "selfcheck");
+        CancelOnInterrupt interrupt = new CancelOnInterrupt(terminal)) {
       List<Platform> selected;
       try {
         selected = catalog.select(platforms);
       } catch (UnknownPlatformException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
-      CheckEngine engine = new CheckEngine(scheduler, Ticker.systemTicker());
+      CheckEngine engine =
+          new CheckEngine(scheduler, Ticker.systemTicker(), progress, AdaptiveSettings.DEFAULTS);
       PrintWriter out = spec.commandLine().getOut();
-      out.printf(Locale.ROOT, ROW, "PLATFORM", "EXISTS", "MISSING", "STATE");
+      progress.above(() -> out.printf(Locale.ROOT, ROW, "PLATFORM", "EXISTS", "MISSING", "STATE"));
       boolean allOk = true;
-      for (Platform platform : selected) {
+      for (int i = 0; i < selected.size(); i++) {
+        Platform platform = selected.get(i);
+        progress.step((i + 1) + "/" + selected.size());
         if (platform.selfCheck().isEmpty()) {
-          out.printf(Locale.ROOT, ROW, platform.id(), "-", "-", "no self-check addresses declared");
+          progress.above(
+              () ->
+                  out.printf(
+                      Locale.ROOT,
+                      ROW,
+                      platform.id(),
+                      "-",
+                      "-",
+                      "no self-check addresses declared"));
           continue;
         }
         SelfCheckAddresses addresses = platform.selfCheck().get();
-        PlatformResult exists = check(engine, platform, addresses.exists());
-        PlatformResult missing = check(engine, platform, addresses.missing());
+        PlatformResult exists;
+        PlatformResult missing;
+        try {
+          exists = check(engine, interrupt, platform, addresses.exists());
+          missing = check(engine, interrupt, platform, addresses.missing());
+        } catch (CancellationException e) {
+          progress.finish();
+          err.println("cancelled");
+          err.flush();
+          return Terminal.EXIT_CANCELLED;
+        }
         String state = state(exists, missing);
         allOk &= state.equals("OK");
-        out.printf(Locale.ROOT, ROW, platform.id(), exists.status(), missing.status(), state);
-        out.flush();
+        progress.above(
+            () -> {
+              out.printf(Locale.ROOT, ROW, platform.id(), exists.status(), missing.status(), state);
+              out.flush();
+            });
       }
       return allOk ? 0 : 1;
     } finally {
@@ -88,12 +121,12 @@ final class SelfCheckCommand implements Callable<Integer> {
     }
   }
 
-  private static PlatformResult check(CheckEngine engine, Platform platform, EmailAddress email)
+  private static PlatformResult check(
+      CheckEngine engine, CancelOnInterrupt interrupt, Platform platform, EmailAddress email)
       throws InterruptedException {
     try {
-      return engine
-          .run(CheckRequest.builder(email, List.of(platform)).build())
-          .get()
+      return interrupt
+          .await(engine.run(CheckRequest.builder(email, List.of(platform)).build()))
           .results()
           .get(0);
     } catch (ExecutionException e) {

@@ -2,9 +2,12 @@ package dev.socialcheck.server.cli;
 
 import com.google.common.base.Ticker;
 import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.catalog.ReadFailure;
+import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.AdaptiveSettings;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckObserver;
+import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.grpc.ConnectionLimits;
@@ -14,6 +17,7 @@ import dev.socialcheck.server.metrics.MetricsEndpoint;
 import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.server.redis.SharedRedis;
 import java.io.IOException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -47,9 +52,13 @@ import picocli.CommandLine.Spec;
       "On SIGTERM or Ctrl-C: health turns NOT_SERVING, new calls are refused, calls in flight"
           + " get the shutdown grace period, then are cancelled.",
       "Every option can also be set as SOCIALCHECK_<OPTION> (e.g. SOCIALCHECK_METRICS_PORT) or in"
-          + " the --config file; the command line wins, then the environment, then the file."
+          + " the --config file; the command line wins, then the environment, then the file.",
+      Main.DURATIONS
     })
 final class ServeCommand implements Callable<Integer> {
+  private static final Pattern NATIVE_ERROR_PREFIX =
+      Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ");
+
   /** Environment variable with bearer tokens ({@code name:token,name:token}). */
   static final String TOKENS_ENV = "SOCIALCHECK_AUTH_TOKENS";
 
@@ -57,6 +66,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--host",
+      paramLabel = "HOST",
       defaultValue = "127.0.0.1",
       description = "Address to listen on; 0.0.0.0 for every interface. Default: ${DEFAULT-VALUE}.")
   String host = "127.0.0.1";
@@ -64,6 +74,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--port",
       defaultValue = "50051",
+      paramLabel = "PORT",
+      converter = PortConverter.class,
       description = "Port to listen on; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int port = 50051;
 
@@ -76,19 +88,25 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin CatalogOptions catalogOptions = new CatalogOptions();
 
+  @Mixin CacheOptions cacheOptions = new CacheOptions();
+
   @Mixin ConfigOption configOption = new ConfigOption();
 
   @Mixin RedisOptions redisOptions = new RedisOptions();
 
   @Option(
       names = "--hedge-delay",
+      paramLabel = "DURATION",
       defaultValue = "1s",
       converter = DurationConverter.class,
-      description = "Hedge delay for HEDGED requests that set none. Default: ${DEFAULT-VALUE}.")
+      description =
+          "hedge_delay of HEDGED and ADAPTIVE requests that set none (ADAPTIVE uses it for"
+              + " platforms it has too few observations of). Default: ${DEFAULT-VALUE}.")
   Duration hedgeDelay = Duration.ofSeconds(1);
 
   @Option(
       names = "--shutdown-grace",
+      paramLabel = "DURATION",
       defaultValue = "10s",
       converter = DurationConverter.class,
       description = "How long calls in flight may finish on shutdown. Default: ${DEFAULT-VALUE}.")
@@ -96,6 +114,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--log-format",
+      paramLabel = "text|json",
       defaultValue = "text",
       description = "text or json (one JSON object per line). Default: ${DEFAULT-VALUE}.")
   LogFormat logFormat = LogFormat.TEXT;
@@ -103,11 +122,13 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--metrics-port",
       paramLabel = "PORT",
+      converter = PortConverter.class,
       description = "Serve Prometheus metrics at http://HOST:PORT/metrics (off unless set).")
   @Nullable Integer metricsPort;
 
   @Option(
       names = "--metrics-host",
+      paramLabel = "HOST",
       defaultValue = "127.0.0.1",
       description = "Address of the metrics endpoint. Default: ${DEFAULT-VALUE}.")
   String metricsHost = "127.0.0.1";
@@ -159,6 +180,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-in-flight",
+      paramLabel = "COUNT",
       defaultValue = "1000",
       description =
           "Calls in progress at most; beyond, calls fail fast with RESOURCE_EXHAUSTED. Default:"
@@ -167,12 +189,14 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-calls-per-connection",
+      paramLabel = "COUNT",
       defaultValue = "100",
       description = "Concurrent calls per HTTP/2 connection. Default: ${DEFAULT-VALUE}.")
   int maxCallsPerConnection = 100;
 
   @Option(
       names = "--max-connection-age",
+      paramLabel = "DURATION",
       defaultValue = "30m",
       converter = DurationConverter.class,
       description =
@@ -182,6 +206,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--adaptive-percentile",
+      paramLabel = "PERCENTILE",
       defaultValue = "95",
       description =
           "ADAPTIVE: start the next platform when the running one passes this latency percentile."
@@ -190,6 +215,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--adaptive-max-extra-load",
+      paramLabel = "FRACTION",
       defaultValue = "0.25",
       description =
           "ADAPTIVE: extra platform calls allowed, as a fraction of the calls SEQUENTIAL would"
@@ -198,6 +224,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--adaptive-min-samples",
+      paramLabel = "COUNT",
       defaultValue = "20",
       description =
           "ADAPTIVE: observations before a platform's statistics are trusted. Default:"
@@ -206,6 +233,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--adaptive-window",
+      paramLabel = "DURATION",
       defaultValue = "5m",
       converter = DurationConverter.class,
       description = "ADAPTIVE: how far back statistics reach. Default: ${DEFAULT-VALUE}.")
@@ -213,6 +241,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--adaptive-early-start-waste",
+      paramLabel = "PROBABILITY",
       defaultValue = "0.5",
       description =
           "ADAPTIVE: start the next platform at once when the running ones answer FOUND with at most"
@@ -226,6 +255,10 @@ final class ServeCommand implements Callable<Integer> {
     Logger log = LoggerFactory.getLogger(ServeCommand.class);
     Map<String, String> tokens = tokens();
     Optional<TlsFiles> tls = tls();
+    String hedgeDelayProblem = CheckRequest.hedgeDelayProblem(hedgeDelay);
+    if (hedgeDelayProblem != null) {
+      throw new ParameterException(spec.commandLine(), "--hedge-delay " + hedgeDelayProblem);
+    }
     checkCacheKeySecret();
     List<AutoCloseable> resources = new ArrayList<>();
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
@@ -239,11 +272,14 @@ final class ServeCommand implements Callable<Integer> {
         // starts without Redis all the same.
         redis.awaitUp(redisOptions.connectTimeout);
       }
+      ResultCache cache =
+          catalogOptions.isDemo()
+              ? null
+              : cacheOptions.newCache(redis == null ? null : redis.resultStore());
       Catalog catalog =
           catalogOptions.load(
               scheduler,
-              true,
-              redis == null ? null : redis.resultStore(),
+              cache == null ? ResultCache.disabled() : cache,
               redis != null && redisOptions.sharePlatformLimits ? redis.platformBudget() : null);
       resources.add(0, catalog);
       ServiceMetrics metrics = metricsPort == null ? null : new ServiceMetrics();
@@ -255,11 +291,15 @@ final class ServeCommand implements Callable<Integer> {
         if (redis != null) {
           metrics.bindRedis(redis.stats());
         }
-        catalogOptions
-            .resultCache()
-            .ifPresent(
-                cache -> catalog.platforms().forEach(p -> metrics.bindResultCache(p.id(), cache)));
-        MetricsEndpoint endpoint = MetricsEndpoint.start(metricsHost, metricsPort, metrics);
+        if (cache != null) {
+          catalog.platforms().forEach(p -> metrics.bindResultCache(p.id(), cache));
+        }
+        MetricsEndpoint endpoint;
+        try {
+          endpoint = MetricsEndpoint.start(metricsHost, metricsPort, metrics);
+        } catch (IOException | IllegalArgumentException e) {
+          throw new ListenFailure("--metrics-port", metricsHost, metricsPort, e);
+        }
         resources.add(0, endpoint);
         log.info("metrics at http://{}:{}/metrics", metricsHost, endpoint.port());
       }
@@ -293,7 +333,11 @@ final class ServeCommand implements Callable<Integer> {
       if (metrics != null) {
         builder.metrics(metrics);
       }
-      server = builder.start();
+      try {
+        server = builder.start();
+      } catch (IOException | IllegalArgumentException e) {
+        throw new ListenFailure("--port", host, port, e);
+      }
       log.info(
           "socialcheck serving catalog '{}' ({}) on {}:{} ({}, {}); {}",
           catalog.name(),
@@ -302,13 +346,11 @@ final class ServeCommand implements Callable<Integer> {
           server.port(),
           tls.isEmpty() ? "plaintext" : tls.get().clientCa().isPresent() ? "mutual TLS" : "TLS",
           tokens.isEmpty() ? "no authentication" : tokens.size() + " bearer tokens",
-          catalogOptions.describeCache()
+          (cache == null ? "no result cache (demo)" : cacheOptions.describe())
               + (redis == null ? "" : "; shared through " + redis.describe()));
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (ListenFailure e) {
       closeAll(resources);
-      spec.commandLine()
-          .getErr()
-          .printf("socialcheck: cannot start on %s:%d: %s%n", host, port, rootMessage(e));
+      spec.commandLine().getErr().println("socialcheck: " + e.getMessage());
       return 1;
     } catch (RuntimeException e) {
       closeAll(resources);
@@ -349,8 +391,9 @@ final class ServeCommand implements Callable<Integer> {
    */
   private void checkCacheKeySecret() {
     if (redisOptions.enabled()
-        && catalogOptions.usesResultCache()
-        && catalogOptions.cacheKeySecretFile == null) {
+        && !catalogOptions.isDemo()
+        && cacheOptions.enabled()
+        && cacheOptions.cacheKeySecretFile == null) {
       throw new ParameterException(
           spec.commandLine(),
           "--redis needs --cache-key-secret-file FILE (or SOCIALCHECK_CACHE_KEY_SECRET_FILE, or"
@@ -359,7 +402,7 @@ final class ServeCommand implements Callable<Integer> {
               + " the same secret (at least 16 bytes, e.g. `openssl rand -hex 32`) in a file on"
               + " every replica.");
     }
-    catalogOptions.cacheKeys();
+    cacheOptions.cacheKeys();
   }
 
   private AdaptiveSettings adaptiveSettings() {
@@ -386,12 +429,19 @@ final class ServeCommand implements Callable<Integer> {
     if (tlsCert == null || tlsKey == null) {
       throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
     }
-    for (Path file : new Path[] {tlsCert, tlsKey, tlsClientCa}) {
-      if (file != null && !Files.isReadable(file)) {
-        throw new ParameterException(spec.commandLine(), "cannot read " + file);
-      }
+    TlsFiles files = new TlsFiles(tlsCert, tlsKey, Optional.ofNullable(tlsClientCa));
+    try {
+      files.validate();
+    } catch (TlsFiles.InvalidFileException e) {
+      String flag =
+          switch (e.role()) {
+            case CERTIFICATE_CHAIN -> "--tls-cert";
+            case PRIVATE_KEY -> "--tls-key";
+            case CLIENT_CA -> "--tls-client-ca";
+          };
+      throw new ParameterException(spec.commandLine(), flag + " " + e.getMessage());
     }
-    return Optional.of(new TlsFiles(tlsCert, tlsKey, Optional.ofNullable(tlsClientCa)));
+    return Optional.of(files);
   }
 
   /** Tokens from the file and the environment; a malformed entry is a usage error. */
@@ -403,7 +453,8 @@ final class ServeCommand implements Callable<Integer> {
         lines = Files.readAllLines(authTokensFile);
       } catch (IOException e) {
         throw new ParameterException(
-            spec.commandLine(), "cannot read --auth-tokens-file " + authTokensFile);
+            spec.commandLine(),
+            "cannot read --auth-tokens-file " + authTokensFile + ": " + ReadFailure.describe(e));
       }
       for (int i = 0; i < lines.size(); i++) {
         addToken(tokens, lines.get(i), authTokensFile + " line " + (i + 1));
@@ -458,6 +509,28 @@ final class ServeCommand implements Callable<Integer> {
     while (cause.getCause() != null) {
       cause = cause.getCause();
     }
-    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    if (cause instanceof UnresolvedAddressException) {
+      return "unknown host";
+    }
+    String message = cause.getMessage();
+    if (message == null) {
+      return "failed";
+    }
+    // Netty's native transport: "bind(..) failed with error(-98): Address already in use".
+    return NATIVE_ERROR_PREFIX.matcher(message).replaceFirst("");
+  }
+
+  /**
+   * A port that could not be listened on, named with the flag that chose it: the metrics endpoint
+   * and the gRPC server fail apart.
+   */
+  private static final class ListenFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ListenFailure(String flag, String host, int port, Exception cause) {
+      super(
+          flag + " " + port + ": cannot listen on " + host + ":" + port + ": " + rootMessage(cause),
+          cause);
+    }
   }
 }

@@ -90,8 +90,8 @@ public final class CheckEngine {
           }
 
           @Override
-          public void runAnswered(Strategy strategy, Verdict verdict, Duration elapsed) {
-            outer.runAnswered(strategy, verdict, elapsed);
+          public void runAnswered(CheckRequest request, Verdict verdict, Duration elapsed) {
+            outer.runAnswered(request, verdict, elapsed);
           }
         };
   }

@@ -32,6 +32,9 @@ public interface CheckObserver {
    */
   default void checkWasted(String platformId) {}
 
-  /** A run answered (not called for runs the caller cancelled). */
-  default void runAnswered(Strategy strategy, Verdict verdict, Duration elapsed) {}
+  /**
+   * A run answered (not called for runs the caller cancelled). {@link CheckRequest#mode()} labels
+   * it: its strategy, or {@code each} for runs that check every platform.
+   */
+  default void runAnswered(CheckRequest request, Verdict verdict, Duration elapsed) {}
 }

@@ -6,8 +6,10 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One run's input. Build with {@link #builder}.
@@ -16,7 +18,8 @@ import java.util.Set;
  * @param platforms the platforms to check (non-empty, distinct ids); the run orders them by
  *     descending prior
  * @param strategy how checks are scheduled
- * @param hedgeDelay for {@link Strategy#HEDGED}: the wait before starting the next platform
+ * @param hedgeDelay for strategies that {@link Strategy#usesHedgeDelay use it}: the wait before
+ *     starting the next platform
  * @param checkTimeout optional cap on every check's timeout
  * @param budget optional time left for the whole run (the caller's deadline); no check runs past it
  * @param stopAtFirstFound whether the first {@code FOUND} ends the run ({@code false}: every
@@ -34,6 +37,26 @@ public record CheckRequest(
   /** Hedge delay used when none is given. */
   public static final Duration DEFAULT_HEDGE_DELAY = Duration.ofSeconds(1);
 
+  /** The {@link #mode()} of runs that check every platform ({@code stopAtFirstFound} false). */
+  public static final String EACH_MODE = "each";
+
+  /** Largest hedge delay a caller may ask for (API and command line alike). */
+  public static final Duration MAX_HEDGE_DELAY = Duration.ofSeconds(60);
+
+  /**
+   * What is wrong with {@code hedgeDelay} as a caller's choice, e.g. {@code "must not be
+   * negative"}; {@code null} if it is fine (0 to {@link #MAX_HEDGE_DELAY}).
+   */
+  public static @Nullable String hedgeDelayProblem(Duration hedgeDelay) {
+    if (hedgeDelay.isNegative()) {
+      return "must not be negative";
+    }
+    if (hedgeDelay.compareTo(MAX_HEDGE_DELAY) > 0) {
+      return "must be at most " + MAX_HEDGE_DELAY.toSeconds() + "s";
+    }
+    return null;
+  }
+
   public CheckRequest {
     requireNonNull(email, "email");
     platforms = List.copyOf(platforms);
@@ -50,6 +73,15 @@ public record CheckRequest(
     // Not toNanos(): it overflows past 292 years, and a caller may send any valid proto duration.
     checkTimeout.ifPresent(
         t -> checkArgument(!t.isNegative() && !t.isZero(), "checkTimeout must be positive"));
+  }
+
+  /**
+   * How the run goes, in one word for metrics and summaries: the strategy in lower case ({@code
+   * race}, {@code hedged}, ...), or {@link #EACH_MODE} for a run that checks every platform, which
+   * has no strategy of its own.
+   */
+  public String mode() {
+    return stopAtFirstFound ? strategy.name().toLowerCase(Locale.ROOT) : EACH_MODE;
   }
 
   /** Starts a request for {@code email} over {@code platforms}: RACE, stop at first FOUND. */

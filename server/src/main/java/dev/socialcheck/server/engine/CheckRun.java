@@ -404,7 +404,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
         new CheckReport(
             Verdict.of(results), Optional.ofNullable(firstFound), results, sinceNanos(startNanos));
     effects.observations.add(
-        () -> observer.runAnswered(request.strategy(), answer.verdict(), answer.elapsed()));
+        () -> observer.runAnswered(request, answer.verdict(), answer.elapsed()));
     if (notificationsInFlight == 0) {
       effects.report = answer;
     } else {

@@ -38,14 +38,30 @@ public final class DurationText {
       try {
         parsed = Duration.parse(trimmed);
       } catch (DateTimeParseException e) {
+        if (trimmed.startsWith("-") && isDuration(trimmed.substring(1))) {
+          throw negative(text);
+        }
         throw new IllegalArgumentException(
             "'" + text + "' is not a duration (examples: 250ms, 1.5s, 2m, PT1S)");
       }
     }
     if (parsed.isNegative()) {
-      throw new IllegalArgumentException("'" + text + "' is negative: a duration must not be");
+      throw negative(text);
     }
     return parsed;
+  }
+
+  private static boolean isDuration(String text) {
+    try {
+      parse(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static IllegalArgumentException negative(String text) {
+    return new IllegalArgumentException("'" + text + "' must not be negative");
   }
 
   /**

@@ -14,5 +14,14 @@ public enum Strategy {
   /** Start the likeliest; add the next after each hedge delay without a {@code FOUND}. */
   HEDGED,
   /** HEDGED with learned order and delays and a cap on extra load; see {@link AdaptiveSettings}. */
-  ADAPTIVE
+  ADAPTIVE;
+
+  /**
+   * Whether a run of this strategy uses the request's hedge delay: {@link #HEDGED} at every step,
+   * {@link #ADAPTIVE} for the platforms it has too few observations of. {@link #RACE} and {@link
+   * #SEQUENTIAL} have no delay; callers refuse a hedge delay for them rather than ignore it.
+   */
+  public boolean usesHedgeDelay() {
+    return this == HEDGED || this == ADAPTIVE;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.socialcheck.server.grpc;
 
+import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.v1.CheckEachRequest;
 import dev.socialcheck.v1.HasSocialAccountRequest;
@@ -66,7 +67,7 @@ final class CallInfo {
           };
       emailHash = EmailAddress.fingerprintOf(r.getEmail());
     } else if (request instanceof CheckEachRequest r) {
-      strategy = "each";
+      strategy = CheckRequest.EACH_MODE;
       emailHash = EmailAddress.fingerprintOf(r.getEmail());
     }
   }

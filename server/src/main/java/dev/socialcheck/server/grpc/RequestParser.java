@@ -4,7 +4,6 @@ import com.google.protobuf.ProtocolStringList;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.UnknownPlatformException;
 import dev.socialcheck.server.engine.CheckRequest;
-import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.InvalidEmailException;
 import dev.socialcheck.server.engine.Strategy;
@@ -23,9 +22,6 @@ import org.jspecify.annotations.Nullable;
  * e-mail address.
  */
 final class RequestParser {
-  /** Largest accepted {@code hedge_delay}. */
-  static final Duration MAX_HEDGE_DELAY = Duration.ofSeconds(60);
-
   private final Catalog catalog;
   private final Duration defaultHedgeDelay;
 
@@ -40,12 +36,13 @@ final class RequestParser {
     CheckRequest.Builder builder =
         start(request.getEmail(), request.getPlatformsList(), deadline).strategy(strategy);
     if (request.hasHedgeDelay()) {
-      if (strategy != Strategy.HEDGED) {
-        throw invalid("hedge_delay is only used by STRATEGY_HEDGED");
+      if (!strategy.usesHedgeDelay()) {
+        throw invalid("hedge_delay is only used by STRATEGY_HEDGED and STRATEGY_ADAPTIVE");
       }
       Duration hedgeDelay = duration("hedge_delay", request.getHedgeDelay());
-      if (hedgeDelay.isNegative() || hedgeDelay.compareTo(MAX_HEDGE_DELAY) > 0) {
-        throw invalid("hedge_delay must be between 0 and " + DurationText.format(MAX_HEDGE_DELAY));
+      String problem = CheckRequest.hedgeDelayProblem(hedgeDelay);
+      if (problem != null) {
+        throw invalid("hedge_delay " + problem);
       }
       builder.hedgeDelay(hedgeDelay);
     } else {

@@ -369,6 +369,13 @@ public final class SocialCheckServer implements AutoCloseable {
     private NettyServerBuilder netty() throws IOException {
       InetSocketAddress address = new InetSocketAddress(host, port);
       ConnectionLimits limits = connectionLimits;
+      if (tls != null) {
+        try {
+          tls.validate();
+        } catch (TlsFiles.InvalidFileException e) {
+          throw new IOException(e.getMessage(), e);
+        }
+      }
       return NettyServerBuilder.forAddress(
               address, tls != null ? tls.credentials() : InsecureServerCredentials.create())
           .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())

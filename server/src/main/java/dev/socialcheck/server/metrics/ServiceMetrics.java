@@ -2,10 +2,10 @@ package dev.socialcheck.server.metrics;
 
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckObserver;
+import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.EngineStats;
 import dev.socialcheck.server.engine.PlatformLearning;
-import dev.socialcheck.server.engine.Strategy;
 import dev.socialcheck.server.engine.Verdict;
 import dev.socialcheck.server.redis.RedisStats;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -275,8 +275,8 @@ public final class ServiceMetrics implements CheckObserver {
   }
 
   @Override
-  public void runAnswered(Strategy strategy, Verdict verdict, Duration elapsed) {
-    String strategyTag = strategy.name().toLowerCase(Locale.ROOT);
+  public void runAnswered(CheckRequest request, Verdict verdict, Duration elapsed) {
+    String strategyTag = request.mode();
     Counter.builder("socialcheck.verdicts")
         .description("Answers, by strategy and verdict")
         .tags("strategy", strategyTag, "verdict", verdict.name().toLowerCase(Locale.ROOT))

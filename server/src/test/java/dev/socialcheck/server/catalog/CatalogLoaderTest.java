@@ -98,6 +98,6 @@ class CatalogLoaderTest {
   void missingFile_saysWhichFile() {
     assertThatThrownBy(() -> CatalogLoader.load("/no/such/catalog.yaml", fixture.settings()))
         .isInstanceOf(CatalogException.class)
-        .hasMessage("/no/such/catalog.yaml: cannot read the catalog file (NoSuchFileException)");
+        .hasMessage("/no/such/catalog.yaml: cannot read the catalog file: no such file");
   }
 }

@@ -91,7 +91,7 @@ class ConfigDefaultsTest {
   @Test
   void missingConfigFile_isAnError() {
     assertThatThrownBy(() -> parse(Map.of(), "serve", "--config", "/no/such/file.properties"))
-        .hasMessage("config file /no/such/file.properties: cannot read it (NoSuchFileException)");
+        .hasMessage("config file /no/such/file.properties: cannot read it: no such file");
   }
 
   @Test
@@ -116,9 +116,9 @@ class ConfigDefaultsTest {
   void cacheKeySecretFile_comesFromTheEnvironmentOrTheConfigFile() throws Exception {
     Path file = config("serve.cache-key-secret-file=/from/config\n");
 
-    assertThat(parse(Map.of(), "serve").catalogOptions.cacheKeySecretFile).isNull();
+    assertThat(parse(Map.of(), "serve").cacheOptions.cacheKeySecretFile).isNull();
     assertThat(
-            parse(Map.of(), "serve", "--config", file.toString()).catalogOptions.cacheKeySecretFile)
+            parse(Map.of(), "serve", "--config", file.toString()).cacheOptions.cacheKeySecretFile)
         .isEqualTo(Path.of("/from/config"));
     assertThat(
             parse(
@@ -126,7 +126,7 @@ class ConfigDefaultsTest {
                     "serve",
                     "--config",
                     file.toString())
-                .catalogOptions
+                .cacheOptions
                 .cacheKeySecretFile)
         .isEqualTo(Path.of("/from/env"));
   }

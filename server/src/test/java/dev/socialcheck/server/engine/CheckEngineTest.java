@@ -585,8 +585,9 @@ class CheckEngineTest {
               }
 
               @Override
-              public void runAnswered(Strategy strategy, Verdict verdict, Duration elapsed) {
-                events.add("answered " + strategy + " " + verdict + " " + elapsed.toMillis());
+              public void runAnswered(CheckRequest request, Verdict verdict, Duration elapsed) {
+                events.add(
+                    "answered " + request.strategy() + " " + verdict + " " + elapsed.toMillis());
               }
             });
 

@@ -157,6 +157,27 @@ class SocialAccountServiceTest {
   }
 
   @Test
+  void adaptive_withHedgeDelay_usesItForPlatformsWithoutHistory() throws Exception {
+    ListenableFuture<HasSocialAccountResponse> call =
+        server
+            .future()
+            .hasSocialAccount(
+                request()
+                    .setStrategy(Strategy.STRATEGY_ADAPTIVE)
+                    .setHedgeDelay(Duration.newBuilder().setNanos(400_000_000))
+                    .build());
+    a.awaitCall();
+    server.awaitTimers(2); // a's timeout and the hedge timer
+
+    server.scheduler.advance(java.time.Duration.ofMillis(399));
+    assertThat(b.wasCalled()).as("b before the caller's hedge delay").isFalse();
+    server.scheduler.advance(java.time.Duration.ofMillis(1));
+    b.awaitCall().complete(CheckOutcome.found("yes"));
+
+    assertThat(call.get(10, TimeUnit.SECONDS).getFoundOn()).isEqualTo("b");
+  }
+
+  @Test
   void platformsSubset_checksOnlyThose() throws Exception {
     ListenableFuture<HasSocialAccountResponse> call =
         server.future().hasSocialAccount(request().addPlatforms("b").build());
@@ -285,13 +306,13 @@ class SocialAccountServiceTest {
                 .setStrategy(Strategy.STRATEGY_HEDGED)
                 .setHedgeDelay(Duration.newBuilder().setSeconds(-1))
                 .build(),
-            "hedge_delay must be between 0 and 1m0s"),
+            "hedge_delay must not be negative"),
         Arguments.of(
             ok.toBuilder()
                 .setStrategy(Strategy.STRATEGY_HEDGED)
                 .setHedgeDelay(Duration.newBuilder().setSeconds(3600))
                 .build(),
-            "hedge_delay must be between 0 and 1m0s"),
+            "hedge_delay must be at most 60s"),
         Arguments.of(
             ok.toBuilder()
                 .setStrategy(Strategy.STRATEGY_HEDGED)
@@ -300,7 +321,13 @@ class SocialAccountServiceTest {
             "hedge_delay is not a valid google.protobuf.Duration"),
         Arguments.of(
             ok.toBuilder().setHedgeDelay(Duration.newBuilder().setSeconds(1)).build(),
-            "hedge_delay is only used by STRATEGY_HEDGED"),
+            "hedge_delay is only used by STRATEGY_HEDGED and STRATEGY_ADAPTIVE"),
+        Arguments.of(
+            ok.toBuilder()
+                .setStrategy(Strategy.STRATEGY_SEQUENTIAL)
+                .setHedgeDelay(Duration.newBuilder().setSeconds(1))
+                .build(),
+            "hedge_delay is only used by STRATEGY_HEDGED and STRATEGY_ADAPTIVE"),
         Arguments.of(
             ok.toBuilder().setCheckTimeout(Duration.getDefaultInstance()).build(),
             "check_timeout must be positive"));
