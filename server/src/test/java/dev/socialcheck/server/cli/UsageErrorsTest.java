@@ -2,6 +2,7 @@ package dev.socialcheck.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.socialcheck.server.testing.TestCertificates;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -171,6 +172,28 @@ class UsageErrorsTest {
     assertThat(run.err())
         .contains("--port 0: cannot listen on no-such-host.invalid:0: unknown host")
         .doesNotContainPattern(EXCEPTION_NAME);
+  }
+
+  @Test
+  void serve_swappedTlsFiles_nameTheFlagAndTheFile() throws Exception {
+    TestCertificates.Issued server = TestCertificates.newAuthority(dir, "ca").server("server");
+
+    CliRun run =
+        CliRun.of(
+            "serve",
+            "--port",
+            "0",
+            "--tls-cert",
+            server.keyFile().toString(),
+            "--tls-key",
+            server.certificateFile().toString());
+
+    assertUsageError(
+        run,
+        "serve",
+        "--tls-cert "
+            + server.keyFile()
+            + ": found a private key, not a certificate (certificate and key swapped?)");
   }
 
   @Test
