@@ -129,15 +129,10 @@ final class Progress implements CheckObserver, AutoCloseable {
       return;
     }
     double seconds = (ticker.read() - startNanos) / 1e9;
-    String doing = running.isEmpty() ? "starting" : "running " + String.join(", ", running);
+    String doing = running.isEmpty() ? "" : ": running " + String.join(", ", running);
     String line =
         String.format(
-            Locale.ROOT,
-            "%s%s: %s (%.1fs)",
-            task,
-            step.isEmpty() ? "" : " " + step,
-            doing,
-            seconds);
+            Locale.ROOT, "%s%s%s (%.1fs)", task, step.isEmpty() ? "" : " " + step, doing, seconds);
     if (line.length() > MAX_WIDTH) {
       line = line.substring(0, MAX_WIDTH - 3) + "...";
     }

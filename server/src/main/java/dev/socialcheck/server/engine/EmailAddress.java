@@ -239,12 +239,13 @@ public final class EmailAddress {
 
   /**
    * The {@link #fingerprint()} of {@code text} if it is a valid address, else a hash of the text
-   * itself (trimmed, lower-cased, at most the first 1,000 characters); {@code "-"} for an empty
-   * text. For logging what a caller sent without logging it.
+   * itself (trimmed, lower-cased, at most the first 1,000 characters); {@code null} for an empty
+   * text, which has nothing to hide (logs write it as {@code -}, not as a fingerprint). For logging
+   * what a caller sent without logging it.
    */
-  public static String fingerprintOf(@Nullable String text) {
+  public static @Nullable String fingerprintOf(@Nullable String text) {
     if (text == null || text.isBlank()) {
-      return "-";
+      return null;
     }
     try {
       return parse(text).fingerprint();

@@ -21,8 +21,12 @@ record CliRun(int exit, String out, String err) {
 
   /** Runs {@code args} on {@code terminal}. */
   static CliRun of(Terminal terminal, String... args) {
+    return of(terminal, new StringWriter(), args);
+  }
+
+  /** Runs {@code args} on {@code terminal}, writing standard error to {@code err} as it goes. */
+  static CliRun of(Terminal terminal, StringWriter err, String... args) {
     StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
     CommandLine commandLine = Main.commandLine(ConfigDefaults.none(), terminal);
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));

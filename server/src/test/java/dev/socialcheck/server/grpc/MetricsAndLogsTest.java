@@ -20,6 +20,7 @@ import dev.socialcheck.server.metrics.MetricsEndpoint;
 import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.server.testing.FakeChecker;
 import dev.socialcheck.v1.CheckEachRequest;
+import dev.socialcheck.v1.CheckEachResponse;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.HasSocialAccountResponse;
 import io.grpc.StatusRuntimeException;
@@ -28,6 +29,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -118,6 +120,56 @@ class MetricsAndLogsTest {
           .contains("socialcheck_platform_latency_seconds{platform=\"c\",quantile=\"0.95\"}");
       assertThat(scrape).doesNotContain("secret.person");
     }
+  }
+
+  @Test
+  void checkEach_isLabelledEach_inEveryMetric() throws Exception {
+    try (TestServer server = server()) {
+      Iterator<CheckEachResponse> stream =
+          server.blocking().checkEach(CheckEachRequest.newBuilder().setEmail(EMAIL).build());
+      a.awaitCall().complete(CheckOutcome.found("yes"));
+      b.awaitCall().complete(CheckOutcome.notFound("no"));
+      c.awaitCall().complete(CheckOutcome.notFound("no"));
+      stream.forEachRemaining(response -> {});
+      server.awaitPoolIdle();
+
+      String scrape = metrics.scrape();
+
+      assertThat(value(scrape, "socialcheck_verdicts_total{strategy=\"each\",verdict=\"found\"}"))
+          .isEqualTo(1);
+      assertThat(scrape).contains("socialcheck_answer_duration_seconds_count{strategy=\"each\"}");
+      assertThat(
+              value(
+                  scrape,
+                  "socialcheck_rpc_requests_total{code=\"OK\",method=\"CheckEach\","
+                      + "strategy=\"each\"}"))
+          .isEqualTo(1);
+      assertThat(scrape)
+          .as("CheckEach has no strategy: never counted under one")
+          .doesNotContain("strategy=\"race\"");
+    }
+  }
+
+  @Test
+  void accessLog_ofAnEmptyAddress_saysDash_withoutAFakeFingerprint() throws Exception {
+    try (TestServer server = server()) {
+      catchThrowableOfType(
+          StatusRuntimeException.class,
+          () -> server.blocking().hasSocialAccount(HasSocialAccountRequest.getDefaultInstance()));
+      server.awaitPoolIdle();
+    }
+
+    assertThat(logs.list)
+        .filteredOn(e -> e.getLoggerName().equals("socialcheck.access"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getKeyValuePairs())
+                    .anySatisfy(
+                        kv -> {
+                          assertThat(kv.key).isEqualTo("email");
+                          assertThat(kv.value).isEqualTo("-");
+                        }));
   }
 
   @Test
