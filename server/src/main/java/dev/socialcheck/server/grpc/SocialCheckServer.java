@@ -34,6 +34,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +77,7 @@ public final class SocialCheckServer implements AutoCloseable {
   private final Server server;
   private final InFlightCalls inFlight;
   private final HealthStatusManager health;
+  private final AtomicBoolean terminating = new AtomicBoolean();
   private final @Nullable ExecutorService ownedExecutor;
   private final Duration shutdownGrace;
 
@@ -109,7 +111,10 @@ public final class SocialCheckServer implements AutoCloseable {
    * Idempotent.
    */
   public void shutdown() {
-    health.enterTerminalState();
+    if (terminating.compareAndSet(false, true)) {
+      // Once only: gRPC's health service warns, with a stack trace, when told twice.
+      health.enterTerminalState();
+    }
     server.shutdown();
     try {
       if (!inFlight.awaitIdle(shutdownGrace)) {

@@ -4,8 +4,10 @@ import static dev.socialcheck.server.testing.TestPlatforms.EMAIL;
 import static dev.socialcheck.server.testing.TestPlatforms.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import dev.socialcheck.server.testing.CapturedLogs;
 import dev.socialcheck.server.testing.FakeChecker;
 import dev.socialcheck.server.testing.FakeScheduler;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The engine's strategies, timeouts, failures and cancellation, on a fake clock with checkers the
@@ -513,6 +516,8 @@ class CheckEngineTest {
   @Nested
   @DisplayName("listener")
   class Listener {
+    @RegisterExtension final CapturedLogs logs = CapturedLogs.of(CheckRun.class);
+
     @Test
     void hearsCompletedChecksInCompletionOrder_beforeTheReport() throws Exception {
       List<String> events = Collections.synchronizedList(new ArrayList<>());
@@ -557,6 +562,9 @@ class CheckEngineTest {
       a.lastCall().complete(CheckOutcome.found("yes"));
 
       assertThat(done(run).verdict()).isEqualTo(Verdict.FOUND);
+      assertThat(logs.take(Level.WARN, "check listener failed"))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getThrowableProxy().getMessage()).isEqualTo("listener bug"));
     }
   }
 

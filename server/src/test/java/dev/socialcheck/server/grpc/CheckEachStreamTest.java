@@ -2,12 +2,14 @@ package dev.socialcheck.server.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.SettableFuture;
 import dev.socialcheck.server.engine.CheckReport;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.PlatformResult;
 import dev.socialcheck.server.engine.Verdict;
+import dev.socialcheck.server.testing.CapturedLogs;
 import dev.socialcheck.v1.CheckEachResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
@@ -16,9 +18,11 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link CheckEachStream} against an observer whose readiness the test controls. */
 class CheckEachStreamTest {
+  @RegisterExtension final CapturedLogs logs = CapturedLogs.of(CheckEachStream.class);
   private final FakeObserver observer = new FakeObserver();
   private final CheckEachStream stream =
       new CheckEachStream(observer, MoreExecutors.directExecutor());
@@ -92,6 +96,10 @@ class CheckEachStreamTest {
     assertThat(io.grpc.Status.fromThrowable(observer.error).getCode())
         .isEqualTo(io.grpc.Status.Code.INTERNAL);
     assertThat(observer.error).hasMessageNotContaining("secret");
+    assertThat(logs.take(Level.ERROR, "CheckEach failed unexpectedly"))
+        .as("the server's own log keeps the cause")
+        .singleElement()
+        .satisfies(e -> assertThat(e.getThrowableProxy().getMessage()).isEqualTo("secret details"));
   }
 
   /** A server observer with readiness under test control; records what was sent. */

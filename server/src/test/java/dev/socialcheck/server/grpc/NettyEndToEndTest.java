@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import com.google.common.base.Ticker;
 import com.google.common.collect.ImmutableList;
 import dev.socialcheck.server.catalog.DemoCatalog;
 import dev.socialcheck.server.engine.CheckEngine;
+import dev.socialcheck.server.testing.CapturedLogs;
 import dev.socialcheck.v1.CheckEachRequest;
 import dev.socialcheck.v1.CheckEachResponse;
 import dev.socialcheck.v1.HasSocialAccountRequest;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The reference scenario through a real Netty server on 127.0.0.1, with the demo catalog at a fifth
@@ -38,6 +41,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NettyEndToEndTest {
+  @RegisterExtension final CapturedLogs logs = CapturedLogs.of(CapturedLogs.GRPC_SERVER_STREAM);
+
   private ScheduledExecutorService scheduler;
   private CheckEngine engine;
   private SocialCheckServer server;
@@ -119,5 +124,10 @@ class NettyEndToEndTest {
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+    assertThat(logs.take(Level.WARN, "Exception processing message"))
+        .as("gRPC's warning about the refused request")
+        .singleElement()
+        .satisfies(
+            w -> assertThat(w.getThrowableProxy().getMessage()).contains("exceeds maximum size"));
   }
 }

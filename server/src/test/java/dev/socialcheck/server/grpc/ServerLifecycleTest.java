@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckOutcome;
+import dev.socialcheck.server.testing.CapturedLogs;
 import dev.socialcheck.server.testing.FakeChecker;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.HasSocialAccountResponse;
@@ -29,9 +30,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Health, reflection and graceful shutdown. */
 class ServerLifecycleTest {
+  @RegisterExtension final CapturedLogs healthLogs = CapturedLogs.of("io.grpc.protobuf.services");
+
   private final FakeChecker checker = new FakeChecker();
   private final Catalog catalog = new Catalog("test", List.of(platform("a", 0.5, checker)));
   private static final HasSocialAccountRequest REQUEST =
@@ -93,6 +97,18 @@ class ServerLifecycleTest {
       assertThat(inFlight.get(10, TimeUnit.SECONDS).getVerdict()).isEqualTo(Verdict.VERDICT_FOUND);
       shutdown.get(10, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void shutdown_twice_isQuiet() throws Exception {
+    try (TestServer server = new TestServer(catalog, Duration.ofMillis(200))) {
+      server.server.shutdown();
+      server.server.shutdown(); // and once more when the test server closes
+    }
+
+    assertThat(healthLogs.events())
+        .as("gRPC's health service warns when told to terminate twice")
+        .isEmpty();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.socialcheck.server.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import ch.qos.logback.classic.Level;
 import com.google.common.collect.ImmutableList;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -12,6 +13,7 @@ import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.InvalidEmailException;
 import dev.socialcheck.server.engine.Platform;
+import dev.socialcheck.server.testing.CapturedLogs;
 import dev.socialcheck.v1.CheckEachRequest;
 import dev.socialcheck.v1.CheckEachResponse;
 import dev.socialcheck.v1.HasSocialAccountRequest;
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -60,6 +63,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(QuietAccessLog.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestDecodingPropertiesTest {
+  @RegisterExtension final CapturedLogs logs = CapturedLogs.of(CapturedLogs.GRPC_SERVER_STREAM);
+
   private static final int CASES = 300;
   private static final long MAX_DURATION_SECONDS = 315_576_000_000L;
 
@@ -315,6 +320,11 @@ class RequestDecodingPropertiesTest {
                 .getFoundOn())
         .isEqualTo("alpha");
     server.awaitIdle(Duration.ofSeconds(20));
+    assertThat(logs.take(Level.WARN, "Exception processing message"))
+        .as("gRPC's warning about the refused request")
+        .singleElement()
+        .satisfies(
+            w -> assertThat(w.getThrowableProxy().getMessage()).contains("exceeds maximum size"));
   }
 
   @Test
@@ -405,7 +415,8 @@ class RequestDecodingPropertiesTest {
     }
     if (request.hasHedgeDelay()) {
       com.google.protobuf.Duration delay = request.getHedgeDelay();
-      if (strategy != 3 || !durationValid(delay)) {
+      // Only HEDGED (3) and ADAPTIVE (4) use a hedge delay.
+      if ((strategy != 3 && strategy != 4) || !durationValid(delay)) {
         return false;
       }
       Duration value = Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
