@@ -55,11 +55,20 @@ class OperationsIT {
     }
     assertThat(output).doesNotContain("secret.person");
     assertThat(lines)
-        .filteredOn(l -> l.path("loggerName").asText().equals("socialcheck.access"))
+        .filteredOn(l -> l.path("logger").asText().equals("socialcheck.access"))
         .hasSize(2)
-        .allSatisfy(l -> assertThat(l.path("kvpList").toString()).contains("\"email\":\"hmac:"));
+        .allSatisfy(l -> assertThat(l.path("email").asText()).startsWith("hmac:"));
     assertThat(lines)
-        .anySatisfy(l -> assertThat(l.path("formattedMessage").asText()).startsWith("stopped"));
+        .as("flat lines with an ISO-8601 @timestamp, a level, a thread and a message")
+        .allSatisfy(
+            l -> {
+              assertThat(java.time.OffsetDateTime.parse(l.path("@timestamp").asText())).isNotNull();
+              assertThat(l.path("level").asText()).isNotEmpty();
+              assertThat(l.path("thread").asText()).isNotEmpty();
+              assertThat(l.has("message")).isTrue();
+            });
+    assertThat(lines)
+        .anySatisfy(l -> assertThat(l.path("message").asText()).startsWith("stopped"));
     assertThat(scrape)
         .contains(
             "socialcheck_rpc_requests_total{code=\"OK\",method=\"HasSocialAccount\",strategy=\"race\"} 1.0")
