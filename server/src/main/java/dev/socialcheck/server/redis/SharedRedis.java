@@ -540,7 +540,10 @@ public final class SharedRedis implements AutoCloseable {
     return cause;
   }
 
-  /** A short reason for a log line: the exception's type and message, never a password. */
+  /**
+   * A short reason for a log line, never a password: the root cause's message ("Connection
+   * refused"), its type only when it has none.
+   */
   private static String reason(Throwable cause) {
     if (cause instanceof TimeoutException) {
       return "no answer within the command timeout";
@@ -550,7 +553,7 @@ public final class SharedRedis implements AutoCloseable {
       root = root.getCause();
     }
     String message = root.getMessage();
-    return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
   }
 
   private static String describe(RedisURI uri) {
