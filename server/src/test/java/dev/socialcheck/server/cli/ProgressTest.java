@@ -31,6 +31,21 @@ class ProgressTest {
     return new Terminal(true, interrupts);
   }
 
+  /**
+   * Presses Ctrl-C once the status line on {@code err} shows facebook (1 s) running: a check is in
+   * flight.
+   */
+  private static CompletableFuture<Void> ctrlCWhileFacebookRuns(
+      FakeInterrupts interrupts, StringWriter err) {
+    return CompletableFuture.runAsync(
+        () -> {
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> err.toString().contains("running facebook"));
+          interrupts.action.get().run();
+        });
+  }
+
   @Test
   void check_onATerminal_showsWhichPlatformRuns_thenErasesTheLine() {
     CliRun run =
@@ -81,15 +96,7 @@ class ProgressTest {
   void check_ctrlC_whileAPlatformRuns_printsCancelled_andExits130() throws Exception {
     FakeInterrupts interrupts = new FakeInterrupts();
     StringWriter err = new StringWriter();
-    // Ctrl-C once facebook (1 s) is seen running: the check is in flight.
-    CompletableFuture<Void> ctrlC =
-        CompletableFuture.runAsync(
-            () -> {
-              await()
-                  .atMost(Duration.ofSeconds(30))
-                  .until(() -> err.toString().contains("running facebook"));
-              interrupts.action.get().run();
-            });
+    CompletableFuture<Void> ctrlC = ctrlCWhileFacebookRuns(interrupts, err);
 
     CliRun run =
         CliRun.of(
@@ -117,14 +124,7 @@ class ProgressTest {
   void selfcheck_ctrlC_printsCancelled_andExits130() throws Exception {
     FakeInterrupts interrupts = new FakeInterrupts();
     StringWriter err = new StringWriter();
-    CompletableFuture<Void> ctrlC =
-        CompletableFuture.runAsync(
-            () -> {
-              await()
-                  .atMost(Duration.ofSeconds(30))
-                  .until(() -> err.toString().contains("running facebook"));
-              interrupts.action.get().run();
-            });
+    CompletableFuture<Void> ctrlC = ctrlCWhileFacebookRuns(interrupts, err);
 
     CliRun run = CliRun.of(interactive(interrupts), err, "selfcheck", "--demo-time-scale", SCALE);
     ctrlC.get();

@@ -128,35 +128,21 @@ class UsageErrorsTest {
     assertThat(run.out()).contains("verdict: FOUND on github", "adaptive: 3 started");
   }
 
-  @Test
-  void serve_metricsPortInUse_namesTheMetricsFlag_notTheGrpcPort() throws Exception {
+  @ParameterizedTest
+  @CsvSource({"--metrics-port, --port", "--port, --metrics-port"})
+  void serve_aPortInUse_namesItsFlag_theMetricsPortApartFromTheGrpcPort(
+      String busyFlag, String other) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int busy = taken.getLocalPort();
 
-      CliRun run = CliRun.of("serve", "--port", "0", "--metrics-port", String.valueOf(busy));
+      CliRun run = CliRun.of("serve", busyFlag, String.valueOf(busy), other, "0");
 
       assertThat(run.exit()).isEqualTo(1);
       assertThat(run.errLines())
           .containsExactly(
-              "socialcheck: --metrics-port "
-                  + busy
-                  + ": cannot listen on 127.0.0.1:"
-                  + busy
-                  + ": Address already in use");
-    }
-  }
-
-  @Test
-  void serve_grpcPortInUse_namesThePortFlag() throws Exception {
-    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      int busy = taken.getLocalPort();
-
-      CliRun run = CliRun.of("serve", "--port", String.valueOf(busy), "--metrics-port", "0");
-
-      assertThat(run.exit()).isEqualTo(1);
-      assertThat(run.errLines())
-          .containsExactly(
-              "socialcheck: --port "
+              "socialcheck: "
+                  + busyFlag
+                  + " "
                   + busy
                   + ": cannot listen on 127.0.0.1:"
                   + busy
