@@ -16,6 +16,11 @@ import org.junit.jupiter.api.Test;
 class ProgressTest {
   private static final String SCALE = "0.2";
 
+  /** facebook first, alone for 1 s, then the answer. */
+  private static final String[] SEQUENTIAL_CHECK = {
+    "check", "user@email.com", "--strategy", "sequential", "--demo-time-scale", SCALE
+  };
+
   /** Interrupts that a test fires by hand. */
   private static final class FakeInterrupts implements Terminal.Interrupts {
     final AtomicReference<Runnable> action = new AtomicReference<>();
@@ -48,15 +53,7 @@ class ProgressTest {
 
   @Test
   void check_onATerminal_showsWhichPlatformRuns_thenErasesTheLine() {
-    CliRun run =
-        CliRun.of(
-            interactive(new FakeInterrupts()),
-            "check",
-            "user@email.com",
-            "--strategy",
-            "sequential",
-            "--demo-time-scale",
-            SCALE);
+    CliRun run = CliRun.of(interactive(new FakeInterrupts()), SEQUENTIAL_CHECK);
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.err()).contains("\rcheck: running facebook (");
@@ -98,16 +95,7 @@ class ProgressTest {
     StringWriter err = new StringWriter();
     CompletableFuture<Void> ctrlC = ctrlCWhileFacebookRuns(interrupts, err);
 
-    CliRun run =
-        CliRun.of(
-            interactive(interrupts),
-            err,
-            "check",
-            "user@email.com",
-            "--strategy",
-            "sequential",
-            "--demo-time-scale",
-            SCALE);
+    CliRun run = CliRun.of(interactive(interrupts), err, SEQUENTIAL_CHECK);
     ctrlC.get();
 
     assertThat(run.exit()).isEqualTo(Terminal.EXIT_CANCELLED);
