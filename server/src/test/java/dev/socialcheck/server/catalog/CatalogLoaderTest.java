@@ -25,6 +25,7 @@ class CatalogLoaderTest {
         - id: fake
           name: Fake
           prior: 0.5
+          kind: api
           request: {url: "https://example.com/u/{email_sha256}"}
           rules: [{status: 200, result: FOUND}]
       """;

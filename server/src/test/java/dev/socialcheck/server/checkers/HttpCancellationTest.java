@@ -57,6 +57,7 @@ class HttpCancellationTest {
               id: silent
               name: Silent
               prior: 0.5
+              kind: api
               request: {url: "http://127.0.0.1:%d/u/{email_sha256}"}
               rules: [{status: 200, result: FOUND}]
               """
