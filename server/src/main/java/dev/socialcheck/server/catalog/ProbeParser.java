@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ProbeParser {
   static final Set<String> REQUEST_FIELDS =
-      Set.of("method", "url", "headers", "body", "form", "json", "follow_redirects");
+      Set.of("method", "url", "query", "headers", "body", "form", "json", "follow_redirects");
   static final Set<String> RULE_FIELDS =
       Set.of(
           "status",
@@ -198,6 +198,25 @@ final class ProbeParser {
           "looks like a password-recovery or login-link endpoint; socialcheck never calls those"
               + " (they notify the address owner)");
     }
+    Map<String, ProbeTemplate> query = new LinkedHashMap<>();
+    r.optional("query")
+        .ifPresent(
+            q -> {
+              q.requireObject();
+              q.node
+                  .fieldNames()
+                  .forEachRemaining(
+                      name -> {
+                        CatalogField value = q.at(name);
+                        ProbeTemplate template = value.template(variables);
+                        if (template.placeholders().contains("email_urlencoded")) {
+                          throw value.fail(
+                              "{email_urlencoded} is encoded already; in query use {email}"
+                                  + " (values are encoded for you)");
+                        }
+                        query.put(name, template);
+                      });
+            });
     Map<String, ProbeTemplate> headers = new LinkedHashMap<>();
     r.optional("headers").ifPresent(h -> headers(h, headers, variables));
     List<String> bodies =
@@ -255,7 +274,7 @@ final class ProbeParser {
       }
     }
     boolean follow = r.optional("follow_redirects").map(CatalogField::bool).orElse(true);
-    return new ProbeRequest(method, url, headers, body, follow);
+    return new ProbeRequest(method, url, query, headers, body, follow);
   }
 
   private static ProbeTemplate noPreEncoded(

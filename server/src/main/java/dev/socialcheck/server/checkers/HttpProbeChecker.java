@@ -158,13 +158,23 @@ public final class HttpProbeChecker implements PlatformChecker {
     }
 
     private ListenableFuture<ProbeResponse> exchange(ProbeRequest request, @Nullable String step) {
-      OutgoingRequest first;
+      URI uri;
+      Map<String, String> headers;
+      byte[] body;
       try {
-        first = build(request);
+        try {
+          uri = URI.create(request.url(values));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("bad URL", e);
+        }
+        headers = headers(request);
+        body = request.body().render(values);
       } catch (IllegalArgumentException e) {
         throw new StepFailure(step, "cannot build the request: " + e.getMessage());
       }
-      return FluentFuture.from(send(first, request.followRedirects(), 0, step))
+      OutgoingRequest first =
+          new OutgoingRequest(request.method(), uri, withCookies(headers, uri), body, remaining());
+      return FluentFuture.from(send(first, headers, request.followRedirects(), 0, step))
           .catching(
               Exception.class,
               e -> {
@@ -173,14 +183,8 @@ public final class HttpProbeChecker implements PlatformChecker {
               directExecutor());
     }
 
-    private OutgoingRequest build(ProbeRequest request) {
-      String url = request.url().expand(values, ProbeTemplate.Encoding.URL);
-      URI uri;
-      try {
-        uri = URI.create(url);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("bad URL", e);
-      }
+    /** The request's headers for this check, before cookies from the jar are added. */
+    private Map<String, String> headers(ProbeRequest request) {
       Map<String, String> headers = new LinkedHashMap<>();
       headers.put("User-Agent", userAgent);
       request
@@ -191,18 +195,29 @@ public final class HttpProbeChecker implements PlatformChecker {
       if (headers.keySet().stream().noneMatch(n -> n.equalsIgnoreCase("Content-Type"))) {
         request.body().defaultContentType().ifPresent(type -> headers.put("Content-Type", type));
       }
-      return new OutgoingRequest(
-          request.method(),
-          uri,
-          withCookies(headers, uri),
-          request.body().render(values),
-          remaining());
+      return headers;
     }
 
+    /**
+     * The headers with the jar's cookies for {@code uri} added to the cookies the catalog declares
+     * (a {@code Cookie} header of the request, e.g. one built from an extracted value).
+     */
     private Map<String, String> withCookies(Map<String, String> headers, URI uri) {
-      Map<String, String> out = new LinkedHashMap<>(headers);
-      out.keySet().removeIf(n -> n.equalsIgnoreCase("Cookie"));
-      cookies.header(uri).ifPresent(cookie -> out.put("Cookie", cookie));
+      Map<String, String> out = new LinkedHashMap<>();
+      String declared = null;
+      for (Map.Entry<String, String> header : headers.entrySet()) {
+        if (header.getKey().equalsIgnoreCase("Cookie")) {
+          declared = header.getValue();
+        } else {
+          out.put(header.getKey(), header.getValue());
+        }
+      }
+      Optional<String> jar = cookies.header(uri);
+      if (declared == null) {
+        jar.ifPresent(cookie -> out.put("Cookie", cookie));
+      } else {
+        out.put("Cookie", jar.isPresent() ? declared + "; " + jar.get() : declared);
+      }
       return out;
     }
 
@@ -211,8 +226,17 @@ public final class HttpProbeChecker implements PlatformChecker {
       return Duration.ofNanos(Math.max(1, left));
     }
 
+    /**
+     * Sends {@code request} and follows its redirects.
+     *
+     * @param declared the headers before the jar's cookies were added (redirects start from them)
+     */
     private ListenableFuture<ProbeResponse> send(
-        OutgoingRequest request, boolean follow, int redirects, @Nullable String step) {
+        OutgoingRequest request,
+        Map<String, String> declared,
+        boolean follow,
+        int redirects,
+        @Nullable String step) {
       if (deadlineNanos - ticker.read() <= 0) {
         return Futures.immediateFailedFuture(new HttpTimeoutException("the check's time is up"));
       }
@@ -230,32 +254,51 @@ public final class HttpProbeChecker implements PlatformChecker {
             if (redirects >= ProbeSpec.MAX_REDIRECTS) {
               throw new TooManyRedirectsException();
             }
-            return send(redirect(request, response, location.get()), true, redirects + 1, step);
+            Map<String, String> next = redirectHeaders(request, declared, response, location.get());
+            return send(
+                redirect(request, next, response, location.get()), next, true, redirects + 1, step);
           },
           directExecutor());
     }
 
-    private OutgoingRequest redirect(OutgoingRequest previous, ProbeResponse response, String to) {
-      URI target = previous.uri().resolve(to);
-      if (!"http".equalsIgnoreCase(target.getScheme())
-          && !"https".equalsIgnoreCase(target.getScheme())) {
-        throw new IllegalArgumentException("redirect to a non-HTTP URL");
-      }
-      boolean keepMethod = response.status() == 307 || response.status() == 308;
-      Map<String, String> headers = new LinkedHashMap<>(previous.headers());
-      if (!keepMethod) {
+    private Map<String, String> redirectHeaders(
+        OutgoingRequest previous, Map<String, String> declared, ProbeResponse response, String to) {
+      URI target = target(previous, to);
+      Map<String, String> headers = new LinkedHashMap<>(declared);
+      if (!keepsMethod(response)) {
         headers.keySet().removeIf(n -> n.equalsIgnoreCase("Content-Type"));
       }
-      if (!target.getHost().equalsIgnoreCase(previous.uri().getHost())) {
+      if (!String.valueOf(target.getHost())
+          .equalsIgnoreCase(String.valueOf(previous.uri().getHost()))) {
         // Like browsers and curl: credentials stay with the host they were written for.
         headers.keySet().removeIf(n -> n.equalsIgnoreCase("Authorization"));
       }
+      return headers;
+    }
+
+    private OutgoingRequest redirect(
+        OutgoingRequest previous, Map<String, String> headers, ProbeResponse response, String to) {
+      URI target = target(previous, to);
+      boolean keepMethod = keepsMethod(response);
       return new OutgoingRequest(
           keepMethod ? previous.method() : "GET",
           target,
           withCookies(headers, target),
           keepMethod ? previous.body() : new byte[0],
           remaining());
+    }
+
+    private static URI target(OutgoingRequest previous, String location) {
+      URI target = previous.uri().resolve(location);
+      if (!"http".equalsIgnoreCase(target.getScheme())
+          && !"https".equalsIgnoreCase(target.getScheme())) {
+        throw new IllegalArgumentException("redirect to a non-HTTP URL");
+      }
+      return target;
+    }
+
+    private static boolean keepsMethod(ProbeResponse response) {
+      return response.status() == 307 || response.status() == 308;
     }
 
     private Optional<CheckOutcome> afterStep(ProbeStep step, ProbeResponse response) {

@@ -69,7 +69,7 @@ public final class ProbeTemplate {
             "unknown placeholder {"
                 + name
                 + "}"
-                + (variables.isEmpty() ? "" : " (no earlier step extracts it)")
+                + (name.startsWith("email") ? "" : " (no earlier step extracts it)")
                 + "; known: "
                 + String.join(", ", known.stream().map(k -> "{" + k + "}").toList()));
       }
