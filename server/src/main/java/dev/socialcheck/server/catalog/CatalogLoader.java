@@ -249,8 +249,20 @@ public final class CatalogLoader {
 
   /** Loads a bundled catalog ({@code builtin}, {@code extended}) or a file path. */
   public static Catalog load(String nameOrPath, Settings settings) {
+    return build(nameOrPath, settings).catalog();
+  }
+
+  /**
+   * The probes of a bundled catalog or a file, by platform id, without the decorators (no cache,
+   * limits or circuit breaker): what {@code selfcheck --replay} runs fixtures through.
+   */
+  public static Map<String, HttpProbeChecker> probes(String nameOrPath, Settings settings) {
+    return build(nameOrPath, settings).probes();
+  }
+
+  private static Built build(String nameOrPath, Settings settings) {
     if (isBundled(nameOrPath)) {
-      return parse(nameOrPath, bundledText(nameOrPath), settings);
+      return parseAll(nameOrPath, bundledText(nameOrPath), settings);
     }
     Path path = Path.of(nameOrPath);
     String text;
@@ -260,11 +272,18 @@ public final class CatalogLoader {
       throw new CatalogException(
           nameOrPath + ": cannot read the catalog file (" + e.getClass().getSimpleName() + ")", e);
     }
-    return parse(path.getFileName().toString(), text, settings);
+    return parseAll(path.getFileName().toString(), text, settings);
   }
+
+  /** A parsed catalog and the undecorated probe of each of its platforms. */
+  private record Built(Catalog catalog, Map<String, HttpProbeChecker> probes) {}
 
   /** Parses catalog text; {@code source} names it in error messages. */
   public static Catalog parse(String source, String yaml, Settings settings) {
+    return parseAll(source, yaml, settings).catalog();
+  }
+
+  private static Built parseAll(String source, String yaml, Settings settings) {
     CatalogField top = new CatalogField(source, "", readYaml(source, yaml));
     top.requireObject().allowOnly(TOP_FIELDS);
     CatalogField defaults = top.optional("defaults").orElse(null);
@@ -291,6 +310,7 @@ public final class CatalogLoader {
       throw list.fail("must be a non-empty list of platforms");
     }
     List<Platform> platforms = new ArrayList<>();
+    Map<String, HttpProbeChecker> probes = new java.util.LinkedHashMap<>();
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < list.node.size(); i++) {
       JsonNode node = list.node.get(i);
@@ -299,13 +319,13 @@ public final class CatalogLoader {
               ? "platform '" + node.get("id").asText() + "' (#" + (i + 1) + ")"
               : "platform #" + (i + 1);
       CatalogField platform = new CatalogField(source + ": " + label, "", node);
-      Platform built = platform(platform, defaults, settings, parser, blocked, userAgent);
+      Platform built = platform(platform, defaults, settings, parser, blocked, userAgent, probes);
       if (!ids.add(built.id())) {
         throw platform.at("id").fail("duplicate id");
       }
       platforms.add(built);
     }
-    return new Catalog(source, platforms);
+    return new Built(new Catalog(source, platforms), java.util.Collections.unmodifiableMap(probes));
   }
 
   /** The challenge fingerprints every catalog starts from ({@code challenges.yaml}). */
@@ -333,7 +353,8 @@ public final class CatalogLoader {
       Settings settings,
       ProbeParser parser,
       List<ResponseRule> blocked,
-      @Nullable String defaultUserAgent) {
+      @Nullable String defaultUserAgent,
+      Map<String, HttpProbeChecker> probes) {
     p.requireObject().allowOnly(PLATFORM_FIELDS);
     String id = p.required("id").text();
     if (!id.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
@@ -371,20 +392,18 @@ public final class CatalogLoader {
                 .maxConcurrentCalls(concurrency)
                 .maxWaitDuration(Duration.ZERO)
                 .build());
+    HttpProbeChecker probe =
+        new HttpProbeChecker(
+            spec,
+            settings.transport(),
+            settings.userAgent(),
+            settings.ticker(),
+            settings.clock(),
+            settings.recorder(),
+            settings.randomTokens());
+    probes.put(id, probe);
     PlatformChecker protectedChecker =
-        new ResilientChecker(
-            new HttpProbeChecker(
-                spec,
-                settings.transport(),
-                settings.userAgent(),
-                settings.ticker(),
-                settings.clock(),
-                settings.recorder(),
-                settings.randomTokens()),
-            circuitBreaker,
-            rateLimiter,
-            bulkhead,
-            settings.ticker());
+        new ResilientChecker(probe, circuitBreaker, rateLimiter, bulkhead, settings.ticker());
     SharedPlatformBudget sharedBudget = settings.sharedBudget();
     if (sharedBudget != null) {
       protectedChecker =
