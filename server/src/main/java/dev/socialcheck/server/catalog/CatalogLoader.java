@@ -67,7 +67,7 @@ public final class CatalogLoader {
       Map.of(BUILTIN, "platforms.yaml", EXTENDED, "extended.yaml");
   private static final String CHALLENGES_RESOURCE = "challenges.yaml";
 
-  private static final Set<String> TOP_FIELDS = Set.of("defaults", "platforms");
+  private static final Set<String> TOP_FIELDS = Set.of("include", "defaults", "platforms");
   private static final Set<String> LIMIT_FIELDS =
       Set.of("timeout", "concurrency", "rate_limit", "circuit_breaker", "max_body_bytes");
   private static final Set<String> DEFAULT_FIELDS =
@@ -286,6 +286,32 @@ public final class CatalogLoader {
   private static Built parseAll(String source, String yaml, Settings settings) {
     CatalogField top = new CatalogField(source, "", readYaml(source, yaml));
     top.requireObject().allowOnly(TOP_FIELDS);
+    List<Platform> platforms = new ArrayList<>();
+    Map<String, HttpProbeChecker> probes = new java.util.LinkedHashMap<>();
+    Set<String> ids = new HashSet<>();
+    Optional<CatalogField> include = top.optional("include");
+    if (include.isPresent()) {
+      for (CatalogField name :
+          include.get().node.isArray() ? include.get().items() : List.of(include.get())) {
+        if (!isBundled(name.text())) {
+          throw name.fail(
+              "can include a bundled catalog only ("
+                  + String.join(", ", BUNDLED.keySet().stream().sorted().toList())
+                  + ")");
+        }
+        if (name.text().equals(source)) {
+          throw name.fail("a catalog cannot include itself");
+        }
+        Built included = parseAll(name.text(), bundledText(name.text()), settings);
+        for (Platform platform : included.catalog().platforms()) {
+          if (!ids.add(platform.id())) {
+            throw name.fail("platform '" + platform.id() + "' is included twice");
+          }
+          platforms.add(platform);
+        }
+        probes.putAll(included.probes());
+      }
+    }
     CatalogField defaults = top.optional("defaults").orElse(null);
     if (defaults != null) {
       defaults.requireObject().allowOnly(DEFAULT_FIELDS);
@@ -309,9 +335,6 @@ public final class CatalogLoader {
     if (!list.node.isArray() || list.node.isEmpty()) {
       throw list.fail("must be a non-empty list of platforms");
     }
-    List<Platform> platforms = new ArrayList<>();
-    Map<String, HttpProbeChecker> probes = new java.util.LinkedHashMap<>();
-    Set<String> ids = new HashSet<>();
     for (int i = 0; i < list.node.size(); i++) {
       JsonNode node = list.node.get(i);
       String label =

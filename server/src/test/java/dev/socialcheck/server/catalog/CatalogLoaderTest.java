@@ -39,7 +39,8 @@ class CatalogLoaderTest {
       Platform github = builtin.find("github").orElseThrow();
       assertThat(github.timeout()).isEqualTo(Duration.ofSeconds(5));
       assertThat(github.selfCheck()).isPresent();
-      assertThat(builtin.find("gravatar").orElseThrow().selfCheck()).isPresent();
+      // No published or role address exists for Gravatar: by policy it has no self-check.
+      assertThat(builtin.find("gravatar").orElseThrow().selfCheck()).isEmpty();
     }
   }
 
@@ -62,7 +63,7 @@ class CatalogLoaderTest {
       quoteCharacter = '`',
       value = {
         "`platforms: []` | test.yaml: platforms: must be a non-empty list of platforms",
-        "`platform: []` | test.yaml: platform: unknown field (allowed: defaults, platforms)",
+        "`platform: []` | test.yaml: platform: unknown field (allowed: defaults, include, platforms)",
         "`platforms: [{name: X, prior: 0.5}]` | test.yaml: platform #1: id: is required",
         "`platforms: [{id: Bad Id}]` | test.yaml: platform 'Bad Id' (#1): id: must be lower case",
         "`platforms: [{id: x, name: X, prior: 2}]` | test.yaml: platform 'x' (#1): prior: must be between 0 and 1",
