@@ -255,10 +255,8 @@ final class ServeCommand implements Callable<Integer> {
     Logger log = LoggerFactory.getLogger(ServeCommand.class);
     Map<String, String> tokens = tokens();
     Optional<TlsFiles> tls = tls();
-    String hedgeDelayProblem = CheckRequest.hedgeDelayProblem(hedgeDelay);
-    if (hedgeDelayProblem != null) {
-      throw new ParameterException(spec.commandLine(), "--hedge-delay " + hedgeDelayProblem);
-    }
+    checkLimits();
+    AdaptiveSettings adaptive = adaptiveSettings();
     checkCacheKeySecret();
     List<AutoCloseable> resources = new ArrayList<>();
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
@@ -308,7 +306,7 @@ final class ServeCommand implements Callable<Integer> {
               scheduler,
               Ticker.systemTicker(),
               metrics == null ? CheckObserver.NONE : metrics,
-              adaptiveSettings());
+              adaptive);
       if (metrics != null) {
         catalog.platforms().forEach(p -> metrics.bindLearning(p.id(), engine.learning()));
       }
@@ -405,7 +403,43 @@ final class ServeCommand implements Callable<Integer> {
     cacheOptions.cacheKeys();
   }
 
+  /** Refuses limits the server cannot run with, naming the flag (not the builder's field). */
+  private void checkLimits() {
+    String hedgeDelayProblem = CheckRequest.hedgeDelayProblem(hedgeDelay);
+    if (hedgeDelayProblem != null) {
+      throw new ParameterException(spec.commandLine(), "--hedge-delay " + hedgeDelayProblem);
+    }
+    String problem = null;
+    if (maxInFlight <= 0) {
+      problem = "--max-in-flight must be positive";
+    } else if (maxCallsPerConnection <= 0) {
+      problem = "--max-calls-per-connection must be positive";
+    } else if (maxConnectionAge.isZero()) {
+      problem = "--max-connection-age must be positive";
+    } else if (!(callerRateLimit >= 0) || Double.isInfinite(callerRateLimit)) {
+      problem = "--caller-rate-limit must be a number of calls per second, 0 or more";
+    }
+    if (problem != null) {
+      throw new ParameterException(spec.commandLine(), problem);
+    }
+  }
+
   private AdaptiveSettings adaptiveSettings() {
+    String problem = null;
+    if (!(adaptivePercentile > 0 && adaptivePercentile < 100)) {
+      problem = "--adaptive-percentile must be above 0 and below 100";
+    } else if (!(adaptiveMaxExtraLoad >= 0)) {
+      problem = "--adaptive-max-extra-load must not be negative";
+    } else if (adaptiveMinSamples < 1) {
+      problem = "--adaptive-min-samples must be at least 1";
+    } else if (adaptiveWindow.toSeconds() < 1) {
+      problem = "--adaptive-window must be at least 1s";
+    } else if (!(adaptiveEarlyStartWaste >= 0 && adaptiveEarlyStartWaste < 1)) {
+      problem = "--adaptive-early-start-waste must be at least 0 and below 1";
+    }
+    if (problem != null) {
+      throw new ParameterException(spec.commandLine(), problem);
+    }
     try {
       return new AdaptiveSettings(
           adaptivePercentile,

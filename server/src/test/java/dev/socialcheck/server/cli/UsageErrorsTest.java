@@ -51,6 +51,13 @@ class UsageErrorsTest {
         "serve --hedge-delay -1s | serve | '-1s' must not be negative",
         "serve --hedge-delay 2m | serve | --hedge-delay must be at most 60s",
         "serve --shutdown-grace soon | serve | 'soon' is not a duration (examples: 250ms",
+        "serve --max-in-flight 0 | serve | --max-in-flight must be positive",
+        "serve --max-calls-per-connection 0 | serve | --max-calls-per-connection must be positive",
+        "serve --max-connection-age 0s | serve | --max-connection-age must be positive",
+        "serve --caller-rate-limit -1 | serve | --caller-rate-limit must be a number of calls",
+        "serve --adaptive-percentile 101 | serve | --adaptive-percentile must be above 0 and below"
+            + " 100",
+        "serve --adaptive-window 0s | serve | --adaptive-window must be at least 1s",
         "serve --prot 1 | serve | Unknown options: '--prot'",
         "serve --tls-cert /missing.pem | serve | --tls-cert and --tls-key go together",
         "check user@email.com --hedge-delay -1s --strategy hedged | check | '-1s' must not be"
