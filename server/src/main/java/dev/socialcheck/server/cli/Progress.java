@@ -147,7 +147,8 @@ final class Progress implements CheckObserver, AutoCloseable {
     if (err == null || shownWidth == 0) {
       return;
     }
-    err.print("\r" + " ".repeat(shownWidth) + "\r");
+    // Two more: the terminal echoes a Ctrl-C as "^C" after the line.
+    err.print("\r" + " ".repeat(shownWidth + 2) + "\r");
     err.flush();
     shownWidth = 0;
   }
