@@ -67,8 +67,7 @@ class OperationsIT {
               assertThat(l.path("thread").asText()).isNotEmpty();
               assertThat(l.has("message")).isTrue();
             });
-    assertThat(lines)
-        .anySatisfy(l -> assertThat(l.path("message").asText()).startsWith("stopped"));
+    assertThat(lines).anySatisfy(l -> assertThat(l.path("message").asText()).startsWith("stopped"));
     assertThat(scrape)
         .contains(
             "socialcheck_rpc_requests_total{code=\"OK\",method=\"HasSocialAccount\",strategy=\"race\"} 1.0")
