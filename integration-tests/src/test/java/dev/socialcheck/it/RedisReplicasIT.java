@@ -41,7 +41,7 @@ class RedisReplicasIT {
           config,
           "serve.redis="
               + redis.uri()
-              + "\nserve.caller-rate-limit=0.001\nserve.cache-key-secret-file="
+              + "\nserve.caller-rate-limit=0.001\nserve.redis-timeout=2s\nserve.cache-key-secret-file="
               + secret
               + "\n");
       try (ServerProcess a =
@@ -53,6 +53,11 @@ class RedisReplicasIT {
                   secret.toString(),
                   "--caller-rate-limit",
                   "0.001",
+                  // Sharing is under test, not the timeout: on a loaded machine the first Redis
+                  // command can take longer than the 100 ms default, and the replica would then
+                  // decide alone.
+                  "--redis-timeout",
+                  "2s",
                   "--metrics-port",
                   "0");
           ServerProcess b =
