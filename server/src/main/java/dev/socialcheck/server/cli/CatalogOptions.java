@@ -248,6 +248,7 @@ final class CatalogOptions {
       @Nullable SharedPlatformBudget sharedBudget,
       UnaryOperator<CatalogLoader.Settings> customize) {
     CacheKeys keys = cacheKeys(); // a bad secret file is an error whatever the catalog
+    Set<PlatformKind> kinds = allowedKinds(); // and so is an unknown kind
     if (catalog.equals(DemoCatalog.NAME)) {
       if (!(demoTimeScale > 0) || Double.isInfinite(demoTimeScale)) {
         throw new ParameterException(

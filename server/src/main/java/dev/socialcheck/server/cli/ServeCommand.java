@@ -1,6 +1,7 @@
 package dev.socialcheck.server.cli;
 
 import com.google.common.base.Ticker;
+import dev.socialcheck.server.canary.Canary;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.AdaptiveSettings;
 import dev.socialcheck.server.engine.CheckEngine;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -220,9 +222,30 @@ final class ServeCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}.")
   double adaptiveEarlyStartWaste = 0.5;
 
+  @Option(
+      names = "--canary-interval",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "Self-check every platform that declares self-check addresses once per DURATION (e.g."
+              + " 10m) in the background: exports socialcheck_canary_ok{platform}, logs a drift"
+              + " once, shows the state in ListPlatforms. Off unless set.")
+  @Nullable Duration canaryInterval;
+
+  @Option(
+      names = "--canary-auto-disable",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Take a platform out of service after N failed canaries in a row (its checks are"
+              + " SKIPPED, ListPlatforms says why) until a canary passes again; 0 never. Needs"
+              + " --canary-interval. Default: ${DEFAULT-VALUE}.")
+  int canaryAutoDisable;
+
   @Override
   public Integer call() throws InterruptedException {
     logFormat.apply();
+    Canary.Settings canarySettings = canarySettings();
     Logger log = LoggerFactory.getLogger(ServeCommand.class);
     Map<String, String> tokens = tokens();
     Optional<TlsFiles> tls = tls();
@@ -239,13 +262,22 @@ final class ServeCommand implements Callable<Integer> {
         // starts without Redis all the same.
         redis.awaitUp(redisOptions.connectTimeout);
       }
-      Catalog catalog =
+      Catalog loaded =
           catalogOptions.load(
               scheduler,
               true,
               redis == null ? null : redis.resultStore(),
               redis != null && redisOptions.sharePlatformLimits ? redis.platformBudget() : null);
-      resources.add(0, catalog);
+      resources.add(0, loaded);
+      Canary canary =
+          canarySettings == null
+              ? null
+              : Canary.of(loaded.platforms(), canarySettings, scheduler, Clock.systemUTC());
+      Catalog catalog =
+          canary == null ? loaded : new Catalog(loaded.name(), canary.gated(loaded.platforms()));
+      if (canary != null) {
+        resources.add(0, canary);
+      }
       ServiceMetrics metrics = metricsPort == null ? null : new ServiceMetrics();
       if (metrics != null) {
         catalogOptions
@@ -254,6 +286,9 @@ final class ServeCommand implements Callable<Integer> {
             .forEach(cb -> metrics.bindCircuitBreaker(cb.getName(), cb));
         if (redis != null) {
           metrics.bindRedis(redis.stats());
+        }
+        if (canary != null) {
+          metrics.bindCanary(canary);
         }
         catalogOptions
             .resultCache()
@@ -293,7 +328,13 @@ final class ServeCommand implements Callable<Integer> {
       if (metrics != null) {
         builder.metrics(metrics);
       }
+      if (canary != null) {
+        builder.canary(canary);
+      }
       server = builder.start();
+      if (canary != null) {
+        canary.start();
+      }
       log.info(
           "socialcheck serving catalog '{}' ({}) on {}:{} ({}, {}); {}",
           catalog.name(),
@@ -360,6 +401,24 @@ final class ServeCommand implements Callable<Integer> {
               + " every replica.");
     }
     catalogOptions.cacheKeys();
+  }
+
+  private Canary.@Nullable Settings canarySettings() {
+    if (canaryInterval == null) {
+      if (canaryAutoDisable != 0) {
+        throw new ParameterException(
+            spec.commandLine(), "--canary-auto-disable needs --canary-interval");
+      }
+      return null;
+    }
+    if (canaryInterval.isZero()) {
+      throw new ParameterException(spec.commandLine(), "--canary-interval must be positive");
+    }
+    if (canaryAutoDisable < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--canary-auto-disable must not be negative");
+    }
+    return new Canary.Settings(canaryInterval, canaryAutoDisable);
   }
 
   private AdaptiveSettings adaptiveSettings() {

@@ -5,6 +5,7 @@ import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import dev.socialcheck.server.canary.Canary;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckReport;
@@ -25,8 +26,10 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,14 +51,23 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
   private final RequestParser parser;
   private final Duration defaultHedgeDelay;
   private final Executor executor;
+  private final Function<String, Optional<Canary.State>> canary;
 
+  /**
+   * @param canary what the canary knows of a platform (empty when no canary watches it)
+   */
   SocialAccountServiceImpl(
-      CheckEngine engine, Catalog catalog, Duration defaultHedgeDelay, Executor executor) {
+      CheckEngine engine,
+      Catalog catalog,
+      Duration defaultHedgeDelay,
+      Executor executor,
+      Function<String, Optional<Canary.State>> canary) {
     this.engine = engine;
     this.catalog = catalog;
     this.parser = new RequestParser(catalog, defaultHedgeDelay);
     this.defaultHedgeDelay = defaultHedgeDelay;
     this.executor = executor;
+    this.canary = canary;
   }
 
   @Override
@@ -132,7 +144,12 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
         rank++;
       }
       response.addPlatforms(
-          Protos.toProto(platform, learning.snapshot(platform.id()), plan.get(rank), rank + 1));
+          Protos.toProto(
+              platform,
+              learning.snapshot(platform.id()),
+              plan.get(rank),
+              rank + 1,
+              canary.apply(platform.id())));
     }
     responseObserver.onNext(response.build());
     responseObserver.onCompleted();

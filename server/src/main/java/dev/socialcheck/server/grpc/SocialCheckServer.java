@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.socialcheck.server.canary.Canary;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckRequest;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -175,10 +177,22 @@ public final class SocialCheckServer implements AutoCloseable {
     private int maxInFlight = 1000;
     private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
     private @Nullable SharedRedis redis;
+    private @Nullable Canary canary;
 
     private Builder(CheckEngine engine, Catalog catalog) {
       this.engine = requireNonNull(engine, "engine");
       this.catalog = requireNonNull(catalog, "catalog");
+    }
+
+    private static java.util.function.Function<String, Optional<Canary.State>> canaryStates(
+        @Nullable Canary canary) {
+      return canary == null ? id -> Optional.empty() : canary::state;
+    }
+
+    /** The canary whose findings {@code ListPlatforms} shows (the server does not start it). */
+    public Builder canary(Canary canary) {
+      this.canary = requireNonNull(canary, "canary");
+      return this;
     }
 
     /** Address to bind (default {@code 127.0.0.1}; {@code 0.0.0.0} for every interface). */
@@ -342,7 +356,8 @@ public final class SocialCheckServer implements AutoCloseable {
           .addService(
               ServerInterceptors.intercept(
                   RequestDecoding.of(
-                      new SocialAccountServiceImpl(engine, catalog, defaultHedgeDelay, callbacks)
+                      new SocialAccountServiceImpl(
+                              engine, catalog, defaultHedgeDelay, callbacks, canaryStates(canary))
                           .bindService()),
                   chain))
           .addService(guarded(health.getHealthService(), protectHealth, authenticator))

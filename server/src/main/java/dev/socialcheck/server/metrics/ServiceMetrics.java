@@ -1,5 +1,6 @@
 package dev.socialcheck.server.metrics;
 
+import dev.socialcheck.server.canary.Canary;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckObserver;
 import dev.socialcheck.server.engine.CheckStatus;
@@ -160,6 +161,60 @@ public final class ServiceMetrics implements CheckObserver {
         .tag("platform", platformId)
         .strongReference(true)
         .register(registry);
+  }
+
+  /**
+   * Exposes what the canary found of each platform it watches: {@code socialcheck_canary_ok} (1
+   * passed, 0 failed, NaN before the first conclusive canary), {@code
+   * socialcheck_canary_last_success_seconds} (Unix time of the last pass, NaN before one), {@code
+   * socialcheck_canary_consecutive_failures} and {@code socialcheck_canary_disabled} (1 while the
+   * canary keeps the platform out of service).
+   */
+  public void bindCanary(Canary canary) {
+    for (String platformId : canary.platforms()) {
+      Gauge.builder(
+              "socialcheck.canary.ok",
+              canary,
+              c ->
+                  c.state(platformId)
+                      .map(Canary.State::ok)
+                      .map(ok -> ok ? 1.0 : 0.0)
+                      .orElse(Double.NaN))
+          .description(
+              "Whether the platform's last conclusive canary passed: 1 yes, 0 no, NaN not yet")
+          .tag("platform", platformId)
+          .strongReference(true)
+          .register(registry);
+      Gauge.builder(
+              "socialcheck.canary.last.success",
+              canary,
+              c ->
+                  c.state(platformId)
+                      .map(Canary.State::lastSuccess)
+                      .map(t -> t.toEpochMilli() / 1000.0)
+                      .orElse(Double.NaN))
+          .description("Unix time of the platform's last passing canary (NaN before one)")
+          .baseUnit("seconds")
+          .tag("platform", platformId)
+          .strongReference(true)
+          .register(registry);
+      Gauge.builder(
+              "socialcheck.canary.consecutive.failures",
+              canary,
+              c -> c.state(platformId).map(Canary.State::consecutiveFailures).orElse(0))
+          .description("Failed canaries of the platform in a row")
+          .tag("platform", platformId)
+          .strongReference(true)
+          .register(registry);
+      Gauge.builder(
+              "socialcheck.canary.disabled",
+              canary,
+              c -> c.state(platformId).map(st -> st.disabled() ? 1 : 0).orElse(0))
+          .description("1 while the canary keeps the platform out of service")
+          .tag("platform", platformId)
+          .strongReference(true)
+          .register(registry);
+    }
   }
 
   /** Exposes the shared Redis's state and counters. */
