@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BundledFixturesTest {
   static final Path FIXTURES = Path.of("src/test/fixtures");
-  static final List<String> BUNDLED = List.of(CatalogLoader.BUILTIN);
+  static final List<String> BUNDLED = List.of(CatalogLoader.BUILTIN, CatalogLoader.EXTENDED);
 
   private static final ExecutorService HTTP = Executors.newFixedThreadPool(2);
   private static FixtureReplay fake;
@@ -141,6 +141,22 @@ class BundledFixturesTest {
           .as("%s says whether it was recorded live or where it was derived from", file)
           .isTrue();
     }
+  }
+
+  @Test
+  void everyFixtureFolder_belongsToABundledPlatform() throws IOException {
+    Set<String> ids = new java.util.TreeSet<>();
+    for (String catalog : BUNDLED) {
+      platforms(catalog).forEach(p -> ids.add(p.id()));
+    }
+    List<String> folders;
+    try (Stream<Path> list = Files.list(FIXTURES)) {
+      folders =
+          list.filter(Files::isDirectory).map(f -> f.getFileName().toString()).sorted().toList();
+    }
+    assertThat(folders)
+        .as("fixture folders (a dropped platform leaves none behind)")
+        .containsExactlyInAnyOrderElementsOf(ids);
   }
 
   private static Fixture byStatus(List<Fixture> fixtures, CheckStatus status) {

@@ -34,13 +34,35 @@ class CatalogLoaderTest {
   void builtin_loadsTheBundledPlatforms_withTheirSelfChecks() {
     try (Catalog builtin = CatalogLoader.load(CatalogLoader.BUILTIN, fixture.settings())) {
       assertThat(builtin.platforms())
+          .as("the builtin platforms, likeliest first")
           .extracting(Platform::id)
-          .containsExactly("gravatar", "firefox", "github");
+          .containsExactly(
+              "microsoft",
+              "dropbox",
+              "gravatar",
+              "microsoft365",
+              "adobe",
+              "firefox",
+              "wordpress",
+              "duolingo",
+              "github",
+              "atlassian",
+              "eventbrite",
+              "proton");
       Platform github = builtin.find("github").orElseThrow();
       assertThat(github.timeout()).isEqualTo(Duration.ofSeconds(5));
       assertThat(github.selfCheck()).isPresent();
-      // No published or role address exists for Gravatar: by policy it has no self-check.
-      assertThat(builtin.find("gravatar").orElseThrow().selfCheck()).isEmpty();
+      // A role address at a domain that is a tenant: the check is about the domain.
+      assertThat(builtin.find("microsoft365").orElseThrow().selfCheck()).isPresent();
+      // No published or role address exists for the others: by policy they have no self-check.
+      assertThat(builtin.platforms())
+          .filteredOn(p -> p.selfCheck().isPresent())
+          .extracting(Platform::id)
+          .as("platforms with self-check addresses")
+          .containsExactlyInAnyOrder("github", "microsoft365");
+      // Steps share the check's time, so the two-request probes get more of it.
+      assertThat(builtin.find("eventbrite").orElseThrow().timeout())
+          .isEqualTo(Duration.ofSeconds(8));
     }
   }
 
