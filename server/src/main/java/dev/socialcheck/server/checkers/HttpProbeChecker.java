@@ -109,6 +109,14 @@ public final class HttpProbeChecker implements PlatformChecker {
     return spec;
   }
 
+  /**
+   * A checker of the same probe with nothing remembered (no back-off): what a replay of several
+   * fixtures uses, so that one case's {@code Retry-After} does not hold back the next.
+   */
+  public HttpProbeChecker fresh() {
+    return new HttpProbeChecker(spec, transport, userAgent, ticker, clock, recorder, randomTokens);
+  }
+
   @Override
   public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
     long backoffLeft = backoffLeftNanos();

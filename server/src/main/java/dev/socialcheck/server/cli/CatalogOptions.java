@@ -249,6 +249,13 @@ final class CatalogOptions {
       UnaryOperator<CatalogLoader.Settings> customize) {
     CacheKeys keys = cacheKeys(); // a bad secret file is an error whatever the catalog
     Set<PlatformKind> kinds = allowedKinds(); // and so is an unknown kind
+    if (catalog.equals(CatalogLoader.EXTENDED) && !kinds.contains(PlatformKind.SIGNUP_CHECK)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--catalog extended holds sign-up form checks (kind signup-check): they create no"
+              + " account and send nothing to the owner, but may breach the platforms' terms, so"
+              + " they run only when allowed: add --allow-kind signup-check");
+    }
     if (catalog.equals(DemoCatalog.NAME)) {
       if (!(demoTimeScale > 0) || Double.isInfinite(demoTimeScale)) {
         throw new ParameterException(

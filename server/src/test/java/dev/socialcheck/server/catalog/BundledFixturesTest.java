@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
@@ -54,15 +56,24 @@ class BundledFixturesTest {
     PROBES.close();
   }
 
+  /** Each bundled catalog's probes, parsed once. */
+  private static final Map<String, Map<String, HttpProbeChecker>> PROBES_BY_CATALOG =
+      new ConcurrentHashMap<>();
+
   /** A fresh probe of a bundled platform, sending to the fake (no back-off carried over). */
   private static HttpProbeChecker probe(String catalog, String id) {
-    return CatalogLoader.probes(
+    return PROBES_BY_CATALOG
+        .computeIfAbsent(
             catalog,
-            PROBES
-                .settings()
-                .withAllowedKinds(Set.of(PlatformKind.values()))
-                .withTransport(fake.transport(), fake.randomTokens()))
-        .get(id);
+            name ->
+                CatalogLoader.probes(
+                    name,
+                    PROBES
+                        .settings()
+                        .withAllowedKinds(Set.of(PlatformKind.values()))
+                        .withTransport(fake.transport(), fake.randomTokens())))
+        .get(id)
+        .fresh();
   }
 
   private static List<Platform> platforms(String catalog) {

@@ -118,9 +118,8 @@ class MainTest {
 
     assertThat(exit).as("exit status").isEqualTo(2);
     assertThat(err.toString())
-        .contains("extended: platform '")
-        .contains("kind: signup-check is not allowed here (allowed: api, lookup)")
-        .contains("may breach a platform's terms")
+        .contains("--catalog extended holds sign-up form checks (kind signup-check)")
+        .contains("may breach the platforms' terms")
         .contains("--allow-kind signup-check");
   }
 

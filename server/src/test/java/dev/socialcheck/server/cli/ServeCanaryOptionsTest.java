@@ -21,7 +21,7 @@ class ServeCanaryOptionsTest {
         "--canary-interval 0s | --canary-interval must be positive",
         "--canary-interval 1m --canary-auto-disable -1 | --canary-auto-disable must not be negative",
         "--allow-kind scraping | --allow-kind scraping: not a kind (kinds: api, lookup, signup-check)",
-        "--catalog extended | kind: signup-check is not allowed here (allowed: api, lookup)",
+        "--catalog extended | --catalog extended holds sign-up form checks (kind signup-check)",
       })
   void badOptions_areUsageErrors(String options, String message) {
     StringWriter err = new StringWriter();
