@@ -23,11 +23,7 @@ class CanaryIT {
   void serve_withACanary_showsEachWatchedPlatformPassing() throws Exception {
     try (ServerProcess server =
         ServerProcess.start(
-            "CanaryIT",
-            "--canary-interval",
-            "200ms",
-            "--canary-auto-disable",
-            "3")) {
+            "CanaryIT", "--canary-interval", "200ms", "--canary-auto-disable", "3")) {
       ManagedChannel channel =
           NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
       try {
