@@ -22,6 +22,8 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", "..", "..", ".."))
 DEFAULT_PROTO_DIR = os.path.join(REPO, "proto", "src", "main", "protobuf")
+# google/rpc/status.proto, imported by the contract (see proto/buf.yaml).
+THIRD_PARTY_PROTO_DIR = os.path.join(REPO, "proto", "src", "main", "third_party")
 DEFAULT_HEALTH_PROTO_DIR = os.path.join(REPO, "integration-tests", "src", "test", "proto")
 SETUP_HINT = "run integration-tests/setup-polyglot.sh once (installs python3-grpcio python3-grpc-tools)"
 
@@ -63,11 +65,13 @@ def generate_stubs(proto_dir, health_proto_dir, out_dir):
     rc = protoc.main([
         "grpc_tools.protoc",
         f"-I{proto_dir}",
+        f"-I{THIRD_PARTY_PROTO_DIR}",
         f"-I{health_proto_dir}",
         f"-I{well_known}",
         f"--python_out={out_dir}",
         f"--grpc_python_out={out_dir}",
         "socialcheck/v1/socialcheck.proto",
+        "google/rpc/status.proto",
         "health.proto",
     ])
     if rc != 0:
