@@ -90,6 +90,7 @@ final class ScreenTarget {
             + rounds
             + " rounds each, orders alternated; load before: "
             + loadAverage());
+    report.line("");
     List<List<String>> rows = new ArrayList<>();
     for (String transport : List.of("in-process", "netty")) {
       try (Target target = new Target(transport)) {
