@@ -181,8 +181,10 @@ final class ScreenCommand implements Callable<Integer> {
       ScreenInput items, ResultsFile results, CheckManyRequest options, long total)
       throws IOException, InterruptedException {
     // One stream over an in-process server: its access line is no news to the person running it.
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("socialcheck.access"))
-        .setLevel(Level.WARN);
+    ch.qos.logback.classic.Logger accessLog =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("socialcheck.access");
+    Level accessLevel = accessLog.getLevel();
+    accessLog.setLevel(Level.WARN);
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
     try (Catalog catalog = catalogOptions.load(scheduler)) {
       try {
@@ -206,6 +208,7 @@ final class ScreenCommand implements Callable<Integer> {
       }
     } finally {
       scheduler.shutdownNow();
+      accessLog.setLevel(accessLevel); // the level is global: leave it as it was
     }
   }
 
