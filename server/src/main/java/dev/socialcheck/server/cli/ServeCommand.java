@@ -168,6 +168,16 @@ final class ServeCommand implements Callable<Integer> {
   int maxInFlight = 1000;
 
   @Option(
+      names = "--check-many-concurrency",
+      defaultValue = "16",
+      paramLabel = "ITEMS",
+      description =
+          "CheckMany: items one stream checks (or holds unsent) at once, at most "
+              + SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY
+              + "; the stream reads no further item meanwhile. Default: ${DEFAULT-VALUE}.")
+  int checkManyConcurrency = SocialCheckServer.DEFAULT_CHECK_MANY_CONCURRENCY;
+
+  @Option(
       names = "--max-calls-per-connection",
       defaultValue = "100",
       description = "Concurrent calls per HTTP/2 connection. Default: ${DEFAULT-VALUE}.")
@@ -250,6 +260,13 @@ final class ServeCommand implements Callable<Integer> {
     Map<String, String> tokens = tokens();
     Optional<TlsFiles> tls = tls();
     checkCacheKeySecret();
+    if (checkManyConcurrency < 1
+        || checkManyConcurrency > SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--check-many-concurrency must be between 1 and "
+              + SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY);
+    }
     List<AutoCloseable> resources = new ArrayList<>();
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
     resources.add(scheduler::shutdownNow);
@@ -317,6 +334,7 @@ final class ServeCommand implements Callable<Integer> {
               .protect(protectHealth, protectReflection)
               .callerRateLimit(callerRateLimit)
               .maxInFlight(maxInFlight)
+              .checkManyConcurrency(checkManyConcurrency)
               .connectionLimits(
                   ConnectionLimits.DEFAULTS
                       .withMaxCallsPerConnection(maxCallsPerConnection)

@@ -166,4 +166,12 @@ public final class CheckEngine {
   public Ticker ticker() {
     return ticker;
   }
+
+  /**
+   * The scheduler the engine's timers run on (borrowed), for callers that wait alongside its runs
+   * on the same clock; their tasks must be short and never block.
+   */
+  public ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
 }

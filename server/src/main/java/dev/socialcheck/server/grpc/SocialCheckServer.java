@@ -36,6 +36,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +53,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: {@link Builder#start()} binds and reports health {@code SERVING}; {@link
  * #shutdown()} reports {@code NOT_SERVING}, stops accepting calls, lets calls in flight finish for
- * the grace period, then cancels the rest (which cancels their checks) and releases the threads it
- * created. It does not shut down the engine's scheduler or the catalog, which the caller owns.
+ * the grace period (a {@code CheckMany} stream stops reading items, answers those it read, then
+ * ends with {@code UNAVAILABLE}), then cancels the rest (which cancels their checks) and releases
+ * the threads it created. It does not shut down the engine's scheduler or the catalog, which the
+ * caller owns.
  *
  * <p>Thread-safe.
  */
@@ -75,19 +78,32 @@ public final class SocialCheckServer implements AutoCloseable {
 
   private static final int MAX_INBOUND_METADATA_SIZE = 16 * 1024;
 
+  /** Default of {@link Builder#checkManyConcurrency}. */
+  public static final int DEFAULT_CHECK_MANY_CONCURRENCY = 16;
+
+  /** Largest accepted {@link Builder#checkManyConcurrency}. */
+  public static final int MAX_CHECK_MANY_CONCURRENCY = 256;
+
   private final Server server;
   private final InFlightCalls inFlight;
   private final HealthStatusManager health;
   private final @Nullable ExecutorService ownedExecutor;
   private final Duration shutdownGrace;
+  private final SocialAccountServiceImpl service;
+  private final CheckManyStats checkManyStats;
+  private final AtomicBoolean shutdownBegun = new AtomicBoolean();
 
   private SocialCheckServer(
       Server server,
       InFlightCalls inFlight,
       HealthStatusManager health,
       @Nullable ExecutorService ownedExecutor,
-      Duration shutdownGrace) {
+      Duration shutdownGrace,
+      SocialAccountServiceImpl service,
+      CheckManyStats checkManyStats) {
     this.server = server;
+    this.service = service;
+    this.checkManyStats = checkManyStats;
     this.inFlight = inFlight;
     this.health = health;
     this.ownedExecutor = ownedExecutor;
@@ -111,8 +127,11 @@ public final class SocialCheckServer implements AutoCloseable {
    * Idempotent.
    */
   public void shutdown() {
-    health.enterTerminalState();
+    if (shutdownBegun.compareAndSet(false, true)) {
+      health.enterTerminalState(); // warns, with a stack trace, when called twice
+    }
     server.shutdown();
+    service.drainStreams();
     try {
       if (!inFlight.awaitIdle(shutdownGrace)) {
         log.warn(
@@ -137,6 +156,11 @@ public final class SocialCheckServer implements AutoCloseable {
   /** socialcheck calls in progress (those counted against the in-flight limit). */
   public int callsInFlight() {
     return inFlight.count();
+  }
+
+  /** Counters of the {@code CheckMany} streams. */
+  public CheckManyStats checkManyStats() {
+    return checkManyStats;
   }
 
   /** Whether shutdown has begun: new calls are refused. */
@@ -175,6 +199,7 @@ public final class SocialCheckServer implements AutoCloseable {
     private boolean protectReflection;
     private double callerRatePerSecond;
     private int maxInFlight = 1000;
+    private int checkManyConcurrency = DEFAULT_CHECK_MANY_CONCURRENCY;
     private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
     private @Nullable SharedRedis redis;
     private @Nullable Canary canary;
@@ -296,6 +321,21 @@ public final class SocialCheckServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Most items one {@code CheckMany} stream holds at once: being checked, waiting for a
+     * rate-limit permit, or answered but not yet sent (default 16, at most {@value
+     * #MAX_CHECK_MANY_CONCURRENCY}). The stream reads no further item while it holds that many.
+     */
+    public Builder checkManyConcurrency(int items) {
+      checkArgument(
+          items >= 1 && items <= MAX_CHECK_MANY_CONCURRENCY,
+          "checkManyConcurrency must be between 1 and %s: %s",
+          MAX_CHECK_MANY_CONCURRENCY,
+          items);
+      this.checkManyConcurrency = items;
+      return this;
+    }
+
     /** HTTP/2 connection limits of the Netty transport. */
     public Builder connectionLimits(ConnectionLimits limits) {
       this.connectionLimits = requireNonNull(limits, "limits");
@@ -330,36 +370,45 @@ public final class SocialCheckServer implements AutoCloseable {
       health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
       health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
       InFlightCalls inFlight = new InFlightCalls(maxInFlight);
+      CheckManyStats checkManyStats = new CheckManyStats();
       if (metrics != null) {
         metrics.bindEngine(engine.stats());
         metrics.bindCallsInFlight(inFlight::count);
+        metrics.bindCheckMany(checkManyStats);
       }
       BearerTokenAuthenticator authenticator =
           bearerTokens.isEmpty() ? null : new BearerTokenAuthenticator(bearerTokens);
-      if (authenticator == null) {
+      if (authenticator == null && transport == null) {
         log.warn("authentication is off: any client that can reach the port can call");
       }
       // Innermost first: ServerInterceptors.intercept makes the last one the outermost.
       List<ServerInterceptor> chain = new ArrayList<>();
       chain.add(inFlight);
-      if (callerRatePerSecond > 0) {
-        chain.add(new CallerRateLimit(callerRatePerSecond, redis));
+      CallerRateLimit rateLimit =
+          callerRatePerSecond > 0 ? new CallerRateLimit(callerRatePerSecond, redis) : null;
+      if (rateLimit != null) {
+        chain.add(rateLimit);
       }
       if (authenticator != null) {
         chain.add(authenticator);
       }
       chain.add(new CallTelemetry(metrics, Ticker.systemTicker()));
+      SocialAccountServiceImpl service =
+          new SocialAccountServiceImpl(
+              engine,
+              catalog,
+              defaultHedgeDelay,
+              callbacks,
+              checkManyConcurrency,
+              rateLimit != null ? rateLimit : ItemPermits.UNLIMITED,
+              checkManyStats,
+              canaryStates(canary));
       builder
           .executor(callbacks)
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)
           .maxInboundMetadataSize(MAX_INBOUND_METADATA_SIZE)
           .addService(
-              ServerInterceptors.intercept(
-                  RequestDecoding.of(
-                      new SocialAccountServiceImpl(
-                              engine, catalog, defaultHedgeDelay, callbacks, canaryStates(canary))
-                          .bindService()),
-                  chain))
+              ServerInterceptors.intercept(RequestDecoding.of(service.bindService()), chain))
           .addService(guarded(health.getHealthService(), protectHealth, authenticator))
           .addService(
               guarded(ProtoReflectionServiceV1.newInstance(), protectReflection, authenticator))
@@ -378,7 +427,8 @@ public final class SocialCheckServer implements AutoCloseable {
             REDIS_HEALTH_NAME, shared.isUp() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
       }
       checkState(!server.isShutdown(), "server did not start");
-      return new SocialCheckServer(server, inFlight, health, owned, shutdownGrace);
+      return new SocialCheckServer(
+          server, inFlight, health, owned, shutdownGrace, service, checkManyStats);
     }
 
     private NettyServerBuilder netty() throws IOException {

@@ -8,6 +8,7 @@ import dev.socialcheck.server.engine.EngineStats;
 import dev.socialcheck.server.engine.PlatformLearning;
 import dev.socialcheck.server.engine.Strategy;
 import dev.socialcheck.server.engine.Verdict;
+import dev.socialcheck.server.grpc.CheckManyStats;
 import dev.socialcheck.server.redis.RedisStats;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
@@ -43,6 +44,11 @@ import java.util.function.IntSupplier;
  *   <li>{@code socialcheck_cache_hits_total{platform,status}}: checks answered from the result
  *       cache; {@code socialcheck_cache_coalesced_total{platform}}: checks that missed it while an
  *       identical check was in flight, and waited for that one instead of calling the platform
+ *   <li>{@code socialcheck_check_many_items_total{result}} (answered, error): CheckMany items
+ *       answered; {@code socialcheck_check_many_items_coalesced_total}: items answered by an
+ *       identical item's check; {@code socialcheck_check_many_permit_waits_total}: items that
+ *       waited for the caller's rate limit; {@code socialcheck_check_many_items_held}: items read
+ *       and not yet answered; {@code socialcheck_check_many_streams}: open streams
  *   <li>{@code socialcheck_circuit_state{platform}}: 0 closed, 1 open, 2 half-open, 3 other
  *   <li>With {@code --redis}: {@code socialcheck_redis_up} (1 up, 0 down), {@code
  *       socialcheck_redis_state_changes_total}, {@code
@@ -81,6 +87,34 @@ public final class ServiceMetrics implements CheckObserver {
   public void bindEngine(EngineStats stats) {
     Gauge.builder("socialcheck.checks.in.flight", stats, EngineStats::checksInFlight)
         .description("Checks started and neither completed nor cancelled")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** Exposes the counters of the CheckMany streams. */
+  public void bindCheckMany(CheckManyStats stats) {
+    FunctionCounter.builder("socialcheck.check.many.items", stats, CheckManyStats::itemsAnswered)
+        .description("CheckMany items answered, by result")
+        .tag("result", "answered")
+        .register(registry);
+    FunctionCounter.builder("socialcheck.check.many.items", stats, CheckManyStats::itemErrors)
+        .description("CheckMany items answered, by result")
+        .tag("result", "error")
+        .register(registry);
+    FunctionCounter.builder(
+            "socialcheck.check.many.items.coalesced", stats, CheckManyStats::itemsCoalesced)
+        .description("CheckMany items answered by the check of an identical item in flight")
+        .register(registry);
+    FunctionCounter.builder(
+            "socialcheck.check.many.permit.waits", stats, CheckManyStats::permitWaits)
+        .description("CheckMany items refused a rate-limit permit that waited to ask again")
+        .register(registry);
+    Gauge.builder("socialcheck.check.many.items.held", stats, CheckManyStats::itemsHeld)
+        .description("CheckMany items read and not yet answered")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("socialcheck.check.many.streams", stats, CheckManyStats::streamsOpen)
+        .description("CheckMany streams open")
         .strongReference(true)
         .register(registry);
   }
