@@ -93,6 +93,11 @@ public final class CheckEngine {
           public void runAnswered(Strategy strategy, Verdict verdict, Duration elapsed) {
             outer.runAnswered(strategy, verdict, elapsed);
           }
+
+          @Override
+          public RunObserver runStarted(CheckRequest request) {
+            return outer.runStarted(request);
+          }
         };
   }
 
@@ -109,7 +114,15 @@ public final class CheckEngine {
    */
   public ListenableFuture<CheckReport> run(CheckRequest request, CheckListener listener) {
     CheckRun run =
-        new CheckRun(request, schedule(request), listener, scheduler, ticker, stats, observer);
+        new CheckRun(
+            request,
+            schedule(request),
+            listener,
+            scheduler,
+            ticker,
+            stats,
+            observer,
+            observer.runStarted(request));
     run.start();
     return run;
   }

@@ -2,9 +2,13 @@ package dev.socialcheck.server.metrics;
 
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckObserver;
+import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.CheckStatus;
+import dev.socialcheck.server.engine.CheckTrace;
 import dev.socialcheck.server.engine.EngineStats;
 import dev.socialcheck.server.engine.PlatformLearning;
+import dev.socialcheck.server.engine.RunObserver;
+import dev.socialcheck.server.engine.StartReason;
 import dev.socialcheck.server.engine.Strategy;
 import dev.socialcheck.server.engine.Verdict;
 import dev.socialcheck.server.redis.RedisStats;
@@ -20,7 +24,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.IntSupplier;
 
 /**
@@ -43,6 +49,13 @@ import java.util.function.IntSupplier;
  *       cache; {@code socialcheck_cache_coalesced_total{platform}}: checks that missed it while an
  *       identical check was in flight, and waited for that one instead of calling the platform
  *   <li>{@code socialcheck_circuit_state{platform}}: 0 closed, 1 open, 2 half-open, 3 other
+ *   <li>{@code socialcheck_concurrency_limit}: calls allowed in progress now (fixed, or what the
+ *       adaptive limit learned); {@code socialcheck_rpc_rejected_total{reason}}: calls refused
+ *       before any work, {@code shed} (over the concurrency limit) or {@code rate_limited} (over
+ *       the caller's rate)
+ *   <li>{@code socialcheck_run_checks_total{strategy,start}}: checks started, by why they started
+ *       then ({@code first}, {@code next}, {@code parallel}, {@code hedge}, {@code early}); the
+ *       hedges and early starts of {@code adaptive} are its extra load
  *   <li>With {@code --redis}: {@code socialcheck_redis_up} (1 up, 0 down), {@code
  *       socialcheck_redis_state_changes_total}, {@code
  *       socialcheck_redis_cache_lookups_total{result}} (hit, miss: lookups Redis answered), {@code
@@ -89,6 +102,36 @@ public final class ServiceMetrics implements CheckObserver {
     Gauge.builder("socialcheck.rpc.in.flight", inFlight, s -> s.getAsInt())
         .description("socialcheck calls in progress")
         .strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * Exposes the current concurrency limit, and registers the rejection counters at zero (so both
+   * series exist before the first rejection).
+   */
+  public void bindConcurrencyLimit(IntSupplier limit) {
+    Gauge.builder("socialcheck.concurrency.limit", limit, s -> s.getAsInt())
+        .description("socialcheck calls allowed in progress now (fixed or adaptive limit)")
+        .strongReference(true)
+        .register(registry);
+    rejected("shed");
+    rejected("rate_limited");
+  }
+
+  /** Records a call shed over the concurrency limit. */
+  public void callShed() {
+    rejected("shed").increment();
+  }
+
+  /** Records a call refused over its caller's rate limit. */
+  public void callRateLimited() {
+    rejected("rate_limited").increment();
+  }
+
+  private Counter rejected(String reason) {
+    return Counter.builder("socialcheck.rpc.rejected")
+        .description("socialcheck calls refused before any work, by reason (shed, rate_limited)")
+        .tag("reason", reason)
         .register(registry);
   }
 
@@ -272,6 +315,43 @@ public final class ServiceMetrics implements CheckObserver {
         .tag("platform", platformId)
         .register(registry)
         .increment();
+  }
+
+  @Override
+  public RunObserver runStarted(CheckRequest request) {
+    return startsByReason.get(request.strategy());
+  }
+
+  /** One run observer per strategy (no allocation per run): counts checks by start reason. */
+  private final Map<Strategy, RunObserver> startsByReason = new EnumMap<>(Strategy.class);
+
+  {
+    for (Strategy strategy : Strategy.values()) {
+      Map<StartReason, Counter> counters = new EnumMap<>(StartReason.class);
+      for (StartReason reason : StartReason.values()) {
+        counters.put(
+            reason,
+            Counter.builder("socialcheck.run.checks")
+                .description(
+                    "Checks started, by strategy and why they started then (first, next, parallel,"
+                        + " hedge, early)")
+                .tags(
+                    "strategy",
+                    strategy.name().toLowerCase(Locale.ROOT),
+                    "start",
+                    reason.name().toLowerCase(Locale.ROOT))
+                .register(registry));
+      }
+      startsByReason.put(
+          strategy,
+          new RunObserver() {
+            @Override
+            public CheckTrace checkStarted(String platformId, StartReason reason) {
+              counters.get(reason).increment();
+              return CheckTrace.NONE;
+            }
+          });
+    }
   }
 
   @Override
