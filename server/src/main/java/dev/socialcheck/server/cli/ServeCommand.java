@@ -174,9 +174,9 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "fixed|adaptive",
       description =
           "fixed: --max-in-flight calls in progress at most. adaptive: a limit that falls while"
-              + " call latency grows and rises while it stays flat (Gradient2), between 10 and"
-              + " --max-in-flight; exported as socialcheck_concurrency_limit. Default:"
-              + " ${DEFAULT-VALUE}.")
+              + " calls queue (latency above the no-load latency, TCP Vegas) and rises while they"
+              + " do not, up to --max-in-flight; exported as socialcheck_concurrency_limit."
+              + " Default: ${DEFAULT-VALUE}.")
   LimitKind concurrencyLimit = LimitKind.FIXED;
 
   /** Values of {@code --concurrency-limit}. */
