@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import com.google.protobuf.util.Durations;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckTrace;
@@ -137,7 +136,7 @@ class TracingTest {
             HasSocialAccountRequest.newBuilder()
                 .setEmail(ADDRESS)
                 .setStrategy(Strategy.STRATEGY_HEDGED)
-                .setHedgeDelay(Durations.fromSeconds(1))
+                .setHedgeDelay(com.google.protobuf.Duration.newBuilder().setSeconds(1).build())
                 .build());
     a.awaitCall();
     server.awaitTimers(2); // a's timeout and the hedge timer
