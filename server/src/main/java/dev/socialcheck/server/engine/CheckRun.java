@@ -360,10 +360,13 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       effects.observations.add(
           () -> observer.checkEnded(result.platformId(), result.status(), result.latency()));
     }
-    boolean cached = outcome.cached();
-    effects.observations.add(
-        () ->
-            runObserver.checkEnded(result.platformId(), result.status(), result.latency(), cached));
+    if (runObserver != RunObserver.NONE) { // no allocation per check when nobody listens
+      boolean cached = outcome.cached();
+      effects.observations.add(
+          () ->
+              runObserver.checkEnded(
+                  result.platformId(), result.status(), result.latency(), cached));
+    }
     effects.notification = result;
     notificationsInFlight++;
     if (outcome.status() == CheckStatus.FOUND && firstFound == null) {

@@ -129,6 +129,11 @@ public final class ConcurrencyLimit {
 
     /** The current limit. */
     int limit();
+
+    /** Whether outcomes matter: {@code false} lets the caller skip watching how calls end. */
+    default boolean learns() {
+      return true;
+    }
   }
 
   /** One admitted call; released exactly once. */
@@ -165,6 +170,11 @@ public final class ConcurrencyLimit {
     @Override
     public int limit() {
       return limit;
+    }
+
+    @Override
+    public boolean learns() {
+      return false;
     }
   }
 

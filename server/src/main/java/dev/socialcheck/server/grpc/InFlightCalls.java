@@ -75,6 +75,10 @@ final class InFlightCalls implements ServerInterceptor {
     synchronized (lock) {
       active++;
     }
+    if (!admission.learns()) {
+      // A fixed limit: only count (no per-call watcher, as cheap as a bare counter).
+      return counted(call, headers, next, permit);
+    }
     boolean learns = !call.getMethodDescriptor().getBareMethodName().equals("ListPlatforms");
     AtomicReference<Status.@Nullable Code> closedWith = new AtomicReference<>();
     ServerCall<ReqT, RespT> watched =
@@ -108,6 +112,33 @@ final class InFlightCalls implements ServerInterceptor {
             learns && deadline != null && deadline.isExpired()
                 ? ConcurrencyLimit.Outcome.DROPPED
                 : ConcurrencyLimit.Outcome.IGNORE);
+        super.onCancel();
+      }
+    };
+  }
+
+  private <ReqT, RespT> ServerCall.Listener<ReqT> counted(
+      ServerCall<ReqT, RespT> call,
+      Metadata headers,
+      ServerCallHandler<ReqT, RespT> next,
+      ConcurrencyLimit.Permit permit) {
+    ServerCall.Listener<ReqT> listener;
+    try {
+      listener = next.startCall(call, headers);
+    } catch (RuntimeException e) {
+      ended(permit, ConcurrencyLimit.Outcome.IGNORE);
+      throw e;
+    }
+    return new SimpleForwardingServerCallListener<ReqT>(listener) {
+      @Override
+      public void onComplete() {
+        ended(permit, ConcurrencyLimit.Outcome.IGNORE);
+        super.onComplete();
+      }
+
+      @Override
+      public void onCancel() {
+        ended(permit, ConcurrencyLimit.Outcome.IGNORE);
         super.onCancel();
       }
     };
