@@ -104,7 +104,7 @@ public final class SocialCheckClient implements AutoCloseable {
     this.settings = settings;
     this.channel =
         settings.tracePropagation()
-            ? TraceContextInjection.ifAvailable()
+            ? TracePropagation.interceptor()
                 .map(interceptor -> ClientInterceptors.intercept(channel, interceptor))
                 .orElse(channel)
             : channel;

@@ -10,14 +10,14 @@ import io.grpc.MethodDescriptor;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapSetter;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Puts the OpenTelemetry context current when a call starts into the call's headers, with the
  * propagators of {@code GlobalOpenTelemetry} ({@code getOrNoop()}: it never fixes the global
  * instance, and injects nothing until an SDK is registered). Loaded only when the OpenTelemetry API
- * is on the class path ({@link #ifAvailable()}): the SDK's dependency on it is optional.
+ * is on the class path ({@link TracePropagation#interceptor()}): the SDK's dependency on it is
+ * optional, and loading this class without it would fail.
  */
 final class TraceContextInjection implements ClientInterceptor {
   private static final TextMapSetter<Metadata> SETTER =
@@ -27,20 +27,7 @@ final class TraceContextInjection implements ClientInterceptor {
         }
       };
 
-  private TraceContextInjection() {}
-
-  /** The interceptor, or empty when the OpenTelemetry API is not on the class path. */
-  static Optional<ClientInterceptor> ifAvailable() {
-    try {
-      Class.forName(
-          "io.opentelemetry.api.GlobalOpenTelemetry",
-          false,
-          TraceContextInjection.class.getClassLoader());
-    } catch (ClassNotFoundException | LinkageError e) {
-      return Optional.empty();
-    }
-    return Optional.of(new TraceContextInjection());
-  }
+  TraceContextInjection() {}
 
   @Override
   public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(

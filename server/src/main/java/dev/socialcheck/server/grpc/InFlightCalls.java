@@ -13,6 +13,7 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +35,9 @@ import org.jspecify.annotations.Nullable;
 final class InFlightCalls implements ServerInterceptor {
   /** Retry hint for shed calls. */
   static final Duration SHED_RETRY_HINT = Duration.ofMillis(100);
+
+  private static final Supplier<ConcurrencyLimit.Outcome> IGNORE =
+      () -> ConcurrencyLimit.Outcome.IGNORE;
 
   private final ConcurrencyLimit.Admission admission;
   private final Runnable onShed;
@@ -75,70 +79,48 @@ final class InFlightCalls implements ServerInterceptor {
     synchronized (lock) {
       active++;
     }
-    if (!admission.learns()) {
-      // A fixed limit: only count (no per-call watcher, as cheap as a bare counter).
-      return counted(call, headers, next, permit);
+    ServerCall<ReqT, RespT> started = call;
+    Supplier<ConcurrencyLimit.Outcome> completed = IGNORE;
+    Supplier<ConcurrencyLimit.Outcome> cancelled = IGNORE;
+    // A fixed limit learns nothing: then no per-call watcher, as cheap as a bare counter.
+    if (admission.learns()
+        && !call.getMethodDescriptor().getBareMethodName().equals("ListPlatforms")) {
+      AtomicReference<Status.@Nullable Code> closedWith = new AtomicReference<>();
+      started =
+          new SimpleForwardingServerCall<ReqT, RespT>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+              closedWith.compareAndSet(null, status.getCode());
+              super.close(status, trailers);
+            }
+          };
+      completed = () -> completed(closedWith.get());
+      Deadline deadline = Context.current().getDeadline();
+      cancelled =
+          () ->
+              deadline != null && deadline.isExpired()
+                  ? ConcurrencyLimit.Outcome.DROPPED
+                  : ConcurrencyLimit.Outcome.IGNORE;
     }
-    boolean learns = !call.getMethodDescriptor().getBareMethodName().equals("ListPlatforms");
-    AtomicReference<Status.@Nullable Code> closedWith = new AtomicReference<>();
-    ServerCall<ReqT, RespT> watched =
-        new SimpleForwardingServerCall<ReqT, RespT>(call) {
-          @Override
-          public void close(Status status, Metadata trailers) {
-            closedWith.compareAndSet(null, status.getCode());
-            super.close(status, trailers);
-          }
-        };
     ServerCall.Listener<ReqT> listener;
     try {
-      listener = next.startCall(watched, headers);
+      listener = next.startCall(started, headers);
     } catch (RuntimeException e) {
       ended(permit, ConcurrencyLimit.Outcome.IGNORE);
       throw e;
     }
-    Context context = Context.current();
+    Supplier<ConcurrencyLimit.Outcome> onComplete = completed;
+    Supplier<ConcurrencyLimit.Outcome> onCancel = cancelled;
     return new SimpleForwardingServerCallListener<ReqT>(listener) {
       @Override
       public void onComplete() {
-        ended(permit, learns ? completed(closedWith.get()) : ConcurrencyLimit.Outcome.IGNORE);
+        ended(permit, onComplete.get());
         super.onComplete();
       }
 
       @Override
       public void onCancel() {
-        Deadline deadline = context.getDeadline();
-        ended(
-            permit,
-            learns && deadline != null && deadline.isExpired()
-                ? ConcurrencyLimit.Outcome.DROPPED
-                : ConcurrencyLimit.Outcome.IGNORE);
-        super.onCancel();
-      }
-    };
-  }
-
-  private <ReqT, RespT> ServerCall.Listener<ReqT> counted(
-      ServerCall<ReqT, RespT> call,
-      Metadata headers,
-      ServerCallHandler<ReqT, RespT> next,
-      ConcurrencyLimit.Permit permit) {
-    ServerCall.Listener<ReqT> listener;
-    try {
-      listener = next.startCall(call, headers);
-    } catch (RuntimeException e) {
-      ended(permit, ConcurrencyLimit.Outcome.IGNORE);
-      throw e;
-    }
-    return new SimpleForwardingServerCallListener<ReqT>(listener) {
-      @Override
-      public void onComplete() {
-        ended(permit, ConcurrencyLimit.Outcome.IGNORE);
-        super.onComplete();
-      }
-
-      @Override
-      public void onCancel() {
-        ended(permit, ConcurrencyLimit.Outcome.IGNORE);
+        ended(permit, onCancel.get());
         super.onCancel();
       }
     };

@@ -93,6 +93,9 @@ public final class Tracing implements AutoCloseable {
       sdk =
           AutoConfiguredOpenTelemetrySdk.builder()
               .addPropertiesSupplier(() -> defaults)
+              // close() flushes and shuts down (the serve command's shutdown hook calls it, after
+              // the server has drained): no second, concurrent hook of the SDK's own.
+              .disableShutdownHook()
               .build()
               .getOpenTelemetrySdk();
     } catch (RuntimeException e) {
