@@ -24,7 +24,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntSupplier;
@@ -54,8 +57,9 @@ import java.util.function.IntSupplier;
  *       before any work, {@code shed} (over the concurrency limit) or {@code rate_limited} (over
  *       the caller's rate)
  *   <li>{@code socialcheck_run_checks_total{strategy,start}}: checks started, by why they started
- *       then ({@code first}, {@code next}, {@code parallel}, {@code hedge}, {@code early}); the
- *       hedges and early starts of {@code adaptive} are its extra load
+ *       then ({@code first}, {@code next}, {@code parallel}, {@code hedge}, {@code early}; strategy
+ *       {@code each} for {@code CheckEach}); the hedges and early starts of {@code adaptive} are
+ *       its extra load
  *   <li>With {@code --redis}: {@code socialcheck_redis_up} (1 up, 0 down), {@code
  *       socialcheck_redis_state_changes_total}, {@code
  *       socialcheck_redis_cache_lookups_total{result}} (hit, miss: lookups Redis answered), {@code
@@ -70,6 +74,8 @@ import java.util.function.IntSupplier;
 public final class ServiceMetrics implements CheckObserver {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  private final Map<String, RunObserver> startsByStrategy = startCounters();
 
   public ServiceMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -317,16 +323,26 @@ public final class ServiceMetrics implements CheckObserver {
         .increment();
   }
 
+  /**
+   * Counts the run's checks by why they started ({@code socialcheck_run_checks_total}); the label
+   * {@code strategy} is {@code each} for runs that check every platform ({@code CheckEach}).
+   */
   @Override
   public RunObserver runStarted(CheckRequest request) {
-    return startsByReason.get(request.strategy());
+    return request.stopAtFirstFound()
+        ? startsByStrategy.get(request.strategy().name().toLowerCase(Locale.ROOT))
+        : startsByStrategy.get("each");
   }
 
-  /** One run observer per strategy (no allocation per run): counts checks by start reason. */
-  private final Map<Strategy, RunObserver> startsByReason = new EnumMap<>(Strategy.class);
-
-  {
+  /** One run observer per strategy label (no allocation per run). */
+  private Map<String, RunObserver> startCounters() {
+    Map<String, RunObserver> observers = new HashMap<>();
+    List<String> labels = new ArrayList<>();
     for (Strategy strategy : Strategy.values()) {
+      labels.add(strategy.name().toLowerCase(Locale.ROOT));
+    }
+    labels.add("each");
+    for (String label : labels) {
       Map<StartReason, Counter> counters = new EnumMap<>(StartReason.class);
       for (StartReason reason : StartReason.values()) {
         counters.put(
@@ -335,15 +351,11 @@ public final class ServiceMetrics implements CheckObserver {
                 .description(
                     "Checks started, by strategy and why they started then (first, next, parallel,"
                         + " hedge, early)")
-                .tags(
-                    "strategy",
-                    strategy.name().toLowerCase(Locale.ROOT),
-                    "start",
-                    reason.name().toLowerCase(Locale.ROOT))
+                .tags("strategy", label, "start", reason.name().toLowerCase(Locale.ROOT))
                 .register(registry));
       }
-      startsByReason.put(
-          strategy,
+      observers.put(
+          label,
           new RunObserver() {
             @Override
             public CheckTrace checkStarted(String platformId, StartReason reason) {
@@ -352,6 +364,7 @@ public final class ServiceMetrics implements CheckObserver {
             }
           });
     }
+    return Map.copyOf(observers);
   }
 
   @Override

@@ -59,7 +59,9 @@ final class RunSpans implements RunObserver {
   RunSpans(Tracer tracer, Context parent, CheckRequest request) {
     this.tracer = tracer;
     this.parent = parent;
-    this.strategy = request.strategy().name().toLowerCase(Locale.ROOT);
+    // CheckEach runs (every platform checked) are labelled "each", as in the access log.
+    this.strategy =
+        request.stopAtFirstFound() ? request.strategy().name().toLowerCase(Locale.ROOT) : "each";
     this.stopAtFirstFound = request.stopAtFirstFound();
     Span rpc = Span.fromContext(parent);
     if (rpc.isRecording()) {

@@ -211,6 +211,7 @@ class TracingTest {
           .doesNotContain("cancelled", "answer decided");
     }
     assertThat(attribute(rpc, "socialcheck.verdict")).isEqualTo("found");
+    assertThat(attribute(rpc, "socialcheck.strategy")).isEqualTo("each");
   }
 
   @Test
