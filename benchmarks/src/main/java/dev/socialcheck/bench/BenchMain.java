@@ -88,6 +88,11 @@ public final class BenchMain {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("overload")) {
+      // Issue 21's overload benchmark of the concurrency limit, in its own class.
+      OverloadBench.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String name = args[i].replaceFirst("^--", "");
@@ -1811,7 +1816,7 @@ public final class BenchMain {
     return r.errors().isEmpty() ? "0" : r.errors().toString();
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).trim();
     } catch (IOException e) {

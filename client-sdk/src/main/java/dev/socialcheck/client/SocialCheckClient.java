@@ -21,6 +21,7 @@ import io.grpc.CallCredentials;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
+import io.grpc.ClientInterceptors;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -105,7 +106,12 @@ public final class SocialCheckClient implements AutoCloseable {
   private SocialCheckClient(
       SocialCheckSettings settings, Channel channel, @Nullable ManagedChannel ownedChannel) {
     this.settings = settings;
-    this.channel = channel;
+    this.channel =
+        settings.tracePropagation()
+            ? TracePropagation.interceptor()
+                .map(interceptor -> ClientInterceptors.intercept(channel, interceptor))
+                .orElse(channel)
+            : channel;
     this.ownedChannel = ownedChannel;
     this.credentials = settings.effectiveCallCredentials();
   }

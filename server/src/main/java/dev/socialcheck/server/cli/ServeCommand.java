@@ -8,12 +8,14 @@ import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckObserver;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.Platform;
+import dev.socialcheck.server.grpc.ConcurrencyLimit;
 import dev.socialcheck.server.grpc.ConnectionLimits;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.server.grpc.TlsFiles;
 import dev.socialcheck.server.metrics.MetricsEndpoint;
 import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.server.redis.SharedRedis;
+import dev.socialcheck.server.tracing.Tracing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,7 +165,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--max-in-flight",
       defaultValue = "1000",
       description =
-          "Calls in progress at most; beyond, calls fail fast with RESOURCE_EXHAUSTED. Default:"
+          "Calls in progress at most; beyond, calls fail fast with RESOURCE_EXHAUSTED (with"
+              + " --concurrency-limit adaptive: the most the limit may reach). Default:"
               + " ${DEFAULT-VALUE}.")
   int maxInFlight = 1000;
 
@@ -176,6 +179,23 @@ final class ServeCommand implements Callable<Integer> {
               + SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY
               + "; the stream reads no further item meanwhile. Default: ${DEFAULT-VALUE}.")
   int checkManyConcurrency = SocialCheckServer.DEFAULT_CHECK_MANY_CONCURRENCY;
+
+  @Option(
+      names = "--concurrency-limit",
+      defaultValue = "fixed",
+      paramLabel = "fixed|adaptive",
+      description =
+          "fixed: --max-in-flight calls in progress at most. adaptive: a limit that falls while"
+              + " calls queue (latency above the no-load latency, TCP Vegas) and rises while they"
+              + " do not, up to --max-in-flight; exported as socialcheck_concurrency_limit."
+              + " Default: ${DEFAULT-VALUE}.")
+  LimitKind concurrencyLimit = LimitKind.FIXED;
+
+  /** Values of {@code --concurrency-limit}. */
+  enum LimitKind {
+    FIXED,
+    ADAPTIVE
+  }
 
   @Option(
       names = "--max-calls-per-connection",
@@ -270,6 +290,19 @@ final class ServeCommand implements Callable<Integer> {
     List<AutoCloseable> resources = new ArrayList<>();
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
     resources.add(scheduler::shutdownNow);
+    Tracing tracing;
+    try {
+      tracing = Tracing.fromEnvironment();
+    } catch (IllegalArgumentException e) {
+      scheduler.shutdownNow();
+      spec.commandLine().getErr().printf("socialcheck: %s%n", e.getMessage());
+      return 1;
+    }
+    // Closed last: flushes the spans of the calls that ended during shutdown.
+    resources.add(tracing);
+    if (tracing.enabled()) {
+      log.info("tracing on (OpenTelemetry, configured by the OTEL_* environment)");
+    }
     SocialCheckServer server;
     try {
       SharedRedis redis = redisOptions.start();
@@ -319,7 +352,8 @@ final class ServeCommand implements Callable<Integer> {
           new CheckEngine(
               scheduler,
               Ticker.systemTicker(),
-              metrics == null ? CheckObserver.NONE : metrics,
+              CheckObserver.both(
+                  metrics == null ? CheckObserver.NONE : metrics, tracing.observer()),
               adaptiveSettings());
       if (metrics != null) {
         catalog.platforms().forEach(p -> metrics.bindLearning(p.id(), engine.learning()));
@@ -333,8 +367,12 @@ final class ServeCommand implements Callable<Integer> {
               .bearerTokens(tokens)
               .protect(protectHealth, protectReflection)
               .callerRateLimit(callerRateLimit)
-              .maxInFlight(maxInFlight)
               .checkManyConcurrency(checkManyConcurrency)
+              .concurrencyLimit(
+                  concurrencyLimit == LimitKind.ADAPTIVE
+                      ? ConcurrencyLimit.adaptive(maxInFlight)
+                      : ConcurrencyLimit.fixed(maxInFlight))
+              .tracing(tracing)
               .connectionLimits(
                   ConnectionLimits.DEFAULTS
                       .withMaxCallsPerConnection(maxCallsPerConnection)

@@ -56,20 +56,23 @@ final class CallerRateLimit implements ServerInterceptor, ItemPermits {
   private final LoadingCache<String, RateLimiter> buckets;
   private final @Nullable SharedRedis shared;
   private final RedisRateLimiter.Rate sharedRate;
+  private final Runnable onRefused;
 
   /**
    * @param perSecond calls per second allowed to each caller
    */
   CallerRateLimit(double perSecond) {
-    this(perSecond, null);
+    this(perSecond, null, () -> {});
   }
 
   /**
    * @param perSecond calls per second allowed to each caller
    * @param shared where the budget is shared with the other replicas; {@code null}: local only
+   * @param onRefused told about every refused call (metrics); fast, never throws
    */
-  CallerRateLimit(double perSecond, @Nullable SharedRedis shared) {
+  CallerRateLimit(double perSecond, @Nullable SharedRedis shared, Runnable onRefused) {
     this.perSecond = perSecond;
+    this.onRefused = onRefused;
     this.shared = shared;
     this.sharedRate = RedisRateLimiter.Rate.perSecond(perSecond);
     this.config =
@@ -195,6 +198,7 @@ final class CallerRateLimit implements ServerInterceptor, ItemPermits {
   }
 
   private void refuse(ServerCall<?, ?> call, Duration hint) {
+    onRefused.run();
     Metadata trailers = new Metadata();
     addRetryHint(trailers, hint);
     call.close(

@@ -13,6 +13,7 @@ import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.server.redis.SharedRedis;
+import dev.socialcheck.server.tracing.Tracing;
 import dev.socialcheck.v1.SocialAccountServiceGrpc;
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
@@ -47,9 +48,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every call of the service goes through, outermost first: telemetry (request id, access log,
  * metrics), bearer-token authentication (if tokens are configured), the per-caller rate limit (if
- * set), and the global in-flight limit (load shedding); only then is the request message parsed
- * ({@link RequestDecoding}: bytes that are not a valid message get {@code INVALID_ARGUMENT}).
- * Health and reflection are open unless configured otherwise.
+ * set), and the concurrency limit (load shedding, fixed or adaptive: {@link ConcurrencyLimit});
+ * only then is the request message parsed ({@link RequestDecoding}: bytes that are not a valid
+ * message get {@code INVALID_ARGUMENT}). Health and reflection are open unless configured
+ * otherwise.
  *
  * <p>Lifecycle: {@link Builder#start()} binds and reports health {@code SERVING}; {@link
  * #shutdown()} reports {@code NOT_SERVING}, stops accepting calls, lets calls in flight finish for
@@ -198,8 +200,9 @@ public final class SocialCheckServer implements AutoCloseable {
     private boolean protectHealth;
     private boolean protectReflection;
     private double callerRatePerSecond;
-    private int maxInFlight = 1000;
     private int checkManyConcurrency = DEFAULT_CHECK_MANY_CONCURRENCY;
+    private ConcurrencyLimit concurrencyLimit = ConcurrencyLimit.fixed(1000);
+    private Tracing tracing = Tracing.off();
     private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
     private @Nullable SharedRedis redis;
     private @Nullable Canary canary;
@@ -317,7 +320,26 @@ public final class SocialCheckServer implements AutoCloseable {
     /** Most socialcheck calls in progress at once; beyond, calls are shed (default 1000). */
     public Builder maxInFlight(int calls) {
       checkArgument(calls > 0, "maxInFlight must be positive");
-      this.maxInFlight = calls;
+      this.concurrencyLimit = ConcurrencyLimit.fixed(calls);
+      return this;
+    }
+
+    /**
+     * How many socialcheck calls may be in progress at once, fixed or adaptive; beyond, calls are
+     * shed (default: fixed at 1000). Replaces {@link #maxInFlight}.
+     */
+    public Builder concurrencyLimit(ConcurrencyLimit limit) {
+      this.concurrencyLimit = requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /**
+     * Opens a server span per RPC (grpc-java's OpenTelemetry module) when {@code tracing} is on;
+     * the engine's check spans come from {@link Tracing#observer()}, given to the engine. Borrowed:
+     * not closed by the server. Default: off.
+     */
+    public Builder tracing(Tracing tracing) {
+      this.tracing = requireNonNull(tracing, "tracing");
       return this;
     }
 
@@ -369,12 +391,16 @@ public final class SocialCheckServer implements AutoCloseable {
       HealthStatusManager health = new HealthStatusManager();
       health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
       health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
-      InFlightCalls inFlight = new InFlightCalls(maxInFlight);
+      ServiceMetrics callMetrics = metrics;
+      InFlightCalls inFlight =
+          new InFlightCalls(
+              concurrencyLimit, callMetrics == null ? () -> {} : callMetrics::callShed);
       CheckManyStats checkManyStats = new CheckManyStats();
-      if (metrics != null) {
-        metrics.bindEngine(engine.stats());
-        metrics.bindCallsInFlight(inFlight::count);
-        metrics.bindCheckMany(checkManyStats);
+      if (callMetrics != null) {
+        callMetrics.bindEngine(engine.stats());
+        callMetrics.bindCallsInFlight(inFlight::count);
+        callMetrics.bindConcurrencyLimit(inFlight::limit);
+        callMetrics.bindCheckMany(checkManyStats);
       }
       BearerTokenAuthenticator authenticator =
           bearerTokens.isEmpty() ? null : new BearerTokenAuthenticator(bearerTokens);
@@ -385,7 +411,12 @@ public final class SocialCheckServer implements AutoCloseable {
       List<ServerInterceptor> chain = new ArrayList<>();
       chain.add(inFlight);
       CallerRateLimit rateLimit =
-          callerRatePerSecond > 0 ? new CallerRateLimit(callerRatePerSecond, redis) : null;
+          callerRatePerSecond > 0
+              ? new CallerRateLimit(
+                  callerRatePerSecond,
+                  redis,
+                  callMetrics == null ? () -> {} : callMetrics::callRateLimited)
+              : null;
       if (rateLimit != null) {
         chain.add(rateLimit);
       }
@@ -403,6 +434,7 @@ public final class SocialCheckServer implements AutoCloseable {
               rateLimit != null ? rateLimit : ItemPermits.UNLIMITED,
               checkManyStats,
               canaryStates(canary));
+      tracing.configure(builder);
       builder
           .executor(callbacks)
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)

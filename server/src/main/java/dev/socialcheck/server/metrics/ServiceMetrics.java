@@ -3,9 +3,13 @@ package dev.socialcheck.server.metrics;
 import dev.socialcheck.server.canary.Canary;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckObserver;
+import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.CheckStatus;
+import dev.socialcheck.server.engine.CheckTrace;
 import dev.socialcheck.server.engine.EngineStats;
 import dev.socialcheck.server.engine.PlatformLearning;
+import dev.socialcheck.server.engine.RunObserver;
+import dev.socialcheck.server.engine.StartReason;
 import dev.socialcheck.server.engine.Strategy;
 import dev.socialcheck.server.engine.Verdict;
 import dev.socialcheck.server.grpc.CheckManyStats;
@@ -22,7 +26,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.IntSupplier;
 
 /**
@@ -50,6 +59,14 @@ import java.util.function.IntSupplier;
  *       waited for the caller's rate limit; {@code socialcheck_check_many_items_held}: items read
  *       and not yet answered; {@code socialcheck_check_many_streams}: open streams
  *   <li>{@code socialcheck_circuit_state{platform}}: 0 closed, 1 open, 2 half-open, 3 other
+ *   <li>{@code socialcheck_concurrency_limit}: calls allowed in progress now (fixed, or what the
+ *       adaptive limit learned); {@code socialcheck_rpc_rejected_total{reason}}: calls refused
+ *       before any work, {@code shed} (over the concurrency limit) or {@code rate_limited} (over
+ *       the caller's rate)
+ *   <li>{@code socialcheck_run_checks_total{strategy,start}}: checks started, by why they started
+ *       then ({@code first}, {@code next}, {@code parallel}, {@code hedge}, {@code early}; strategy
+ *       {@code each} for {@code CheckEach}); the hedges and early starts of {@code adaptive} are
+ *       its extra load
  *   <li>With {@code --redis}: {@code socialcheck_redis_up} (1 up, 0 down), {@code
  *       socialcheck_redis_state_changes_total}, {@code
  *       socialcheck_redis_cache_lookups_total{result}} (hit, miss: lookups Redis answered), {@code
@@ -64,6 +81,8 @@ import java.util.function.IntSupplier;
 public final class ServiceMetrics implements CheckObserver {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  private final Map<String, RunObserver> startsByStrategy = startCounters();
 
   public ServiceMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -124,6 +143,36 @@ public final class ServiceMetrics implements CheckObserver {
     Gauge.builder("socialcheck.rpc.in.flight", inFlight, s -> s.getAsInt())
         .description("socialcheck calls in progress")
         .strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * Exposes the current concurrency limit, and registers the rejection counters at zero (so both
+   * series exist before the first rejection).
+   */
+  public void bindConcurrencyLimit(IntSupplier limit) {
+    Gauge.builder("socialcheck.concurrency.limit", limit, s -> s.getAsInt())
+        .description("socialcheck calls allowed in progress now (fixed or adaptive limit)")
+        .strongReference(true)
+        .register(registry);
+    rejected("shed");
+    rejected("rate_limited");
+  }
+
+  /** Records a call shed over the concurrency limit. */
+  public void callShed() {
+    rejected("shed").increment();
+  }
+
+  /** Records a call refused over its caller's rate limit. */
+  public void callRateLimited() {
+    rejected("rate_limited").increment();
+  }
+
+  private Counter rejected(String reason) {
+    return Counter.builder("socialcheck.rpc.rejected")
+        .description("socialcheck calls refused before any work, by reason (shed, rate_limited)")
+        .tag("reason", reason)
         .register(registry);
   }
 
@@ -361,6 +410,50 @@ public final class ServiceMetrics implements CheckObserver {
         .tag("platform", platformId)
         .register(registry)
         .increment();
+  }
+
+  /**
+   * Counts the run's checks by why they started ({@code socialcheck_run_checks_total}); the label
+   * {@code strategy} is {@code each} for runs that check every platform ({@code CheckEach}).
+   */
+  @Override
+  public RunObserver runStarted(CheckRequest request) {
+    return request.stopAtFirstFound()
+        ? startsByStrategy.get(request.strategy().name().toLowerCase(Locale.ROOT))
+        : startsByStrategy.get("each");
+  }
+
+  /** One run observer per strategy label (no allocation per run). */
+  private Map<String, RunObserver> startCounters() {
+    Map<String, RunObserver> observers = new HashMap<>();
+    List<String> labels = new ArrayList<>();
+    for (Strategy strategy : Strategy.values()) {
+      labels.add(strategy.name().toLowerCase(Locale.ROOT));
+    }
+    labels.add("each");
+    for (String label : labels) {
+      Map<StartReason, Counter> counters = new EnumMap<>(StartReason.class);
+      for (StartReason reason : StartReason.values()) {
+        counters.put(
+            reason,
+            Counter.builder("socialcheck.run.checks")
+                .description(
+                    "Checks started, by strategy and why they started then (first, next, parallel,"
+                        + " hedge, early)")
+                .tags("strategy", label, "start", reason.name().toLowerCase(Locale.ROOT))
+                .register(registry));
+      }
+      observers.put(
+          label,
+          new RunObserver() {
+            @Override
+            public CheckTrace checkStarted(String platformId, StartReason reason) {
+              counters.get(reason).increment();
+              return CheckTrace.NONE;
+            }
+          });
+    }
+    return Map.copyOf(observers);
   }
 
   @Override
