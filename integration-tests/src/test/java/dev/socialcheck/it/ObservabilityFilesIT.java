@@ -32,13 +32,6 @@ class ObservabilityFilesIT {
   private static final Path DIR = ItConfig.repoDir().resolve("deploy/observability");
   private static final Pattern METRIC = Pattern.compile("\\bsocialcheck_[a-z0-9_]+");
 
-  /**
-   * Metrics the lead is adding with the canary (another branch): the dashboard and the rules use
-   * them already. Remove this exemption once the canary has merged.
-   */
-  private static final Set<String> NOT_YET_EXPORTED =
-      Set.of("socialcheck_canary_ok", "socialcheck_canary_last_success_seconds");
-
   @Test
   void alertRules_passPromtoolCheck_andTheirUnitTests() throws Exception {
     ExternalProgram.Result check =
@@ -92,10 +85,11 @@ class ObservabilityFilesIT {
         catalog,
         """
         platforms:
-          - {id: alpha, name: Alpha, prior: 0.5, timeout: 5s,
+          - {id: alpha, name: Alpha, prior: 0.5, kind: api, timeout: 5s,
              request: {url: "http://127.0.0.1:%1$d/a/{email_sha256}"},
+             self_check: {exists: someone@example.com, missing: nobody@example.com},
              rules: [{status: 200, result: FOUND}, {status: 404, result: NOT_FOUND}]}
-          - {id: beta, name: Beta, prior: 0.3, timeout: 5s,
+          - {id: beta, name: Beta, prior: 0.3, kind: api, timeout: 5s,
              request: {url: "http://127.0.0.1:%1$d/b/{email_sha256}"},
              rules: [{status: 200, result: FOUND}, {status: 404, result: NOT_FOUND}]}
         """
@@ -108,7 +102,9 @@ class ObservabilityFilesIT {
             "--metrics-port",
             "0",
             "--concurrency-limit",
-            "adaptive")) {
+            "adaptive",
+            "--canary-interval",
+            "1h")) {
       ManagedChannel channel =
           ManagedChannelBuilder.forTarget(server.target()).usePlaintext().build();
       try {
@@ -135,8 +131,7 @@ class ObservabilityFilesIT {
 
       Set<String> missing = new TreeSet<>();
       for (String name : used) {
-        if (!NOT_YET_EXPORTED.contains(name)
-            && !Pattern.compile("(?m)^" + Pattern.quote(name) + "[{ ]").matcher(scrape).find()) {
+        if (!Pattern.compile("(?m)^" + Pattern.quote(name) + "[{ ]").matcher(scrape).find()) {
           missing.add(name);
         }
       }
