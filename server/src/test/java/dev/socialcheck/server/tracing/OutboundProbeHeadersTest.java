@@ -67,6 +67,7 @@ class OutboundProbeHeadersTest {
             id: fake
             name: Fake
             prior: 0.5
+            kind: api
             request:
               url: "%s/users/{email_sha256}"
             rules:
