@@ -39,11 +39,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Options: {@code --out DIR} (default {@code benchmarks/target/bench}), {@code --quick} (short
  * windows, for a smoke run), {@code --jfr} (server JVMs record a JFR profile), {@code --rounds N}
- * (target 1 rounds, default 3), {@code --only t1,t2,t3,t4,t5}, {@code --seed N} (the mix, default
- * 42), {@code --t3-executor direct} (what-if for target 3: the server without the gRPC executor
- * hop), and for target 5 {@code --t5-population N} (default 10000), {@code --t5-exponent X} (Zipf
- * exponent, default 1.0), {@code --t5-strategy hedged|race} (default hedged, at the likeliest
- * platform's p95), {@code --t5-ttl D} (default 10m).
+ * (target 1 rounds, default 3), {@code --only t1,t2,t3,t4,t5,screen} (screen: {@link ScreenTarget},
+ * not run unless named), {@code --seed N} (the mix, default 42), {@code --t3-executor direct}
+ * (what-if for target 3: the server without the gRPC executor hop), and for target 5 {@code
+ * --t5-population N} (default 10000), {@code --t5-exponent X} (Zipf exponent, default 1.0), {@code
+ * --t5-strategy hedged|race} (default hedged, at the likeliest platform's p95), {@code --t5-ttl D}
+ * (default 10m).
  */
 public final class BenchMain {
   /** Flags of every server JVM; the 512 MiB heap is target 2's limit, applied to all. */
@@ -87,6 +88,11 @@ public final class BenchMain {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("overload")) {
+      // Issue 21's overload benchmark of the concurrency limit, in its own class.
+      OverloadBench.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String name = args[i].replaceFirst("^--", "");
@@ -135,6 +141,9 @@ public final class BenchMain {
     }
     if (only.contains("t5")) {
       targetFive();
+    }
+    if (only.contains("screen")) {
+      new ScreenTarget(quick ? 10_000 : 100_000, quick ? 1 : 3).run(report);
     }
     report.line("");
     report.line(
@@ -1807,7 +1816,7 @@ public final class BenchMain {
     return r.errors().isEmpty() ? "0" : r.errors().toString();
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).trim();
     } catch (IOException e) {

@@ -85,6 +85,11 @@ public final class CachingChecker implements PlatformChecker {
     return delegate.available();
   }
 
+  @Override
+  public java.util.Optional<String> unavailableReason() {
+    return delegate.unavailableReason();
+  }
+
   /** What the local level holds (the shared level is asked only by {@link #check}). */
   @Override
   public Optional<CheckStatus> cachedAnswer(EmailAddress email) {

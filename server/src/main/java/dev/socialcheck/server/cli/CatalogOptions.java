@@ -141,6 +141,14 @@ final class CatalogOptions {
       ResultCache cache,
       @Nullable SharedPlatformBudget sharedBudget,
       UnaryOperator<CatalogLoader.Settings> customize) {
+    Set<PlatformKind> kinds = allowedKinds(); // an unknown kind is an error whatever the catalog
+    if (catalog.equals(CatalogLoader.EXTENDED) && !kinds.contains(PlatformKind.SIGNUP_CHECK)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--catalog extended holds sign-up form checks (kind signup-check): they create no"
+              + " account and send nothing to the owner, but may breach the platforms' terms, so"
+              + " they run only when allowed: add --allow-kind signup-check");
+    }
     if (isDemo()) {
       if (!(demoTimeScale > 0) || Double.isInfinite(demoTimeScale)) {
         throw new ParameterException(

@@ -16,6 +16,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {
       ServeCommand.class,
       CheckCommand.class,
+      ScreenCommand.class,
       SelfCheckCommand.class,
       CommandLine.HelpCommand.class
     })

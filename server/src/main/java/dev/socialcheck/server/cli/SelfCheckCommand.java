@@ -63,7 +63,7 @@ import picocli.CommandLine.Spec;
           + " address replaced by placeholders, cookies, tokens and credentials redacted.",
       "--replay DIR sends nothing: a fake on 127.0.0.1 answers with the fixtures in DIR, and each"
           + " probe must read the status they were recorded with (the build does this for the"
-          + " bundled catalogs, e.g. --catalog builtin --replay server/src/test/fixtures/builtin).",
+          + " bundled catalogs, e.g. --catalog builtin --replay server/src/test/fixtures).",
       "A running server can do the same in the background: serve --canary-interval.",
       "Exit status: 0 every platform is OK (or every fixture replays as recorded), 1 otherwise,"
           + " 2 bad usage, 130 cancelled (Ctrl-C)."

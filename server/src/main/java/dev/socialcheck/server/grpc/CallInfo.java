@@ -3,10 +3,12 @@ package dev.socialcheck.server.grpc;
 import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.v1.CheckEachRequest;
+import dev.socialcheck.v1.CheckManyRequest;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import io.grpc.Context;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +27,9 @@ final class CallInfo {
   private volatile @Nullable String caller;
   private volatile String strategy = "none";
   private volatile @Nullable String emailHash;
+  private final AtomicLong itemsReceived = new AtomicLong();
+  private final AtomicLong itemsAnswered = new AtomicLong();
+  private final AtomicLong itemErrors = new AtomicLong();
 
   CallInfo(String requestId, String method, String peer, long startNanos) {
     this.requestId = requestId;
@@ -69,7 +74,31 @@ final class CallInfo {
     } else if (request instanceof CheckEachRequest r) {
       strategy = CheckRequest.EACH_MODE;
       emailHash = EmailAddress.fingerprintOf(r.getEmail());
+    } else if (request instanceof CheckManyRequest) {
+      // One access-log line per stream: items are counted, their addresses not even hashed.
+      strategy = "many";
+      itemsReceived.incrementAndGet();
     }
+  }
+
+  /** A {@code CheckMany} item was answered ({@code failed}: with an error status). */
+  void itemSent(boolean failed) {
+    (failed ? itemErrors : itemsAnswered).incrementAndGet();
+  }
+
+  /** {@code CheckMany} items read so far. */
+  long itemsReceived() {
+    return itemsReceived.get();
+  }
+
+  /** {@code CheckMany} items answered so far, errors not included. */
+  long itemsAnswered() {
+    return itemsAnswered.get();
+  }
+
+  /** {@code CheckMany} items answered with an error status so far. */
+  long itemErrors() {
+    return itemErrors.get();
   }
 
   /** True the first time only: a call is recorded once, however it ends. */

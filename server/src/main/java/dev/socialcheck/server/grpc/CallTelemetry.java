@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The outermost interceptor: gives every call a request id ({@code x-request-id}: the caller's if
@@ -106,17 +107,24 @@ final class CallTelemetry implements ServerInterceptor {
     }
     String caller = info.caller();
     String emailHash = info.emailHash();
-    accessLog
-        .atInfo()
-        .addKeyValue("rpc", info.method)
-        .addKeyValue("code", code)
-        .addKeyValue("elapsed_ms", elapsed.toMillis())
-        .addKeyValue("request_id", info.requestId)
-        .addKeyValue("peer", info.peer)
-        .addKeyValue("caller", caller == null ? "-" : caller)
-        .addKeyValue("strategy", info.strategy())
-        .addKeyValue("email", emailHash == null ? "-" : "hmac:" + emailHash)
-        .log("{} {} {}ms", info.method, code, elapsed.toMillis());
+    LoggingEventBuilder line =
+        accessLog
+            .atInfo()
+            .addKeyValue("rpc", info.method)
+            .addKeyValue("code", code)
+            .addKeyValue("elapsed_ms", elapsed.toMillis())
+            .addKeyValue("request_id", info.requestId)
+            .addKeyValue("peer", info.peer)
+            .addKeyValue("caller", caller == null ? "-" : caller)
+            .addKeyValue("strategy", info.strategy())
+            .addKeyValue("email", emailHash == null ? "-" : "hmac:" + emailHash);
+    if (info.strategy().equals("many")) {
+      line =
+          line.addKeyValue("items", info.itemsReceived())
+              .addKeyValue("items_answered", info.itemsAnswered())
+              .addKeyValue("item_errors", info.itemErrors());
+    }
+    line.log("{} {} {}ms", info.method, code, elapsed.toMillis());
   }
 
   private static String newId() {

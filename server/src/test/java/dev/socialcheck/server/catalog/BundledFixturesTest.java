@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
@@ -36,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BundledFixturesTest {
   static final Path FIXTURES = Path.of("src/test/fixtures");
-  static final List<String> BUNDLED = List.of(CatalogLoader.BUILTIN);
+  static final List<String> BUNDLED = List.of(CatalogLoader.BUILTIN, CatalogLoader.EXTENDED);
 
   private static final ExecutorService HTTP = Executors.newFixedThreadPool(2);
   private static FixtureReplay fake;
@@ -54,15 +56,24 @@ class BundledFixturesTest {
     PROBES.close();
   }
 
+  /** Each bundled catalog's probes, parsed once. */
+  private static final Map<String, Map<String, HttpProbeChecker>> PROBES_BY_CATALOG =
+      new ConcurrentHashMap<>();
+
   /** A fresh probe of a bundled platform, sending to the fake (no back-off carried over). */
   private static HttpProbeChecker probe(String catalog, String id) {
-    return CatalogLoader.probes(
+    return PROBES_BY_CATALOG
+        .computeIfAbsent(
             catalog,
-            PROBES
-                .settings()
-                .withAllowedKinds(Set.of(PlatformKind.values()))
-                .withTransport(fake.transport(), fake.randomTokens()))
-        .get(id);
+            name ->
+                CatalogLoader.probes(
+                    name,
+                    PROBES
+                        .settings()
+                        .withAllowedKinds(Set.of(PlatformKind.values()))
+                        .withTransport(fake.transport(), fake.randomTokens())))
+        .get(id)
+        .fresh();
   }
 
   private static List<Platform> platforms(String catalog) {
@@ -141,6 +152,22 @@ class BundledFixturesTest {
           .as("%s says whether it was recorded live or where it was derived from", file)
           .isTrue();
     }
+  }
+
+  @Test
+  void everyFixtureFolder_belongsToABundledPlatform() throws IOException {
+    Set<String> ids = new java.util.TreeSet<>();
+    for (String catalog : BUNDLED) {
+      platforms(catalog).forEach(p -> ids.add(p.id()));
+    }
+    List<String> folders;
+    try (Stream<Path> list = Files.list(FIXTURES)) {
+      folders =
+          list.filter(Files::isDirectory).map(f -> f.getFileName().toString()).sorted().toList();
+    }
+    assertThat(folders)
+        .as("fixture folders (a dropped platform leaves none behind)")
+        .containsExactlyInAnyOrderElementsOf(ids);
   }
 
   private static Fixture byStatus(List<Fixture> fixtures, CheckStatus status) {

@@ -34,13 +34,35 @@ class CatalogLoaderTest {
   void builtin_loadsTheBundledPlatforms_withTheirSelfChecks() {
     try (Catalog builtin = CatalogLoader.load(CatalogLoader.BUILTIN, fixture.settings())) {
       assertThat(builtin.platforms())
+          .as("the builtin platforms, likeliest first")
           .extracting(Platform::id)
-          .containsExactly("gravatar", "firefox", "github");
+          .containsExactly(
+              "microsoft",
+              "dropbox",
+              "gravatar",
+              "microsoft365",
+              "adobe",
+              "firefox",
+              "wordpress",
+              "duolingo",
+              "github",
+              "atlassian",
+              "eventbrite",
+              "proton");
       Platform github = builtin.find("github").orElseThrow();
       assertThat(github.timeout()).isEqualTo(Duration.ofSeconds(5));
       assertThat(github.selfCheck()).isPresent();
-      // No published or role address exists for Gravatar: by policy it has no self-check.
-      assertThat(builtin.find("gravatar").orElseThrow().selfCheck()).isEmpty();
+      // A role address at a domain that is a tenant: the check is about the domain.
+      assertThat(builtin.find("microsoft365").orElseThrow().selfCheck()).isPresent();
+      // No published or role address exists for the others: by policy they have no self-check.
+      assertThat(builtin.platforms())
+          .filteredOn(p -> p.selfCheck().isPresent())
+          .extracting(Platform::id)
+          .as("platforms with self-check addresses")
+          .containsExactlyInAnyOrder("github", "microsoft365");
+      // Steps share the check's time, so the two-request probes get more of it.
+      assertThat(builtin.find("eventbrite").orElseThrow().timeout())
+          .isEqualTo(Duration.ofSeconds(8));
     }
   }
 
@@ -83,6 +105,7 @@ class CatalogLoaderTest {
         "`platforms: [{id: x, name: X, prior: 0.5, request: {url: 'https://h/{email_md5}'}, rules: [{status: 200, result: FOUND}], self_check: {exists: nope, missing: a@b.co}}]` | test.yaml: platform 'x' (#1): self_check.exists: email has no '@'",
         "`platforms: [{id: x, name: X, prior: 0.5, request: {url: 'https://h/{email_md5}'}, rules: [{status: 200, result: FOUND}], rate_limit: {requests: 0, per: 1s}}]` | test.yaml: platform 'x' (#1): rate_limit.requests: must be a whole number between 1 and 1000000",
         "`{platforms: [` | test.yaml: not valid YAML",
+        "`{defaults: {user_agent: &ua Mozilla}, platforms: [{id: x, name: X, prior: 0.5, kind: api, user_agent: *ua, request: {url: 'https://h/{email_md5}'}, rules: [{status: 200, result: FOUND}]}]}` | test.yaml: not valid YAML at line 1: YAML aliases (*ua) are not supported",
       })
   void invalidCatalog_isRejected_withFilePlatformAndField(String yaml, String message) {
     assertThatThrownBy(() -> fixture.catalog(yaml))

@@ -146,7 +146,10 @@ class MetricsAndLogsTest {
           .isEqualTo(1);
       assertThat(scrape)
           .as("CheckEach has no strategy: never counted under one")
-          .doesNotContain("strategy=\"race\"");
+          .doesNotContain(
+              "socialcheck_verdicts_total{strategy=\"race\"",
+              "socialcheck_answer_duration_seconds_count{strategy=\"race\"}",
+              "method=\"CheckEach\",strategy=\"race\"");
     }
   }
 
