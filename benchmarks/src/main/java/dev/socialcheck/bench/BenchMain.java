@@ -1,8 +1,12 @@
 package dev.socialcheck.bench;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,6 +67,15 @@ public final class BenchMain implements Callable<Integer> {
       description =
           "Every server JVM records a JFR profile (settings=profile) into DIR/<server>.jfr.")
   boolean jfr;
+
+  @Option(
+      names = "--async-profiler",
+      description =
+          "Every server JVM runs async-profiler (CPU, 1 ms, every thread; the library comes from"
+              + " the tools.profiler:async-profiler jar on the class path) into"
+              + " DIR/<server>.collapsed. With --jfr or this, the report ends with each server's"
+              + " top frames.")
+  boolean asyncProfiler;
 
   @Option(
       names = "--only",
@@ -134,6 +147,39 @@ public final class BenchMain implements Callable<Integer> {
     return spec;
   }
 
+  /**
+   * Copies async-profiler's native library for this platform out of its jar on the class path into
+   * {@code dir}, and returns its absolute path.
+   */
+  private Path asyncProfilerLibrary(Path dir) throws IOException {
+    String arch = System.getProperty("os.arch");
+    String platform =
+        !System.getProperty("os.name").startsWith("Linux")
+            ? null
+            : arch.equals("amd64") || arch.equals("x86_64")
+                ? "linux-x64"
+                : arch.equals("aarch64") ? "linux-arm64" : null;
+    try (InputStream library =
+        platform == null
+            ? null
+            : BenchMain.class
+                .getClassLoader()
+                .getResourceAsStream(platform + "/libasyncProfiler.so")) {
+      if (library == null) {
+        throw new ParameterException(
+            requireSpec().commandLine(),
+            "--async-profiler: no async-profiler library for "
+                + System.getProperty("os.name")
+                + " "
+                + arch
+                + " on the class path");
+      }
+      Path target = dir.resolve("libasyncProfiler.so").toAbsolutePath();
+      Files.copy(library, target, StandardCopyOption.REPLACE_EXISTING);
+      return target;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     List<BenchTarget> selected = selected();
@@ -145,6 +191,14 @@ public final class BenchMain implements Callable<Integer> {
               + out.resolve("{server}.jfr").toAbsolutePath()
               + ",settings=profile,dumponexit=true");
     }
+    if (asyncProfiler) {
+      profiling.add(
+          "-agentpath:"
+              + asyncProfilerLibrary(out)
+              + "=start,event=cpu,interval=1ms,collapsed,file="
+              + out.resolve("{server}.collapsed").toAbsolutePath());
+    }
+    FileTime since = FileTime.from(Instant.now().minusSeconds(1));
     BenchRun run = new BenchRun(out, quick, seed, profiling);
     Report report = run.report;
     Instant started = Instant.now();
@@ -165,6 +219,9 @@ public final class BenchMain implements Callable<Integer> {
             + " s");
     for (BenchTarget target : selected) {
       target.run(run);
+    }
+    if (jfr || asyncProfiler) {
+      ProfileSummary.append(report, out, since);
     }
     report.line("");
     report.line(

@@ -175,6 +175,8 @@ public final class SocialCheckServer implements AutoCloseable {
     private int maxInFlight = 1000;
     private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
     private @Nullable SharedRedis redis;
+    private @Nullable BindableService replacement;
+    private boolean requestDecoding = true;
 
     private Builder(CheckEngine engine, Catalog catalog) {
       this.engine = requireNonNull(engine, "engine");
@@ -282,6 +284,28 @@ public final class SocialCheckServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves {@code service} in place of the engine-backed {@code SocialAccountService}, behind the
+     * same interceptors (telemetry, authentication, rate limit, load shedding). For baselines that
+     * measure what the server adds around the engine (the benchmarks' echo); a server for callers
+     * never sets it. {@code service} must implement {@code socialcheck.v1.SocialAccountService}.
+     */
+    public Builder service(BindableService service) {
+      this.replacement = requireNonNull(service, "service");
+      return this;
+    }
+
+    /**
+     * Whether requests are parsed by {@link RequestDecoding} (default, and the only setting for
+     * callers: bytes that are not a valid request get {@code INVALID_ARGUMENT} instead of {@code
+     * UNKNOWN} and a stack trace in the log). {@code false} lets grpc-java parse them, which the
+     * benchmarks use to measure what the decoding layer costs.
+     */
+    public Builder requestDecoding(boolean enabled) {
+      this.requestDecoding = enabled;
+      return this;
+    }
+
     /** HTTP/2 connection limits of the Netty transport. */
     public Builder connectionLimits(ConnectionLimits limits) {
       this.connectionLimits = requireNonNull(limits, "limits");
@@ -335,16 +359,22 @@ public final class SocialCheckServer implements AutoCloseable {
         chain.add(authenticator);
       }
       chain.add(new CallTelemetry(metrics, Ticker.systemTicker()));
+      ServerServiceDefinition service =
+          replacement != null
+              ? replacement.bindService()
+              : new SocialAccountServiceImpl(engine, catalog, defaultHedgeDelay, callbacks)
+                  .bindService();
+      checkState(
+          service.getServiceDescriptor().getName().equals(SERVICE_NAME),
+          "the service must be %s",
+          SERVICE_NAME);
       builder
           .executor(callbacks)
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)
           .maxInboundMetadataSize(MAX_INBOUND_METADATA_SIZE)
           .addService(
               ServerInterceptors.intercept(
-                  RequestDecoding.of(
-                      new SocialAccountServiceImpl(engine, catalog, defaultHedgeDelay, callbacks)
-                          .bindService()),
-                  chain))
+                  requestDecoding ? RequestDecoding.of(service) : service, chain))
           .addService(guarded(health.getHealthService(), protectHealth, authenticator))
           .addService(
               guarded(ProtoReflectionServiceV1.newInstance(), protectReflection, authenticator))
