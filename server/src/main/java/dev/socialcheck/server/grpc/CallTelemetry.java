@@ -15,8 +15,10 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.time.Duration;
+import java.security.SecureRandom;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -99,29 +101,46 @@ final class CallTelemetry implements ServerInterceptor {
     if (!info.markRecorded()) {
       return;
     }
-    Duration elapsed = Duration.ofNanos(ticker.read() - info.startNanos);
+    long elapsedNanos = ticker.read() - info.startNanos;
     String code = status.getCode().name();
     if (metrics != null) {
-      metrics.recordCall(info.method, info.strategy(), code, elapsed);
+      metrics.callMeters(info.method, info.strategy()).record(code, elapsedNanos);
     }
+    if (!accessLog.isInfoEnabled()) {
+      return; // nothing below is needed, the address's hash least of all
+    }
+    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
     String caller = info.caller();
     String emailHash = info.emailHash();
     accessLog
         .atInfo()
         .addKeyValue("rpc", info.method)
         .addKeyValue("code", code)
-        .addKeyValue("elapsed_ms", elapsed.toMillis())
+        .addKeyValue("elapsed_ms", elapsedMillis)
         .addKeyValue("request_id", info.requestId)
         .addKeyValue("peer", info.peer)
         .addKeyValue("caller", caller == null ? "-" : caller)
         .addKeyValue("strategy", info.strategy())
         .addKeyValue("email", emailHash == null ? "-" : "hmac:" + emailHash)
-        .log("{} {} {}ms", info.method, code, elapsed.toMillis());
+        .log("{} {} {}ms", info.method, code, elapsedMillis);
   }
 
-  private static String newId() {
-    return UUID.randomUUID().toString();
+  /**
+   * A new request id: a random (version 4) UUID from {@link ThreadLocalRandom}, not {@link
+   * UUID#randomUUID()}, whose {@code SecureRandom} is one lock for every thread. Request ids must
+   * be unique, not secret (the caller sees them, the log keeps them): 122 random bits per id from a
+   * per-thread generator, mixed with a per-process random salt so that two replicas whose
+   * generators happened to start alike still differ.
+   */
+  static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() ^ PROCESS_SALT) & ~0xf000L | 0x4000L; // version 4
+    long low = random.nextLong() & ~(0xc000L << 48) | (0x8000L << 48); // IETF variant
+    return new UUID(high, low).toString();
   }
+
+  /** Random per process, from the system's secure generator: drawn once. */
+  private static final long PROCESS_SALT = new SecureRandom().nextLong();
 
   private static String peer(@Nullable SocketAddress address) {
     if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
