@@ -48,6 +48,10 @@ final class CallerRateLimit implements ServerInterceptor {
   static final Metadata.Key<String> RETRY_PUSHBACK =
       Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
 
+  /** Without a shared Redis, the local limiter decides: one future for every call. */
+  private static final ListenableFuture<Optional<RedisRateLimiter.Decision>> LOCAL_DECISION =
+      Futures.immediateFuture(Optional.empty());
+
   private final double perSecond;
   private final RateLimiterConfig config;
   private final LoadingCache<String, RateLimiter> buckets;
@@ -85,6 +89,10 @@ final class CallerRateLimit implements ServerInterceptor {
         Caffeine.newBuilder()
             .maximumSize(100_000)
             .expireAfterAccess(Duration.ofMinutes(10))
+            // Maintenance (replaying reads for expiry and eviction) on the calling thread, a bit
+            // at a time: with the default executor, a busy caller's reads schedule a task on the
+            // common pool every few calls, a thread wake-up that cost more than the lookup.
+            .executor(Runnable::run)
             .build(key -> RateLimiter.of("caller", config));
   }
 
@@ -98,7 +106,7 @@ final class CallerRateLimit implements ServerInterceptor {
             : info.caller() != null ? "caller:" + info.caller() : "peer:" + info.peer;
     ListenableFuture<Optional<RedisRateLimiter.Decision>> decision =
         shared == null
-            ? Futures.immediateFuture(Optional.empty())
+            ? LOCAL_DECISION
             : shared
                 .rateLimiter()
                 .acquire(

@@ -1,6 +1,5 @@
 package dev.socialcheck.server.grpc;
 
-import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -9,6 +8,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts the calls in progress on the services it intercepts, sheds load beyond a limit, and lets
@@ -25,10 +25,12 @@ final class InFlightCalls implements ServerInterceptor {
   static final Duration SHED_RETRY_HINT = Duration.ofMillis(100);
 
   private final int limit;
-  private final Object lock = new Object();
 
-  @GuardedBy("lock")
-  private int active;
+  /** Calls in progress: an atomic count, so that calls on different threads never queue here. */
+  private final AtomicInteger active = new AtomicInteger();
+
+  /** Notified when the count reaches zero, for {@link #awaitIdle}. */
+  private final Object idle = new Object();
 
   /**
    * @param limit most calls in progress at once; beyond, calls are shed
@@ -40,8 +42,10 @@ final class InFlightCalls implements ServerInterceptor {
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-    synchronized (lock) {
-      if (active >= limit) {
+    int now;
+    do {
+      now = active.get();
+      if (now >= limit) {
         Metadata trailers = new Metadata();
         CallerRateLimit.addRetryHint(trailers, SHED_RETRY_HINT);
         call.close(
@@ -50,8 +54,7 @@ final class InFlightCalls implements ServerInterceptor {
             trailers);
         return new ServerCall.Listener<>() {};
       }
-      active++;
-    }
+    } while (!active.compareAndSet(now, now + 1));
     ServerCall.Listener<ReqT> listener;
     try {
       listener = next.startCall(call, headers);
@@ -75,31 +78,29 @@ final class InFlightCalls implements ServerInterceptor {
   }
 
   private void ended() {
-    synchronized (lock) {
-      active--;
-      if (active == 0) {
-        lock.notifyAll();
+    if (active.decrementAndGet() == 0) {
+      // A waiter checks the count and waits under this lock: it cannot miss the notification.
+      synchronized (idle) {
+        idle.notifyAll();
       }
     }
   }
 
   /** Calls started and not yet completed or cancelled. */
   int count() {
-    synchronized (lock) {
-      return active;
-    }
+    return active.get();
   }
 
   /** Waits up to {@code timeout} for the count to reach zero; returns whether it did. */
   boolean awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (lock) {
-      while (active > 0) {
+    synchronized (idle) {
+      while (active.get() > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
         }
-        TimeUnit.NANOSECONDS.timedWait(lock, left);
+        TimeUnit.NANOSECONDS.timedWait(idle, left);
       }
       return true;
     }
