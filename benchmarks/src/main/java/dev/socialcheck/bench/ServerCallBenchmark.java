@@ -12,6 +12,7 @@ import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.AdaptiveSettings;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.grpc.SocialCheckServer;
+import dev.socialcheck.server.logging.BatchingConsoleAppender;
 import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.HasSocialAccountResponse;
@@ -23,6 +24,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * the time per operation is the CPU cost of one call, client side included; the client side (stub,
  * in-process transport) is the same in every layer, so the difference between two layers is what
  * the outer one adds. The access log is formatted by the production appenders and encoder as
- * configured, their output stream replaced by a null stream (what it costs to write the bytes to a
- * file or a pipe is the load suite's business).
+ * configured (on their own thread: {@code -prof gc} counts every thread's allocations), their
+ * output replaced by a null stream (what it costs to write the bytes to a file or a pipe is the
+ * load suite's business).
  *
  * <p>{@code layer}: {@code echo} (bare echo), {@code echo+interceptors} (the echo behind the
  * production interceptors: request id, metrics, rate limit, in-flight limit; access log off),
@@ -124,6 +127,9 @@ public class ServerCallBenchmark {
       Appender<ILoggingEvent> appender = it.next();
       if (appender instanceof OutputStreamAppender<ILoggingEvent> stream) {
         stream.setOutputStream(OutputStream.nullOutputStream());
+      }
+      if (appender instanceof BatchingConsoleAppender batching) {
+        batching.setStream(new PrintStream(OutputStream.nullOutputStream()));
       }
       if (appender instanceof AppenderAttachable<?> nested) {
         @SuppressWarnings("unchecked")

@@ -10,6 +10,7 @@ import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.grpc.ConnectionLimits;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.server.grpc.TlsFiles;
+import dev.socialcheck.server.logging.BatchingConsoleAppender;
 import dev.socialcheck.server.metrics.MetricsEndpoint;
 import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.server.redis.SharedRedis;
@@ -335,6 +336,8 @@ final class ServeCommand implements Callable<Integer> {
                   running.shutdown();
                   closeAll(resources);
                   log.info("stopped");
+                  // The JVM exits when the hooks end, without waiting for the log writer.
+                  BatchingConsoleAppender.awaitAllWritten(Duration.ofSeconds(2));
                 },
                 "socialcheck-shutdown"));
     server.awaitTermination();
