@@ -102,6 +102,16 @@ final class ServeCommand implements Callable<Integer> {
   LogFormat logFormat = LogFormat.TEXT;
 
   @Option(
+      names = "--access-log-sample",
+      defaultValue = "1",
+      paramLabel = "FRACTION",
+      description =
+          "Share of successful calls written to the access log, 0 to 1; calls that fail, are"
+              + " refused, shed or cancelled are always written. Default: ${DEFAULT-VALUE} (every"
+              + " call).")
+  double accessLogSample = 1;
+
+  @Option(
       names = "--metrics-port",
       paramLabel = "PORT",
       description = "Serve Prometheus metrics at http://HOST:PORT/metrics (off unless set).")
@@ -228,6 +238,10 @@ final class ServeCommand implements Callable<Integer> {
     Map<String, String> tokens = tokens();
     Optional<TlsFiles> tls = tls();
     checkCacheKeySecret();
+    if (!(accessLogSample >= 0 && accessLogSample <= 1)) {
+      throw new ParameterException(
+          spec.commandLine(), "--access-log-sample must be between 0 and 1: " + accessLogSample);
+    }
     List<AutoCloseable> resources = new ArrayList<>();
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
     resources.add(scheduler::shutdownNow);
@@ -282,6 +296,7 @@ final class ServeCommand implements Callable<Integer> {
               .bearerTokens(tokens)
               .protect(protectHealth, protectReflection)
               .callerRateLimit(callerRateLimit)
+              .accessLogSample(accessLogSample)
               .maxInFlight(maxInFlight)
               .connectionLimits(
                   ConnectionLimits.DEFAULTS

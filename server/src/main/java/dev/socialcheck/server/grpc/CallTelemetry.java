@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * The outermost interceptor: gives every call a request id ({@code x-request-id}: the caller's if
  * it is sane, else a new one; echoed in the response headers or trailers), writes one access-log
  * line per call (logger {@code socialcheck.access}) and records the call's metrics — also for calls
- * refused by the interceptors inside it (authentication, rate limit, load shedding).
+ * refused by the interceptors inside it (authentication, rate limit, load shedding). With a sample
+ * below 1, only that share of the calls that end {@code OK} is written; every other call (failed,
+ * refused, shed, cancelled) always is.
  *
  * <p>The access log carries the method, status, elapsed time, request id, peer, caller, strategy
  * and a hash of the address, never the address. Requests pass through here unparsed ({@link
@@ -43,10 +45,20 @@ final class CallTelemetry implements ServerInterceptor {
 
   private final @Nullable ServiceMetrics metrics;
   private final Ticker ticker;
+  private final double okSample;
 
   CallTelemetry(@Nullable ServiceMetrics metrics, Ticker ticker) {
+    this(metrics, ticker, 1);
+  }
+
+  /**
+   * @param okSample share of the calls that end {@code OK} written to the access log (every other
+   *     call is written): 1 writes every call
+   */
+  CallTelemetry(@Nullable ServiceMetrics metrics, Ticker ticker, double okSample) {
     this.metrics = metrics;
     this.ticker = ticker;
+    this.okSample = okSample;
   }
 
   @Override
@@ -106,7 +118,7 @@ final class CallTelemetry implements ServerInterceptor {
     if (metrics != null) {
       metrics.callMeters(info.method, info.strategy()).record(code, elapsedNanos);
     }
-    if (!accessLog.isInfoEnabled()) {
+    if (!accessLog.isInfoEnabled() || (status.isOk() && !sampled())) {
       return; // nothing below is needed, the address's hash least of all
     }
     long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
@@ -123,6 +135,11 @@ final class CallTelemetry implements ServerInterceptor {
         .addKeyValue("strategy", info.strategy())
         .addKeyValue("email", emailHash == null ? "-" : "hmac:" + emailHash)
         .log("{} {} {}ms", info.method, code, elapsedMillis);
+  }
+
+  /** Whether this successful call is one of the sampled ones. */
+  private boolean sampled() {
+    return okSample >= 1 || (okSample > 0 && ThreadLocalRandom.current().nextDouble() < okSample);
   }
 
   /**

@@ -177,6 +177,7 @@ public final class SocialCheckServer implements AutoCloseable {
     private @Nullable SharedRedis redis;
     private @Nullable BindableService replacement;
     private boolean requestDecoding = true;
+    private double accessLogSample = 1;
 
     private Builder(CheckEngine engine, Catalog catalog) {
       this.engine = requireNonNull(engine, "engine");
@@ -306,6 +307,19 @@ public final class SocialCheckServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Share of the calls that end {@code OK} written to the access log, 0 to 1 (default 1: every
+     * call). Calls that fail, are refused, shed or cancelled are always written; metrics count
+     * every call either way. Below 1 for traffic whose every success need not leave a line: an
+     * access line costs about as much CPU as the rest of the server's work on a call
+     * (benchmarks/RESULTS.md, target 1).
+     */
+    public Builder accessLogSample(double share) {
+      checkArgument(share >= 0 && share <= 1, "access log sample must be between 0 and 1");
+      this.accessLogSample = share;
+      return this;
+    }
+
     /** HTTP/2 connection limits of the Netty transport. */
     public Builder connectionLimits(ConnectionLimits limits) {
       this.connectionLimits = requireNonNull(limits, "limits");
@@ -358,7 +372,7 @@ public final class SocialCheckServer implements AutoCloseable {
       if (authenticator != null) {
         chain.add(authenticator);
       }
-      chain.add(new CallTelemetry(metrics, Ticker.systemTicker()));
+      chain.add(new CallTelemetry(metrics, Ticker.systemTicker(), accessLogSample));
       ServerServiceDefinition service =
           replacement != null
               ? replacement.bindService()
