@@ -60,7 +60,15 @@ final class EngineOverheadTarget implements BenchTarget {
           new Layer(
               "instant-demo",
               "the production defaults, the demo's answers (FOUND first, 2 cancelled)",
-              List.of("--catalog", "instant-demo")));
+              List.of("--catalog", "instant-demo")),
+          new Layer(
+              "instant-sampled",
+              "the production defaults but --access-log-sample 0.01 (every failed call, 1 % of"
+                  + " the successful ones)",
+              List.of("--catalog", "instant", "--access-log-sample", "0.01")));
+
+  /** Servers of {@link #LAYERS} that are variants, not one more layer. */
+  private static final List<String> VARIANTS = List.of("instant-demo", "instant-sampled");
 
   /** One server of target 1: its name in figures, what it adds, its {@link BenchServer} flags. */
   record Layer(String name, String adds, List<String> args) {}
@@ -77,7 +85,7 @@ final class EngineOverheadTarget implements BenchTarget {
       paramLabel = "NAME",
       description =
           "Target 1: the servers to measure (default all: echo, echo+interceptors, echo+decoding,"
-              + " instant-nolog, instant, instant-demo; echo is always measured).")
+              + " instant-nolog, instant, instant-demo, instant-sampled; echo is always measured).")
   @Nullable List<String> servers;
 
   @Option(
@@ -347,8 +355,8 @@ final class EngineOverheadTarget implements BenchTarget {
     for (int c : concurrencies) {
       @Nullable Layer previous = null;
       for (Layer layer : layers) {
-        if (layer.name().equals("instant-demo")) {
-          continue; // other answers, not another layer
+        if (VARIANTS.contains(layer.name())) {
+          continue; // other answers or settings, not another layer
         }
         List<Sample> ws = windows.get(layer.name()).get(c);
         double cpu = medianOf(ws, Sample::cpuMicros);
