@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Writes to the current {@code System.err} (or {@code System.out}, {@link #setTarget}) as
  *       {@code ConsoleAppender} does, so a test or a runner that replaces the stream sees the
  *       lines.
+ *   <li>As with {@code AsyncAppender}, the event is fixed on the logging thread (thread name,
+ *       message, key/value pairs, MDC) but caller data ({@code %line}, {@code %caller}) is not
+ *       taken: the patterns here do not use it.
  * </ul>
  */
 public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
