@@ -10,6 +10,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -43,7 +44,12 @@ public final class BenchMain implements Callable<Integer> {
           new LatencyHidingTarget(),
           new EarlyAnswerTarget(),
           new StrategyTradeOffTarget(),
-          new ResultCacheTarget());
+          new ResultCacheTarget(),
+          BenchTarget.onlyWhenNamed(
+              "screen",
+              run ->
+                  new ScreenTarget(run.quick ? 10_000 : 100_000, run.quick ? 1 : 3)
+                      .run(run.report)));
 
   @Spec @Nullable CommandSpec spec;
 
@@ -81,7 +87,9 @@ public final class BenchMain implements Callable<Integer> {
       names = "--only",
       split = ",",
       paramLabel = "TARGET",
-      description = "Comma-separated targets to run (default: all).")
+      description =
+          "Comma-separated targets to run (default: all but those that run only when named, such"
+              + " as screen).")
   @Nullable List<String> only;
 
   @Option(
@@ -96,7 +104,12 @@ public final class BenchMain implements Callable<Integer> {
     this.targets = targets;
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("overload")) {
+      // Issue 21's overload benchmark of the concurrency limit, in its own class.
+      OverloadBench.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     System.exit(commandLine(TARGETS).execute(args));
   }
 
@@ -127,7 +140,7 @@ public final class BenchMain implements Callable<Integer> {
   /** The targets to run, in suite order; an unknown name is a usage error. */
   List<BenchTarget> selected() {
     if (only == null) {
-      return targets;
+      return targets.stream().filter(BenchTarget::runsByDefault).toList();
     }
     List<String> known = targets.stream().map(BenchTarget::name).toList();
     for (String name : only) {

@@ -1,25 +1,27 @@
 package dev.socialcheck.server.catalog;
 
-import com.fasterxml.jackson.core.JsonPointer;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.google.common.base.Ticker;
 import dev.socialcheck.server.checkers.CachingChecker;
-import dev.socialcheck.server.checkers.EmailTemplate;
 import dev.socialcheck.server.checkers.HttpProbeChecker;
+import dev.socialcheck.server.checkers.ProbeRecorder;
 import dev.socialcheck.server.checkers.ProbeSpec;
+import dev.socialcheck.server.checkers.ProbeTransport;
 import dev.socialcheck.server.checkers.ResilientChecker;
 import dev.socialcheck.server.checkers.ResponseRule;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.checkers.SharedBudgetChecker;
 import dev.socialcheck.server.checkers.SharedPlatformBudget;
-import dev.socialcheck.server.engine.CheckStatus;
-import dev.socialcheck.server.engine.DurationText;
-import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformChecker;
+import dev.socialcheck.server.engine.PlatformDescription;
 import dev.socialcheck.server.engine.SelfCheckAddresses;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -37,18 +39,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
-import java.util.function.IntPredicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,57 +54,104 @@ import org.jspecify.annotations.Nullable;
  * platform budgets are shared) behind a {@link CachingChecker}. Every problem is reported as a
  * {@link CatalogException} naming the file, the platform and the field.
  *
- * <p>The format is documented in {@code docs/catalog.md}; the bundled catalog ({@code --catalog
- * builtin}) is {@code platforms.yaml} next to this class.
+ * <p>The format is documented in {@code docs/catalog.md}; the bundled catalogs ({@code --catalog
+ * builtin}, {@code --catalog extended}) are YAML files next to this class, and so are the challenge
+ * fingerprints every catalog starts from ({@code challenges.yaml}).
  */
 public final class CatalogLoader {
-  /** The name of the bundled catalog. */
+  /** The bundled catalog of documented APIs and quiet lookups. */
   public static final String BUILTIN = "builtin";
 
-  private static final String BUILTIN_RESOURCE = "platforms.yaml";
-  private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
-  private static final Pattern STATUS_CLASS = Pattern.compile("([1-5])xx");
-  private static final Set<String> METHODS = Set.of("GET", "POST", "HEAD", "PUT");
+  /** The bundled catalog that adds sign-up form checks ({@code signup-check} kinds). */
+  public static final String EXTENDED = "extended";
 
-  private static final Set<String> TOP_FIELDS = Set.of("defaults", "platforms");
+  private static final Map<String, String> BUNDLED =
+      Map.of(BUILTIN, "platforms.yaml", EXTENDED, "extended.yaml");
+  private static final String CHALLENGES_RESOURCE = "challenges.yaml";
+
+  private static final Set<String> TOP_FIELDS = Set.of("include", "defaults", "platforms");
   private static final Set<String> LIMIT_FIELDS =
       Set.of("timeout", "concurrency", "rate_limit", "circuit_breaker", "max_body_bytes");
+  private static final Set<String> DEFAULT_FIELDS =
+      union(LIMIT_FIELDS, Set.of("blocked_when", "builtin_blocked_when", "user_agent"));
   private static final Set<String> PLATFORM_FIELDS =
       union(
           LIMIT_FIELDS,
-          Set.of("id", "name", "prior", "request", "rules", "self_check", "source", "notes"));
-  private static final Set<String> REQUEST_FIELDS =
-      Set.of("method", "url", "headers", "body", "follow_redirects");
-  private static final Set<String> RULE_FIELDS =
-      Set.of("status", "json", "body_contains", "result", "detail");
-  private static final Set<String> JSON_FIELDS =
-      Set.of("pointer", "equals", "not_equals", "exists");
+          Set.of(
+              "id",
+              "name",
+              "prior",
+              "kind",
+              "user_agent",
+              "steps",
+              "request",
+              "rules",
+              "blocked_when",
+              "self_check",
+              "source",
+              "notes"));
 
   /**
    * What the built checkers share.
    *
-   * @param http client for every probe ({@code Redirect.NEVER}; see {@link #newHttpClient})
-   * @param userAgent sent with every probe
+   * @param transport sends every probe's requests (see {@link ProbeTransport#of(HttpClient)} and
+   *     {@link #newHttpClient})
+   * @param userAgent sent with every probe whose platform declares none
    * @param cache result cache (use {@link ResultCache#disabled()} for none)
-   * @param ticker clock for back-off and the resilience decorators
+   * @param ticker clock for timeouts, back-off and the resilience decorators
    * @param clock wall clock (circuit breaker, {@code Retry-After} dates)
    * @param environment looks up {@code ${env:NAME}} references in headers
    * @param circuitBreakers where the platforms' circuit breakers are created (and can be found,
    *     e.g. by metrics)
    * @param sharedBudget where the platforms' rate limits are shared with other replicas (Redis);
    *     {@code null}: each replica has only its own
+   * @param allowedKinds the kinds of platform the operator allows; an entry of another kind is a
+   *     load error
+   * @param recorder sees every probe exchange ({@code selfcheck --record}), or {@code null}
+   * @param randomTokens a fresh {@code {random}} token per check
    */
   public record Settings(
-      HttpClient http,
+      ProbeTransport transport,
       String userAgent,
       ResultCache cache,
       Ticker ticker,
       Clock clock,
       Function<String, @Nullable String> environment,
       CircuitBreakerRegistry circuitBreakers,
-      @Nullable SharedPlatformBudget sharedBudget) {
+      @Nullable SharedPlatformBudget sharedBudget,
+      Set<PlatformKind> allowedKinds,
+      @Nullable ProbeRecorder recorder,
+      Supplier<String> randomTokens) {
 
-    /** Settings without shared platform budgets. */
+    public Settings {
+      allowedKinds = Set.copyOf(allowedKinds);
+    }
+
+    /** Settings over the JDK HTTP client, with platform budgets shared or not. */
+    public Settings(
+        HttpClient http,
+        String userAgent,
+        ResultCache cache,
+        Ticker ticker,
+        Clock clock,
+        Function<String, @Nullable String> environment,
+        CircuitBreakerRegistry circuitBreakers,
+        @Nullable SharedPlatformBudget sharedBudget) {
+      this(
+          ProbeTransport.of(http),
+          userAgent,
+          cache,
+          ticker,
+          clock,
+          environment,
+          circuitBreakers,
+          sharedBudget,
+          PlatformKind.DEFAULT_ALLOWED,
+          null,
+          HttpProbeChecker::randomToken);
+    }
+
+    /** Settings over the JDK HTTP client, without shared platform budgets. */
     public Settings(
         HttpClient http,
         String userAgent,
@@ -117,6 +161,54 @@ public final class CatalogLoader {
         Function<String, @Nullable String> environment,
         CircuitBreakerRegistry circuitBreakers) {
       this(http, userAgent, cache, ticker, clock, environment, circuitBreakers, null);
+    }
+
+    /** These settings, allowing these kinds of platform. */
+    public Settings withAllowedKinds(Set<PlatformKind> kinds) {
+      return new Settings(
+          transport,
+          userAgent,
+          cache,
+          ticker,
+          clock,
+          environment,
+          circuitBreakers,
+          sharedBudget,
+          kinds,
+          recorder,
+          randomTokens);
+    }
+
+    /** These settings, with every probe exchange shown to {@code newRecorder}. */
+    public Settings withRecorder(@Nullable ProbeRecorder newRecorder) {
+      return new Settings(
+          transport,
+          userAgent,
+          cache,
+          ticker,
+          clock,
+          environment,
+          circuitBreakers,
+          sharedBudget,
+          allowedKinds,
+          newRecorder,
+          randomTokens);
+    }
+
+    /** These settings, sending the probes through {@code newTransport}. */
+    public Settings withTransport(ProbeTransport newTransport, Supplier<String> newRandomTokens) {
+      return new Settings(
+          newTransport,
+          userAgent,
+          cache,
+          ticker,
+          clock,
+          environment,
+          circuitBreakers,
+          sharedBudget,
+          allowedKinds,
+          recorder,
+          newRandomTokens);
     }
   }
 
@@ -132,20 +224,47 @@ public final class CatalogLoader {
         .build();
   }
 
-  /** Loads {@code builtin} (the bundled catalog) or a file path. */
-  public static Catalog load(String nameOrPath, Settings settings) {
-    if (nameOrPath.equals(BUILTIN)) {
-      try (InputStream in = CatalogLoader.class.getResourceAsStream(BUILTIN_RESOURCE)) {
-        if (in == null) {
-          throw new CatalogException("the bundled catalog is missing from the jar");
-        }
-        return parse(
-            BUILTIN,
-            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
-            settings);
-      } catch (IOException e) {
-        throw new CatalogException("cannot read the bundled catalog: " + e.getMessage(), e);
+  /** Whether {@code name} is a bundled catalog ({@code builtin}, {@code extended}). */
+  public static boolean isBundled(String name) {
+    return BUNDLED.containsKey(name);
+  }
+
+  /** The text of a bundled catalog. */
+  public static String bundledText(String name) {
+    String resource = BUNDLED.get(name);
+    if (resource == null) {
+      throw new CatalogException(name + ": not a bundled catalog (" + BUNDLED.keySet() + ")");
+    }
+    return resource(resource, "the bundled catalog '" + name + "'");
+  }
+
+  private static String resource(String resource, String what) {
+    try (InputStream in = CatalogLoader.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new CatalogException(what + " is missing from the jar");
       }
+      return new String(in.readAllBytes(), UTF_8);
+    } catch (IOException e) {
+      throw new CatalogException("cannot read " + what, e);
+    }
+  }
+
+  /** Loads a bundled catalog ({@code builtin}, {@code extended}) or a file path. */
+  public static Catalog load(String nameOrPath, Settings settings) {
+    return build(nameOrPath, settings).catalog();
+  }
+
+  /**
+   * The probes of a bundled catalog or a file, by platform id, without the decorators (no cache,
+   * limits or circuit breaker): what {@code selfcheck --replay} runs fixtures through.
+   */
+  public static Map<String, HttpProbeChecker> probes(String nameOrPath, Settings settings) {
+    return build(nameOrPath, settings).probes();
+  }
+
+  private static Built build(String nameOrPath, Settings settings) {
+    if (isBundled(nameOrPath)) {
+      return parseAll(nameOrPath, bundledText(nameOrPath), settings);
     }
     Path path = Path.of(nameOrPath);
     String text;
@@ -155,48 +274,134 @@ public final class CatalogLoader {
       throw new CatalogException(
           nameOrPath + ": cannot read the catalog file (" + e.getClass().getSimpleName() + ")", e);
     }
-    return parse(path.getFileName().toString(), text, settings);
+    return parseAll(path.getFileName().toString(), text, settings);
   }
+
+  /** A parsed catalog and the undecorated probe of each of its platforms. */
+  private record Built(Catalog catalog, Map<String, HttpProbeChecker> probes) {}
 
   /** Parses catalog text; {@code source} names it in error messages. */
   public static Catalog parse(String source, String yaml, Settings settings) {
-    JsonNode root;
-    try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      throw new CatalogException(
-          source + ": not valid YAML" + where + ": " + e.getOriginalMessage());
-    }
-    Field top = new Field(source, "", root);
+    return parseAll(source, yaml, settings).catalog();
+  }
+
+  private static Built parseAll(String source, String yaml, Settings settings) {
+    CatalogField top = new CatalogField(source, "", readYaml(source, yaml));
     top.requireObject().allowOnly(TOP_FIELDS);
-    Field defaults = top.optional("defaults").orElse(null);
-    if (defaults != null) {
-      defaults.requireObject().allowOnly(LIMIT_FIELDS);
+    List<Platform> platforms = new ArrayList<>();
+    Map<String, HttpProbeChecker> probes = new java.util.LinkedHashMap<>();
+    Set<String> ids = new HashSet<>();
+    Optional<CatalogField> include = top.optional("include");
+    if (include.isPresent()) {
+      for (CatalogField name :
+          include.get().node.isArray() ? include.get().items() : List.of(include.get())) {
+        if (!isBundled(name.text())) {
+          throw name.fail(
+              "can include a bundled catalog only ("
+                  + String.join(", ", BUNDLED.keySet().stream().sorted().toList())
+                  + ")");
+        }
+        if (name.text().equals(source)) {
+          throw name.fail("a catalog cannot include itself");
+        }
+        Built included = parseAll(name.text(), bundledText(name.text()), settings);
+        for (Platform platform : included.catalog().platforms()) {
+          if (!ids.add(platform.id())) {
+            throw name.fail("platform '" + platform.id() + "' is included twice");
+          }
+          platforms.add(platform);
+        }
+        probes.putAll(included.probes());
+      }
     }
-    Field list = top.required("platforms");
+    CatalogField defaults = top.optional("defaults").orElse(null);
+    if (defaults != null) {
+      defaults.requireObject().allowOnly(DEFAULT_FIELDS);
+    }
+    ProbeParser parser = new ProbeParser(settings.environment());
+    List<ResponseRule> blocked = new ArrayList<>();
+    boolean builtinBlocked =
+        defaults == null
+            || defaults.optional("builtin_blocked_when").map(CatalogField::bool).orElse(true);
+    if (builtinBlocked) {
+      blocked.addAll(builtinChallenges());
+    }
+    if (defaults != null) {
+      defaults.optional("blocked_when").ifPresent(b -> blocked.addAll(parser.ruleList(b, false)));
+    }
+    String userAgent =
+        defaults == null
+            ? null
+            : defaults.optional("user_agent").map(CatalogField::text).orElse(null);
+    CatalogField list = top.required("platforms");
     if (!list.node.isArray() || list.node.isEmpty()) {
       throw list.fail("must be a non-empty list of platforms");
     }
-    List<Platform> platforms = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
     for (int i = 0; i < list.node.size(); i++) {
       JsonNode node = list.node.get(i);
       String label =
           node.hasNonNull("id")
               ? "platform '" + node.get("id").asText() + "' (#" + (i + 1) + ")"
               : "platform #" + (i + 1);
-      Field platform = new Field(source + ": " + label, "", node);
-      Platform built = platform(platform, defaults, settings);
+      CatalogField platform = new CatalogField(source + ": " + label, "", node);
+      Platform built = platform(platform, defaults, settings, parser, blocked, userAgent, probes);
       if (!ids.add(built.id())) {
         throw platform.at("id").fail("duplicate id");
       }
       platforms.add(built);
     }
-    return new Catalog(source, platforms);
+    return new Built(new Catalog(source, platforms), java.util.Collections.unmodifiableMap(probes));
   }
 
-  private static Platform platform(Field p, @Nullable Field defaults, Settings settings) {
+  /** The challenge fingerprints every catalog starts from ({@code challenges.yaml}). */
+  public static List<ResponseRule> builtinChallenges() {
+    String yaml = resource(CHALLENGES_RESOURCE, "the challenge fingerprints");
+    CatalogField top =
+        new CatalogField(CHALLENGES_RESOURCE, "", readYaml(CHALLENGES_RESOURCE, yaml));
+    top.requireObject().allowOnly(Set.of("blocked_when"));
+    return new ProbeParser(name -> null).ruleList(top.required("blocked_when"), false);
+  }
+
+  private static JsonNode readYaml(String source, String yaml) {
+    YAMLFactory factory = new YAMLFactory();
+    try {
+      refuseAliases(factory, yaml);
+      return new ObjectMapper(factory).readTree(yaml);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw new CatalogException(
+          source + ": not valid YAML" + where + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new CatalogException(source + ": cannot read the YAML", e);
+    }
+  }
+
+  /**
+   * Refuses YAML aliases ({@code *name}): the YAML reader would hand over the alias's name instead
+   * of the anchored value, silently (a {@code user_agent: *ua} would send "ua").
+   */
+  private static void refuseAliases(YAMLFactory factory, String yaml) throws IOException {
+    try (YAMLParser parser = factory.createParser(yaml)) {
+      while (parser.nextToken() != null) {
+        if (parser.isCurrentAlias()) {
+          throw new JsonParseException(
+              parser,
+              "YAML aliases (*"
+                  + parser.getText()
+                  + ") are not supported; write the value out where it is used");
+        }
+      }
+    }
+  }
+
+  private static Platform platform(
+      CatalogField p,
+      @Nullable CatalogField defaults,
+      Settings settings,
+      ProbeParser parser,
+      List<ResponseRule> blocked,
+      @Nullable String defaultUserAgent,
+      Map<String, HttpProbeChecker> probes) {
     p.requireObject().allowOnly(PLATFORM_FIELDS);
     String id = p.required("id").text();
     if (!id.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
@@ -208,7 +413,7 @@ public final class CatalogLoader {
       throw p.at("prior").fail("must be between 0 and 1");
     }
     Duration timeout =
-        limit(p, defaults, "timeout").map(Field::duration).orElse(Duration.ofSeconds(5));
+        limit(p, defaults, "timeout").map(CatalogField::duration).orElse(Duration.ofSeconds(5));
     if (timeout.isZero()) {
       throw p.at("timeout").fail("must be positive");
     }
@@ -217,7 +422,7 @@ public final class CatalogLoader {
         limit(p, defaults, "max_body_bytes")
             .map(f -> f.integer(1, 16 * 1024 * 1024))
             .orElse(ProbeSpec.DEFAULT_MAX_BODY_BYTES);
-    ProbeSpec spec = probe(p, maxBody, settings);
+    ProbeSpec spec = parser.probe(id, p, maxBody, blocked, defaultUserAgent);
     RateLimiter rateLimiter = rateLimiter(id, limit(p, defaults, "rate_limit"));
     CircuitBreaker circuitBreaker =
         circuitBreaker(
@@ -225,6 +430,8 @@ public final class CatalogLoader {
             limit(p, defaults, "circuit_breaker"),
             settings.clock(),
             settings.circuitBreakers());
+    Optional<SelfCheckAddresses> selfCheck = p.optional("self_check").map(CatalogLoader::selfCheck);
+    PlatformKind kind = kind(p, settings.allowedKinds());
     Bulkhead bulkhead =
         Bulkhead.of(
             id,
@@ -232,14 +439,18 @@ public final class CatalogLoader {
                 .maxConcurrentCalls(concurrency)
                 .maxWaitDuration(Duration.ZERO)
                 .build());
+    HttpProbeChecker probe =
+        new HttpProbeChecker(
+            spec,
+            settings.transport(),
+            settings.userAgent(),
+            settings.ticker(),
+            settings.clock(),
+            settings.recorder(),
+            settings.randomTokens());
+    probes.put(id, probe);
     PlatformChecker protectedChecker =
-        new ResilientChecker(
-            new HttpProbeChecker(
-                spec, settings.http(), settings.userAgent(), settings.ticker(), settings.clock()),
-            circuitBreaker,
-            rateLimiter,
-            bulkhead,
-            settings.ticker());
+        new ResilientChecker(probe, circuitBreaker, rateLimiter, bulkhead, settings.ticker());
     SharedPlatformBudget sharedBudget = settings.sharedBudget();
     if (sharedBudget != null) {
       protectedChecker =
@@ -251,159 +462,53 @@ public final class CatalogLoader {
               rateLimiter.getRateLimiterConfig().getLimitRefreshPeriod());
     }
     var checker = new CachingChecker(id, protectedChecker, settings.cache());
-    Optional<SelfCheckAddresses> selfCheck = p.optional("self_check").map(CatalogLoader::selfCheck);
-    return new Platform(id, name, prior, timeout, checker, selfCheck);
+    PlatformDescription description =
+        new PlatformDescription(
+            kind.id(),
+            p.optional("source").map(CatalogField::text).orElse(""),
+            p.optional("notes").map(CatalogField::text).orElse(""));
+    return new Platform(id, name, prior, timeout, checker, selfCheck, description);
   }
 
-  private static Optional<Field> limit(Field platform, @Nullable Field defaults, String name) {
-    Optional<Field> own = platform.optional(name);
+  private static PlatformKind kind(CatalogField p, Set<PlatformKind> allowed) {
+    CatalogField field = p.at("kind");
+    if (field.node.isMissingNode() || field.node.isNull()) {
+      throw field.fail(
+          "is required: api (a documented public API), lookup (an endpoint that neither notifies"
+              + " the owner nor records a login attempt) or signup-check (a sign-up form's"
+              + " 'address already taken' check)");
+    }
+    PlatformKind kind =
+        PlatformKind.parse(field.text())
+            .orElseThrow(() -> field.fail("must be one of " + PlatformKind.names()));
+    if (!allowed.contains(kind)) {
+      throw field.fail(
+          kind.id()
+              + " is not allowed here (allowed: "
+              + String.join(", ", allowed.stream().map(PlatformKind::id).sorted().toList())
+              + "): sign-up form checks may breach a platform's terms, so an operator must allow"
+              + " them explicitly (socialcheck --allow-kind "
+              + kind.id()
+              + ")");
+    }
+    return kind;
+  }
+
+  private static Optional<CatalogField> limit(
+      CatalogField platform, @Nullable CatalogField defaults, String name) {
+    Optional<CatalogField> own = platform.optional(name);
     return own.isPresent() || defaults == null ? own : defaults.optional(name);
   }
 
-  private static ProbeSpec probe(Field p, int maxBody, Settings settings) {
-    Field request = p.required("request").requireObject().allowOnly(REQUEST_FIELDS);
-    String method =
-        request.optional("method").map(Field::text).orElse("GET").toUpperCase(Locale.ROOT);
-    if (!METHODS.contains(method)) {
-      throw request.at("method").fail("must be one of " + String.join(", ", METHODS));
-    }
-    EmailTemplate url = request.required("url").template();
-    String urlText = url.toString();
-    if (!urlText.startsWith("https://") && !urlText.startsWith("http://")) {
-      throw request.at("url").fail("must start with https:// (or http://)");
-    }
-    for (String placeholder : url.placeholders()) {
-      if (placeholder.equals("email") || placeholder.equals("email_json")) {
-        throw request
-            .at("url")
-            .fail(
-                "{"
-                    + placeholder
-                    + "} is not URL-safe: use {email_urlencoded}, {email_sha256} or {email_md5}");
-      }
-    }
-    Map<String, String> headers = new LinkedHashMap<>();
-    request.optional("headers").ifPresent(h -> headers(h, headers, settings.environment()));
-    EmailTemplate body = request.optional("body").map(Field::template).orElse(null);
-    boolean follow = request.optional("follow_redirects").map(Field::bool).orElse(true);
-    Field rulesField = p.required("rules");
-    if (!rulesField.node.isArray() || rulesField.node.isEmpty()) {
-      throw rulesField.fail("must be a non-empty list of rules");
-    }
-    List<ResponseRule> rules = new ArrayList<>();
-    for (int i = 0; i < rulesField.node.size(); i++) {
-      rules.add(rule(rulesField.index(i)));
-    }
-    return new ProbeSpec(method, url, headers, body, rules, follow, maxBody);
-  }
-
-  /**
-   * Copies headers, resolving {@code ${env:NAME}}; a header whose variable is unset is left out.
-   */
-  private static void headers(
-      Field field, Map<String, String> out, Function<String, @Nullable String> environment) {
-    field.requireObject();
-    for (Map.Entry<String, JsonNode> entry : field.node.properties()) {
-      Field value = field.at(entry.getKey());
-      String text = value.text();
-      Matcher m = ENV.matcher(text);
-      StringBuilder resolved = new StringBuilder();
-      boolean complete = true;
-      while (m.find()) {
-        String env = environment.apply(m.group(1));
-        if (env == null || env.isEmpty()) {
-          complete = false;
-          break;
-        }
-        m.appendReplacement(resolved, Matcher.quoteReplacement(env));
-      }
-      if (complete) {
-        m.appendTail(resolved);
-        out.put(entry.getKey(), resolved.toString());
-      }
-    }
-  }
-
-  private static ResponseRule rule(Field r) {
-    r.requireObject().allowOnly(RULE_FIELDS);
-    CheckStatus result;
-    String resultText = r.required("result").text();
-    try {
-      result = CheckStatus.valueOf(resultText.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw r.at("result")
-          .fail(
-              "unknown status '"
-                  + resultText
-                  + "'; use FOUND, NOT_FOUND, "
-                  + "RATE_LIMITED, BLOCKED, INVALID or ERROR");
-    }
-    if (result == CheckStatus.TIMEOUT
-        || result == CheckStatus.CANCELLED
-        || result == CheckStatus.SKIPPED) {
-      throw r.at("result").fail(result + " is set by the engine, not by a rule");
-    }
-    IntPredicate statuses = r.optional("status").map(CatalogLoader::statuses).orElse(null);
-    ResponseRule.JsonCondition json = r.optional("json").map(CatalogLoader::json).orElse(null);
-    List<String> bodyContains = r.optional("body_contains").map(Field::texts).orElse(List.of());
-    if (statuses == null && json == null && bodyContains.isEmpty()) {
-      throw r.fail("needs at least one condition: status, json or body_contains");
-    }
-    String detail = r.optional("detail").map(Field::text).orElse("");
-    return new ResponseRule(statuses, json, bodyContains, result, detail);
-  }
-
-  private static IntPredicate statuses(Field field) {
-    List<Field> items = field.node.isArray() ? field.items() : List.of(field);
-    IntPredicate any = status -> false;
-    for (Field item : items) {
-      IntPredicate one;
-      if (item.node.isInt()) {
-        int code = item.integer(100, 599);
-        one = status -> status == code;
-      } else {
-        Matcher m = STATUS_CLASS.matcher(item.text());
-        if (!m.matches()) {
-          throw item.fail("must be an HTTP status (404) or a class (4xx)");
-        }
-        int hundreds = Integer.parseInt(m.group(1));
-        one = status -> status / 100 == hundreds;
-      }
-      any = any.or(one);
-    }
-    return any;
-  }
-
-  private static ResponseRule.JsonCondition json(Field j) {
-    j.requireObject().allowOnly(JSON_FIELDS);
-    String pointerText = j.required("pointer").text();
-    JsonPointer pointer;
-    try {
-      pointer = JsonPointer.compile(pointerText);
-    } catch (IllegalArgumentException e) {
-      throw j.at("pointer").fail("must be a JSON pointer starting with '/' (like /total_count)");
-    }
-    if (pointer.matches()) {
-      throw j.at("pointer").fail("must point inside the document (like /total_count)");
-    }
-    List<JsonNode> equals = j.optional("equals").map(Field::values).orElse(List.of());
-    List<JsonNode> notEquals = j.optional("not_equals").map(Field::values).orElse(List.of());
-    Boolean exists = j.optional("exists").map(Field::bool).orElse(null);
-    if (equals.isEmpty() && notEquals.isEmpty() && exists == null) {
-      throw j.fail("needs equals, not_equals or exists");
-    }
-    return new ResponseRule.JsonCondition(pointer, equals, notEquals, exists);
-  }
-
-  private static SelfCheckAddresses selfCheck(Field s) {
+  private static SelfCheckAddresses selfCheck(CatalogField s) {
     s.requireObject().allowOnly(Set.of("exists", "missing"));
     return new SelfCheckAddresses(s.required("exists").email(), s.required("missing").email());
   }
 
-  private static RateLimiter rateLimiter(String id, Optional<Field> field) {
+  private static RateLimiter rateLimiter(String id, Optional<CatalogField> field) {
     RateLimiterConfig.Builder config = RateLimiterConfig.custom().timeoutDuration(Duration.ZERO);
     if (field.isPresent()) {
-      Field f = field.get().requireObject().allowOnly(Set.of("requests", "per"));
+      CatalogField f = field.get().requireObject().allowOnly(Set.of("requests", "per"));
       config
           .limitForPeriod(f.required("requests").integer(1, 1_000_000))
           .limitRefreshPeriod(f.required("per").positiveDuration());
@@ -414,13 +519,13 @@ public final class CatalogLoader {
   }
 
   private static CircuitBreaker circuitBreaker(
-      String id, Optional<Field> field, Clock clock, CircuitBreakerRegistry registry) {
+      String id, Optional<CatalogField> field, Clock clock, CircuitBreakerRegistry registry) {
     int failureRate = 50;
     int window = 20;
     int minimumCalls = 10;
     Duration openFor = Duration.ofSeconds(30);
     if (field.isPresent()) {
-      Field f =
+      CatalogField f =
           field
               .get()
               .requireObject()
@@ -430,7 +535,7 @@ public final class CatalogLoader {
       window = f.optional("window").map(x -> x.integer(1, 10_000)).orElse(window);
       minimumCalls =
           f.optional("minimum_calls").map(x -> x.integer(1, 10_000)).orElse(minimumCalls);
-      openFor = f.optional("open_for").map(Field::positiveDuration).orElse(openFor);
+      openFor = f.optional("open_for").map(CatalogField::positiveDuration).orElse(openFor);
     }
     registry.find(id).ifPresent(old -> registry.remove(id));
     return registry.circuitBreaker(
@@ -450,154 +555,5 @@ public final class CatalogLoader {
     Set<String> all = new HashSet<>(a);
     all.addAll(b);
     return Set.copyOf(all);
-  }
-
-  /** A node of the catalog with the path that leads to it, for precise error messages. */
-  private static final class Field {
-    final String where;
-    final String path;
-    final JsonNode node;
-
-    Field(String where, String path, JsonNode node) {
-      this.where = where;
-      this.path = path;
-      this.node = node;
-    }
-
-    CatalogException fail(String message) {
-      return new CatalogException(where + (path.isEmpty() ? "" : ": " + path) + ": " + message);
-    }
-
-    Field at(String name) {
-      JsonNode child = node.path(name);
-      return new Field(where, path.isEmpty() ? name : path + "." + name, child);
-    }
-
-    Field index(int i) {
-      return new Field(where, path + "[" + i + "]", node.get(i));
-    }
-
-    List<Field> items() {
-      List<Field> items = new ArrayList<>();
-      for (int i = 0; i < node.size(); i++) {
-        items.add(index(i));
-      }
-      return items;
-    }
-
-    Field required(String name) {
-      Field child = at(name);
-      if (child.node.isMissingNode() || child.node.isNull()) {
-        throw child.fail("is required");
-      }
-      return child;
-    }
-
-    Optional<Field> optional(String name) {
-      Field child = at(name);
-      return child.node.isMissingNode() || child.node.isNull()
-          ? Optional.empty()
-          : Optional.of(child);
-    }
-
-    Field requireObject() {
-      if (!node.isObject()) {
-        throw fail("must be a mapping");
-      }
-      return this;
-    }
-
-    Field allowOnly(Set<String> allowed) {
-      Iterator<String> names = node.fieldNames();
-      while (names.hasNext()) {
-        String name = names.next();
-        if (!allowed.contains(name)) {
-          throw at(name)
-              .fail(
-                  "unknown field (allowed: "
-                      + String.join(", ", allowed.stream().sorted().toList())
-                      + ")");
-        }
-      }
-      return this;
-    }
-
-    String text() {
-      if (!node.isTextual() && !node.isNumber() && !node.isBoolean()) {
-        throw fail("must be a text");
-      }
-      String text = node.asText();
-      if (text.isBlank()) {
-        throw fail("must not be empty");
-      }
-      return text;
-    }
-
-    List<String> texts() {
-      return node.isArray() ? items().stream().map(Field::text).toList() : List.of(text());
-    }
-
-    List<JsonNode> values() {
-      List<JsonNode> values = new ArrayList<>();
-      if (node.isArray()) {
-        node.forEach(values::add);
-      } else {
-        values.add(node);
-      }
-      return values;
-    }
-
-    double number() {
-      if (!node.isNumber()) {
-        throw fail("must be a number");
-      }
-      return node.asDouble();
-    }
-
-    int integer(int min, int max) {
-      if (!node.isIntegralNumber() || node.asLong() < min || node.asLong() > max) {
-        throw fail("must be a whole number between " + min + " and " + max);
-      }
-      return node.asInt();
-    }
-
-    boolean bool() {
-      if (!node.isBoolean()) {
-        throw fail("must be true or false");
-      }
-      return node.asBoolean();
-    }
-
-    Duration duration() {
-      try {
-        return DurationText.parse(text());
-      } catch (IllegalArgumentException e) {
-        throw fail(e.getMessage());
-      }
-    }
-
-    Duration positiveDuration() {
-      Duration d = duration();
-      if (d.isZero()) {
-        throw fail("must be positive");
-      }
-      return d;
-    }
-
-    EmailTemplate template() {
-      try {
-        return EmailTemplate.compile(text());
-      } catch (IllegalArgumentException e) {
-        throw fail(e.getMessage());
-      }
-    }
-
-    EmailAddress email() {
-      try {
-        return EmailAddress.parse(text());
-      } catch (IllegalArgumentException e) {
-        throw fail(e.getMessage());
-      }
-    }
   }
 }

@@ -12,6 +12,7 @@ import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformChecker;
+import dev.socialcheck.server.engine.PlatformDescription;
 import dev.socialcheck.server.engine.SelfCheckAddresses;
 import java.time.Duration;
 import java.util.Arrays;
@@ -90,7 +91,15 @@ public final class DemoCatalog {
         scale(TIMEOUT, timeScale),
         new SimulatedChecker(
             id, scale(Duration.ofSeconds(latencySeconds), timeScale), answer, timers),
-        answer == CheckStatus.FOUND ? Optional.of(SELF_CHECK) : Optional.empty());
+        answer == CheckStatus.FOUND ? Optional.of(SELF_CHECK) : Optional.empty(),
+        new PlatformDescription(
+            "simulated",
+            "the reference case of socialcheck's origin story (a blog post on racing futures)",
+            "simulated: answers "
+                + answer
+                + " after "
+                + latencySeconds
+                + " s (times the time scale); tags +nobody, +flaky, +slow change the answer"));
   }
 
   private static Duration scale(Duration duration, double timeScale) {

@@ -32,8 +32,8 @@ import java.util.concurrent.ConcurrentMap;
  * waiter's engine still applies its own timeout to its own future. Counted per platform in {@link
  * ResultCache#coalescedChecks}.
  *
- * <p>With the cache off (both TTLs zero, e.g. {@link ResultCache#disabled()}) checks pass straight
- * through, uncoalesced. Thread-safe.
+ * <p>With the cache off (both TTLs zero, e.g. {@link ResultCache#disabled()}), and for {@link
+ * CheckContext#fresh() fresh} checks, checks pass straight through, uncoalesced. Thread-safe.
  */
 public final class CachingChecker implements PlatformChecker {
   private final String platformId;
@@ -85,6 +85,11 @@ public final class CachingChecker implements PlatformChecker {
     return delegate.available();
   }
 
+  @Override
+  public java.util.Optional<String> unavailableReason() {
+    return delegate.unavailableReason();
+  }
+
   /** What the local level holds (the shared level is asked only by {@link #check}). */
   @Override
   public Optional<CheckStatus> cachedAnswer(EmailAddress email) {
@@ -96,7 +101,9 @@ public final class CachingChecker implements PlatformChecker {
 
   @Override
   public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
-    if (!cache.enabled()) {
+    if (!cache.enabled() || context.fresh()) {
+      // A fresh check tests the platform: it neither reads nor writes the cache, and does not join
+      // a coalesced call (whose answer might come from the shared level).
       return delegate.check(email, context);
     }
     String key = cache.keyOf(platformId, email);

@@ -4,43 +4,54 @@ import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.FluentFuture;
+import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.socialcheck.server.engine.CheckContext;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckStatus;
+import dev.socialcheck.server.engine.CheckTrace;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.PlatformChecker;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks one platform with an HTTP request described by a {@link ProbeSpec}, on the JDK {@link
- * HttpClient} ({@code sendAsync}: no thread is held while waiting).
+ * Checks one platform with the HTTP requests a {@link ProbeSpec} describes: its steps in order (a
+ * page fetched for a token or a cookie), then the deciding request, through a {@link
+ * ProbeTransport} (non-blocking: no thread is held while waiting).
  *
  * <ul>
- *   <li>The request times out after the check's timeout ({@code TIMEOUT}); cancelling the returned
- *       future aborts the request.
- *   <li>At most {@link ProbeSpec#maxBodyBytes()} of a body are read.
- *   <li>Redirects are followed by this class, at most {@link ProbeSpec#MAX_REDIRECTS}; more is an
- *       {@code ERROR}.
- *   <li>The first matching {@link ResponseRule} gives the status; no match is {@code ERROR} with
- *       the HTTP status in the detail — never a silent {@code NOT_FOUND}.
+ *   <li>One {@link CookieJar} per check, shared by its steps and redirects, never by two checks.
+ *   <li>The steps and the deciding request share the check's timeout ({@code TIMEOUT}); cancelling
+ *       the returned future aborts whichever request is in flight.
+ *   <li>Every answer (of a step, of a redirect's target, of the deciding request) is first matched
+ *       against the challenge fingerprints ({@link ProbeSpec#blockedWhen()}): a challenge page is
+ *       {@code BLOCKED}, never read as an answer.
+ *   <li>A step's rules can end the check; a value a step cannot extract ends it as {@code ERROR}
+ *       ("step join: csrf not found"), never {@code NOT_FOUND}.
+ *   <li>At most {@link ProbeSpec#maxBodyBytes()} of a body are read; redirects are followed by this
+ *       class, at most {@link ProbeSpec#MAX_REDIRECTS} per request.
+ *   <li>The first matching {@link ResponseRule} of the deciding request gives the status; no match
+ *       is {@code ERROR} with the HTTP status in the detail, never a silent {@code NOT_FOUND}.
  *   <li>A {@code RATE_LIMITED} answer with a {@code Retry-After} header makes the checker back off:
  *       until then it answers {@code RATE_LIMITED} without calling the platform.
  * </ul>
@@ -54,10 +65,12 @@ public final class HttpProbeChecker implements PlatformChecker {
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   private final ProbeSpec spec;
-  private final HttpClient client;
+  private final ProbeTransport transport;
   private final String userAgent;
   private final Ticker ticker;
   private final Clock clock;
+  private final @Nullable ProbeRecorder recorder;
+  private final Supplier<String> randomTokens;
   private final Object backoffLock = new Object();
 
   /** Ticker time until which the platform asked us to stay away; null when it did not. */
@@ -65,18 +78,46 @@ public final class HttpProbeChecker implements PlatformChecker {
   private @Nullable Long backoffUntilNanos;
 
   /**
-   * @param client shared client; build it with {@code Redirect.NEVER} (this class follows redirects
-   *     itself)
-   * @param ticker clock for back-off
+   * @param transport sends the requests
+   * @param userAgent sent when the platform declares none of its own
+   * @param ticker clock for timeouts shared by the steps and for back-off
    * @param clock wall clock, to read {@code Retry-After} dates
+   * @param recorder sees every exchange, or {@code null}
+   * @param randomTokens a fresh {@code {random}} token per check
    */
   public HttpProbeChecker(
-      ProbeSpec spec, HttpClient client, String userAgent, Ticker ticker, Clock clock) {
+      ProbeSpec spec,
+      ProbeTransport transport,
+      String userAgent,
+      Ticker ticker,
+      Clock clock,
+      @Nullable ProbeRecorder recorder,
+      Supplier<String> randomTokens) {
     this.spec = spec;
-    this.client = client;
-    this.userAgent = userAgent;
+    this.transport = transport;
+    this.userAgent = spec.userAgent() == null ? userAgent : spec.userAgent();
     this.ticker = ticker;
     this.clock = clock;
+    this.recorder = recorder;
+    this.randomTokens = randomTokens;
+  }
+
+  /** A fresh random token: 16 lower-case hex digits. */
+  public static String randomToken() {
+    return String.format(Locale.ROOT, "%016x", ThreadLocalRandom.current().nextLong());
+  }
+
+  /** The probe this checker runs. */
+  public ProbeSpec spec() {
+    return spec;
+  }
+
+  /**
+   * A checker of the same probe with nothing remembered (no back-off): what a replay of several
+   * fixtures uses, so that one case's {@code Retry-After} does not hold back the next.
+   */
+  public HttpProbeChecker fresh() {
+    return new HttpProbeChecker(spec, transport, userAgent, ticker, clock, recorder, randomTokens);
   }
 
   @Override
@@ -90,96 +131,269 @@ public final class HttpProbeChecker implements PlatformChecker {
                   + DurationText.format(Duration.ofNanos(backoffLeft))
                   + " (platform's Retry-After)"));
     }
-    HttpRequest request;
+    Run run =
+        new Run(new ProbeValues(email, randomTokens.get()), context.timeout(), context.trace());
+    ListenableFuture<CheckOutcome> outcome;
     try {
-      request = firstRequest(email, context.timeout());
-    } catch (IllegalArgumentException e) {
-      return Futures.immediateFuture(CheckOutcome.error("cannot build the request: bad URL"));
+      outcome = run.from(0);
+    } catch (StepFailure e) {
+      outcome = Futures.immediateFailedFuture(e);
     }
-    return FluentFuture.from(exchange(request, context.timeout(), 0))
-        .transform(this::classify, directExecutor())
+    return FluentFuture.from(outcome)
         .catching(Exception.class, e -> failure(e, context.timeout()), directExecutor());
   }
 
-  private HttpRequest firstRequest(EmailAddress email, Duration timeout) {
-    URI uri = URI.create(spec.url().expand(email));
-    HttpRequest.BodyPublisher body =
-        spec.body() == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(spec.body().expand(email));
-    HttpRequest.Builder builder = base(uri, timeout).method(spec.method(), body);
-    spec.headers().forEach(builder::header);
-    return builder.build();
+  /** One check: its values, its cookie jar and its deadline. */
+  private final class Run {
+    final ProbeValues values;
+    final CookieJar cookies = new CookieJar();
+    final long deadlineNanos;
+    final CheckTrace trace;
+
+    Run(ProbeValues values, Duration timeout, CheckTrace trace) {
+      this.values = values;
+      this.deadlineNanos = ticker.read() + timeout.toNanos();
+      this.trace = trace;
+    }
+
+    /** Runs the steps from {@code index} on, then the deciding request. */
+    ListenableFuture<CheckOutcome> from(int index) {
+      if (index == spec.steps().size()) {
+        return Futures.transform(exchange(spec.request(), null), this::decide, directExecutor());
+      }
+      ProbeStep step = spec.steps().get(index);
+      return Futures.transformAsync(
+          exchange(step.request(), step.name()),
+          response -> {
+            Optional<CheckOutcome> end = afterStep(step, response);
+            return end.isPresent() ? Futures.immediateFuture(end.get()) : from(index + 1);
+          },
+          directExecutor());
+    }
+
+    private ListenableFuture<ProbeResponse> exchange(ProbeRequest request, @Nullable String step) {
+      URI uri;
+      Map<String, String> headers;
+      byte[] body;
+      try {
+        try {
+          uri = URI.create(request.url(values));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("bad URL", e);
+        }
+        headers = headers(request);
+        body = request.body().render(values);
+      } catch (IllegalArgumentException e) {
+        throw new StepFailure(step, "cannot build the request: " + e.getMessage());
+      }
+      OutgoingRequest first =
+          new OutgoingRequest(request.method(), uri, withCookies(headers, uri), body, remaining());
+      // A child span of the check's span when tracing is on: the step's name, the method and the
+      // answer's status; never the URL, which may hold the address.
+      CheckTrace.Step span = trace.startStep(step == null ? "request" : "step " + step);
+      span.setAttribute("socialcheck.platform", spec.platformId());
+      span.setAttribute("http.request.method", request.method());
+      ListenableFuture<ProbeResponse> sent =
+          send(first, headers, request.followRedirects(), 0, step);
+      Futures.addCallback(
+          sent,
+          new FutureCallback<ProbeResponse>() {
+            @Override
+            public void onSuccess(ProbeResponse response) {
+              span.setAttribute("http.response.status_code", response.status());
+              span.end();
+            }
+
+            @Override
+            public void onFailure(Throwable failure) {
+              span.fail(
+                  failure instanceof CancellationException
+                      ? "cancelled"
+                      : failure.getClass().getSimpleName());
+              span.end();
+            }
+          },
+          directExecutor());
+      return FluentFuture.from(sent)
+          .catching(
+              Exception.class,
+              e -> {
+                throw e instanceof StepFailure failure ? failure : new StepFailure(step, e);
+              },
+              directExecutor());
+    }
+
+    /** The request's headers for this check, before cookies from the jar are added. */
+    private Map<String, String> headers(ProbeRequest request) {
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put("User-Agent", userAgent);
+      request
+          .headers()
+          .forEach(
+              (name, value) ->
+                  headers.put(name, value.expand(values, ProbeTemplate.Encoding.HEADER)));
+      if (headers.keySet().stream().noneMatch(n -> n.equalsIgnoreCase("Content-Type"))) {
+        request.body().defaultContentType().ifPresent(type -> headers.put("Content-Type", type));
+      }
+      return headers;
+    }
+
+    /**
+     * The headers with the jar's cookies for {@code uri} added to the cookies the catalog declares
+     * (a {@code Cookie} header of the request, e.g. one built from an extracted value).
+     */
+    private Map<String, String> withCookies(Map<String, String> headers, URI uri) {
+      Map<String, String> out = new LinkedHashMap<>();
+      String declared = null;
+      for (Map.Entry<String, String> header : headers.entrySet()) {
+        if (header.getKey().equalsIgnoreCase("Cookie")) {
+          declared = header.getValue();
+        } else {
+          out.put(header.getKey(), header.getValue());
+        }
+      }
+      Optional<String> jar = cookies.header(uri);
+      if (declared == null) {
+        jar.ifPresent(cookie -> out.put("Cookie", cookie));
+      } else {
+        out.put("Cookie", jar.isPresent() ? declared + "; " + jar.get() : declared);
+      }
+      return out;
+    }
+
+    private Duration remaining() {
+      long left = deadlineNanos - ticker.read();
+      return Duration.ofNanos(Math.max(1, left));
+    }
+
+    /**
+     * Sends {@code request} and follows its redirects.
+     *
+     * @param declared the headers before the jar's cookies were added (redirects start from them)
+     */
+    private ListenableFuture<ProbeResponse> send(
+        OutgoingRequest request,
+        Map<String, String> declared,
+        boolean follow,
+        int redirects,
+        @Nullable String step) {
+      if (deadlineNanos - ticker.read() <= 0) {
+        return Futures.immediateFailedFuture(new HttpTimeoutException("the check's time is up"));
+      }
+      return Futures.transformAsync(
+          transport.send(request, spec.maxBodyBytes()),
+          response -> {
+            cookies.store(request.uri(), response.headers().map());
+            if (recorder != null) {
+              recorder.exchange(spec.platformId(), step, request, response, values, cookies);
+            }
+            Optional<String> location = response.headers().firstValue("Location");
+            if (!follow || !REDIRECTS.contains(response.status()) || location.isEmpty()) {
+              return Futures.immediateFuture(response);
+            }
+            if (redirects >= ProbeSpec.MAX_REDIRECTS) {
+              throw new TooManyRedirectsException();
+            }
+            Map<String, String> next = redirectHeaders(request, declared, response, location.get());
+            return send(
+                redirect(request, next, response, location.get()), next, true, redirects + 1, step);
+          },
+          directExecutor());
+    }
+
+    private Map<String, String> redirectHeaders(
+        OutgoingRequest previous, Map<String, String> declared, ProbeResponse response, String to) {
+      URI target = target(previous, to);
+      Map<String, String> headers = new LinkedHashMap<>(declared);
+      if (!keepsMethod(response)) {
+        headers.keySet().removeIf(n -> n.equalsIgnoreCase("Content-Type"));
+      }
+      if (!String.valueOf(target.getHost())
+          .equalsIgnoreCase(String.valueOf(previous.uri().getHost()))) {
+        // Like browsers and curl: credentials stay with the host they were written for.
+        headers.keySet().removeIf(n -> n.equalsIgnoreCase("Authorization"));
+      }
+      return headers;
+    }
+
+    private OutgoingRequest redirect(
+        OutgoingRequest previous, Map<String, String> headers, ProbeResponse response, String to) {
+      URI target = target(previous, to);
+      boolean keepMethod = keepsMethod(response);
+      return new OutgoingRequest(
+          keepMethod ? previous.method() : "GET",
+          target,
+          withCookies(headers, target),
+          keepMethod ? previous.body() : new byte[0],
+          remaining());
+    }
+
+    private static URI target(OutgoingRequest previous, String location) {
+      URI target = previous.uri().resolve(location);
+      if (!"http".equalsIgnoreCase(target.getScheme())
+          && !"https".equalsIgnoreCase(target.getScheme())) {
+        throw new IllegalArgumentException("redirect to a non-HTTP URL");
+      }
+      return target;
+    }
+
+    private static boolean keepsMethod(ProbeResponse response) {
+      return response.status() == 307 || response.status() == 308;
+    }
+
+    private Optional<CheckOutcome> afterStep(ProbeStep step, ProbeResponse response) {
+      String prefix = "step " + step.name() + ": ";
+      Optional<CheckOutcome> ruled = firstMatch(spec.blockedWhen(), response, prefix);
+      if (ruled.isEmpty()) {
+        ruled = firstMatch(step.rules(), response, prefix);
+      }
+      if (ruled.isPresent()) {
+        return ruled;
+      }
+      for (Map.Entry<String, Extractor> extraction : step.extract().entrySet()) {
+        Optional<String> value = extraction.getValue().extract(response, cookies);
+        if (value.isEmpty()) {
+          return Optional.of(
+              CheckOutcome.error(
+                  prefix
+                      + extraction.getKey()
+                      + " not found ("
+                      + extraction.getValue().describe()
+                      + ", HTTP "
+                      + response.status()
+                      + ")"));
+        }
+        values.put(extraction.getKey(), value.get());
+      }
+      return Optional.empty();
+    }
+
+    private CheckOutcome decide(ProbeResponse response) {
+      Optional<CheckOutcome> blocked = firstMatch(spec.blockedWhen(), response, "");
+      if (blocked.isPresent()) {
+        return blocked.get();
+      }
+      Optional<CheckOutcome> ruled = firstMatch(spec.rules(), response, "");
+      if (ruled.isPresent()) {
+        return ruled.get();
+      }
+      String why = response.truncated() ? ", body over " + spec.maxBodyBytes() + " bytes" : "";
+      return CheckOutcome.error("unexpected answer: HTTP " + response.status() + why);
+    }
   }
 
-  private HttpRequest.Builder base(URI uri, Duration timeout) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(uri)
-            .timeout(timeout.isZero() ? Duration.ofNanos(1) : timeout)
-            .header("User-Agent", userAgent);
-    if ("http".equalsIgnoreCase(uri.getScheme())) {
-      // Cleartext: plain HTTP/1.1, no h2c upgrade dance.
-      builder.version(HttpClient.Version.HTTP_1_1);
-    }
-    return builder;
-  }
-
-  private ListenableFuture<HttpResponse<LimitedBody>> exchange(
-      HttpRequest request, Duration timeout, int redirects) {
-    ListenableFuture<HttpResponse<LimitedBody>> response =
-        new ExchangeFuture<>(client.sendAsync(request, LimitedBody.handler(spec.maxBodyBytes())));
-    if (!spec.followRedirects()) {
-      return response;
-    }
-    return Futures.transformAsync(
-        response,
-        r -> {
-          Optional<String> location = r.headers().firstValue("Location");
-          if (!REDIRECTS.contains(r.statusCode()) || location.isEmpty()) {
-            return Futures.immediateFuture(r);
-          }
-          if (redirects >= ProbeSpec.MAX_REDIRECTS) {
-            throw new TooManyRedirectsException();
-          }
-          return exchange(redirect(request, r, location.get(), timeout), timeout, redirects + 1);
-        },
-        directExecutor());
-  }
-
-  private HttpRequest redirect(
-      HttpRequest previous, HttpResponse<?> response, String location, Duration timeout) {
-    URI target = previous.uri().resolve(location);
-    if (!"http".equalsIgnoreCase(target.getScheme())
-        && !"https".equalsIgnoreCase(target.getScheme())) {
-      throw new IllegalArgumentException("redirect to a non-HTTP URL");
-    }
-    boolean keepMethod = response.statusCode() == 307 || response.statusCode() == 308;
-    HttpRequest.Builder builder = base(target, timeout);
-    spec.headers().forEach(builder::header);
-    if (keepMethod) {
-      builder.method(
-          previous.method(), previous.bodyPublisher().orElse(HttpRequest.BodyPublishers.noBody()));
-    } else {
-      builder.GET();
-    }
-    return builder.build();
-  }
-
-  private CheckOutcome classify(HttpResponse<LimitedBody> http) {
-    ProbeResponse response =
-        new ProbeResponse(
-            http.statusCode(), http.headers(), http.body().bytes(), http.body().truncated());
-    for (ResponseRule rule : spec.rules()) {
+  private Optional<CheckOutcome> firstMatch(
+      java.util.List<ResponseRule> rules, ProbeResponse response, String prefix) {
+    for (ResponseRule rule : rules) {
       if (rule.matches(response)) {
         String detail = rule.detail().isEmpty() ? "HTTP " + response.status() : rule.detail();
         if (rule.result() == CheckStatus.RATE_LIMITED) {
           detail += backOff(response);
         }
-        return new CheckOutcome(rule.result(), detail);
+        return Optional.of(new CheckOutcome(rule.result(), prefix + detail));
       }
     }
-    String why = response.truncated() ? ", body over " + spec.maxBodyBytes() + " bytes" : "";
-    return CheckOutcome.error("unexpected answer: HTTP " + response.status() + why);
+    return Optional.empty();
   }
 
   /** Starts a back-off if the answer says when to come back; returns a note for the detail. */
@@ -222,28 +436,69 @@ public final class HttpProbeChecker implements PlatformChecker {
   }
 
   private static CheckOutcome failure(Exception e, Duration timeout) {
-    if (e instanceof HttpTimeoutException) {
+    String prefix = "";
+    Throwable cause = e;
+    if (e instanceof StepFailure step) {
+      if (step.detail != null) {
+        return CheckOutcome.error(step.prefix() + step.detail);
+      }
+      prefix = step.prefix();
+      cause = step.getCause() == null ? e : step.getCause();
+    }
+    if (cause instanceof HttpTimeoutException) {
       return new CheckOutcome(
-          CheckStatus.TIMEOUT, "no answer within " + DurationText.format(timeout));
+          CheckStatus.TIMEOUT, prefix + "no answer within " + DurationText.format(timeout));
     }
-    if (e instanceof TooManyRedirectsException) {
-      return CheckOutcome.error("too many redirects (more than " + ProbeSpec.MAX_REDIRECTS + ")");
+    if (cause instanceof TooManyRedirectsException) {
+      return CheckOutcome.error(
+          prefix + "too many redirects (more than " + ProbeSpec.MAX_REDIRECTS + ")");
     }
-    if (e instanceof ConnectException) {
-      return CheckOutcome.error("connection failed");
+    if (cause instanceof ConnectException) {
+      return CheckOutcome.error(prefix + "connection failed");
     }
-    if (e instanceof IOException) {
-      return CheckOutcome.error("I/O error: " + e.getClass().getSimpleName());
+    if (cause instanceof IOException) {
+      return CheckOutcome.error(prefix + "I/O error: " + cause.getClass().getSimpleName());
     }
-    if (e instanceof IllegalArgumentException) {
-      return CheckOutcome.error("bad redirect");
+    if (cause instanceof IllegalArgumentException) {
+      return CheckOutcome.error(prefix + "bad redirect");
     }
-    return CheckOutcome.error("probe failed: " + e.getClass().getSimpleName());
+    return CheckOutcome.error(prefix + "probe failed: " + cause.getClass().getSimpleName());
   }
 
   @Override
   public String toString() {
-    return "HttpProbeChecker[" + spec.method() + " " + spec.url() + "]";
+    return "HttpProbeChecker["
+        + spec.platformId()
+        + ": "
+        + (spec.steps().isEmpty() ? "" : spec.steps().size() + " steps, then ")
+        + spec.request().method()
+        + " "
+        + spec.request().url()
+        + "]";
+  }
+
+  /** Why a step (or the deciding request, step {@code null}) failed, for the detail's prefix. */
+  private static final class StepFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    final @Nullable String step;
+    final @Nullable String detail;
+
+    StepFailure(@Nullable String step, String detail) {
+      super(detail, null, false, false);
+      this.step = step;
+      this.detail = detail;
+    }
+
+    StepFailure(@Nullable String step, Throwable cause) {
+      super(null, cause, false, false);
+      this.step = step;
+      this.detail = null;
+    }
+
+    String prefix() {
+      return step == null ? "" : "step " + step + ": ";
+    }
   }
 
   private static final class TooManyRedirectsException extends IOException {

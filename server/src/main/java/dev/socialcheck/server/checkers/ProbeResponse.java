@@ -5,14 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What a platform answered: status, headers and at most a bounded prefix of the body. The body is
- * parsed as JSON on first use only.
+ * decoded and parsed as JSON on first use only. Used by one check at a time.
  */
-final class ProbeResponse {
+public final class ProbeResponse {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final int status;
@@ -22,23 +23,34 @@ final class ProbeResponse {
   private @Nullable String text;
   private @Nullable Optional<JsonNode> json;
 
-  ProbeResponse(int status, HttpHeaders headers, byte[] body, boolean truncated) {
+  /**
+   * @param body the bytes read (at most the platform's limit)
+   * @param truncated whether the body was longer than the limit and only a prefix was read
+   */
+  public ProbeResponse(int status, HttpHeaders headers, byte[] body, boolean truncated) {
     this.status = status;
     this.headers = headers;
     this.body = body;
     this.truncated = truncated;
   }
 
-  int status() {
+  /** The HTTP status. */
+  public int status() {
     return status;
   }
 
-  HttpHeaders headers() {
+  /** The response headers. */
+  public HttpHeaders headers() {
     return headers;
   }
 
+  /** The body bytes read. */
+  public byte[] body() {
+    return body.clone();
+  }
+
   /** Whether the body was longer than the platform's limit and only a prefix was read. */
-  boolean truncated() {
+  public boolean truncated() {
     return truncated;
   }
 
@@ -50,7 +62,10 @@ final class ProbeResponse {
     return text;
   }
 
-  /** The body as JSON; empty if it is not (complete) JSON. */
+  /**
+   * The body as JSON; empty if it is not complete JSON, or if the platform labelled it HTML (a
+   * challenge page is never read as an answer document).
+   */
   Optional<JsonNode> json() {
     if (json == null) {
       json = parseJson();
@@ -59,7 +74,7 @@ final class ProbeResponse {
   }
 
   private Optional<JsonNode> parseJson() {
-    if (truncated || body.length == 0) {
+    if (truncated || body.length == 0 || isHtml()) {
       return Optional.empty();
     }
     try {
@@ -67,5 +82,12 @@ final class ProbeResponse {
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  private boolean isHtml() {
+    return headers
+        .firstValue("Content-Type")
+        .map(type -> type.toLowerCase(Locale.ROOT).contains("html"))
+        .orElse(false);
   }
 }

@@ -4,48 +4,44 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How to ask one platform about an address, and how to read its answer.
+ * How to ask one platform about an address, and how to read its answer: optional steps that fetch
+ * what the deciding request must carry (a token, a cookie), then the deciding request and its
+ * rules. The steps and the request share one cookie jar and the check's timeout.
  *
- * @param method HTTP method ({@code GET}, {@code POST}, ...)
- * @param url URL template; only URL-safe placeholders
- * @param headers request headers (values final: secrets from the environment already resolved)
- * @param body body template, or {@code null} for none
- * @param rules answer rules, first match wins; no match means {@code ERROR}
- * @param followRedirects whether to follow 3xx answers (at most {@link #MAX_REDIRECTS}) before the
- *     rules see them
+ * @param platformId the platform's id (for fixtures and recording)
+ * @param userAgent the platform's own {@code User-Agent}, or {@code null} for the catalog default
+ * @param steps requests made before {@code request}, in order
+ * @param request the deciding request
+ * @param blockedWhen challenge-page fingerprints, checked on every answer before any other rule; a
+ *     match is {@code BLOCKED}
+ * @param rules answer rules of the deciding request, first match wins; no match means {@code ERROR}
  * @param maxBodyBytes how much of a body to read at most
  */
 public record ProbeSpec(
-    String method,
-    EmailTemplate url,
-    Map<String, String> headers,
-    @Nullable EmailTemplate body,
+    String platformId,
+    @Nullable String userAgent,
+    List<ProbeStep> steps,
+    ProbeRequest request,
+    List<ResponseRule> blockedWhen,
     List<ResponseRule> rules,
-    boolean followRedirects,
     int maxBodyBytes) {
 
-  /** Redirects followed at most per check. */
+  /** Redirects followed at most per request. */
   public static final int MAX_REDIRECTS = 3;
 
   /** Default cap on the body bytes read. */
   public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
   public ProbeSpec {
-    requireNonNull(method, "method");
-    requireNonNull(url, "url");
-    headers = Map.copyOf(headers);
+    requireNonNull(platformId, "platformId");
+    requireNonNull(request, "request");
+    steps = List.copyOf(steps);
+    blockedWhen = List.copyOf(blockedWhen);
     rules = List.copyOf(rules);
     checkArgument(!rules.isEmpty(), "a probe needs at least one rule");
     checkArgument(maxBodyBytes > 0, "maxBodyBytes must be positive");
-    for (String placeholder : url.placeholders()) {
-      checkArgument(
-          EmailTemplate.URL_SAFE.contains(placeholder),
-          "the URL may only use {email_urlencoded}, {email_sha256} or {email_md5}, not {%s}",
-          placeholder);
-    }
   }
 }

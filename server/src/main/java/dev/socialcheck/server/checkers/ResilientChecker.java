@@ -68,6 +68,13 @@ public final class ResilientChecker implements PlatformChecker {
   }
 
   @Override
+  public java.util.Optional<String> unavailableReason() {
+    return available()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of("circuit open after repeated errors or timeouts");
+  }
+
+  @Override
   public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
     if (!circuitBreaker.tryAcquirePermission()) {
       return Futures.immediateFuture(

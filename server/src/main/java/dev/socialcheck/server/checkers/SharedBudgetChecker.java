@@ -48,6 +48,11 @@ public final class SharedBudgetChecker implements PlatformChecker {
   }
 
   @Override
+  public java.util.Optional<String> unavailableReason() {
+    return delegate.unavailableReason();
+  }
+
+  @Override
   public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
     return Futures.transformAsync(
         budget.tryAcquire(platformId, requests, period),

@@ -6,7 +6,9 @@ import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.CatalogException;
 import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.catalog.DemoCatalog;
+import dev.socialcheck.server.catalog.PlatformKind;
 import dev.socialcheck.server.checkers.CacheKeys;
+import dev.socialcheck.server.checkers.HttpProbeChecker;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.checkers.SharedPlatformBudget;
 import dev.socialcheck.server.checkers.SharedResultStore;
@@ -14,13 +16,19 @@ import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.EmailAddress;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,11 +46,23 @@ final class CatalogOptions {
   @Option(
       names = "--catalog",
       defaultValue = DemoCatalog.NAME,
-      paramLabel = "demo|builtin|FILE",
+      paramLabel = "demo|builtin|extended|FILE",
       description =
-          "Platform catalog: demo (offline, simulated), builtin (bundled real platforms) or a"
-              + " YAML file. Default: ${DEFAULT-VALUE}.")
+          "Platform catalog: demo (offline, simulated), builtin (bundled real platforms: documented"
+              + " APIs and quiet lookups), extended (builtin plus sign-up form checks; needs"
+              + " --allow-kind signup-check) or a YAML file. Default: ${DEFAULT-VALUE}.")
   String catalog = DemoCatalog.NAME;
+
+  @Option(
+      names = "--allow-kind",
+      split = ",",
+      paramLabel = "KIND",
+      description =
+          "Also allow catalog entries of this kind. api and lookup are always allowed;"
+              + " signup-check (a sign-up form's 'address already taken' check: no account is"
+              + " created and nothing is sent to the owner, but it may breach a platform's terms)"
+              + " only when allowed here.")
+  List<String> allowKinds = List.of();
 
   @Option(
       names = "--demo-time-scale",
@@ -90,6 +110,41 @@ final class CatalogOptions {
       defaultValue = "socialcheck/1 (account-existence checker)",
       description = "User-Agent of platform probes. Default: ${DEFAULT-VALUE}.")
   String userAgent = "socialcheck/1 (account-existence checker)";
+
+  /**
+   * The kinds of catalog entry allowed: api and lookup, plus those of {@code --allow-kind}.
+   *
+   * @throws ParameterException naming an unknown kind
+   */
+  Set<PlatformKind> allowedKinds() {
+    Set<PlatformKind> allowed = EnumSet.copyOf(PlatformKind.DEFAULT_ALLOWED);
+    for (String name : allowKinds) {
+      allowed.add(
+          PlatformKind.parse(name)
+              .orElseThrow(
+                  () ->
+                      new ParameterException(
+                          spec.commandLine(),
+                          "--allow-kind "
+                              + name
+                              + ": not a kind (kinds: "
+                              + PlatformKind.names()
+                              + ")")));
+    }
+    return allowed;
+  }
+
+  /** The chosen catalog's name: a bundled one's, or a file's name without its folder. */
+  String catalogName() {
+    return isDemo() || CatalogLoader.isBundled(catalog)
+        ? catalog
+        : String.valueOf(Path.of(catalog).getFileName());
+  }
+
+  /** Whether the chosen catalog is the offline demo one (no HTTP probes). */
+  boolean isDemo() {
+    return catalog.equals(DemoCatalog.NAME);
+  }
 
   /** Circuit breakers of the loaded catalog's platforms (none for the demo catalog). */
   final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
@@ -175,7 +230,32 @@ final class CatalogOptions {
       boolean cached,
       @Nullable SharedResultStore sharedCache,
       @Nullable SharedPlatformBudget sharedBudget) {
+    return load(scheduler, cached, sharedCache, sharedBudget, UnaryOperator.identity());
+  }
+
+  /**
+   * Builds the chosen catalog.
+   *
+   * @param cached whether checks go through the result cache
+   * @param sharedCache the cache's level shared with other replicas, if any
+   * @param sharedBudget where platform rate limits are shared with other replicas, if anywhere
+   * @param customize adjusts the probes' settings (a recorder, another transport)
+   */
+  Catalog load(
+      ScheduledExecutorService scheduler,
+      boolean cached,
+      @Nullable SharedResultStore sharedCache,
+      @Nullable SharedPlatformBudget sharedBudget,
+      UnaryOperator<CatalogLoader.Settings> customize) {
     CacheKeys keys = cacheKeys(); // a bad secret file is an error whatever the catalog
+    Set<PlatformKind> kinds = allowedKinds(); // and so is an unknown kind
+    if (catalog.equals(CatalogLoader.EXTENDED) && !kinds.contains(PlatformKind.SIGNUP_CHECK)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--catalog extended holds sign-up form checks (kind signup-check): they create no"
+              + " account and send nothing to the owner, but may breach the platforms' terms, so"
+              + " they run only when allowed: add --allow-kind signup-check");
+    }
     if (catalog.equals(DemoCatalog.NAME)) {
       if (!(demoTimeScale > 0) || Double.isInfinite(demoTimeScale)) {
         throw new ParameterException(
@@ -198,29 +278,49 @@ final class CatalogOptions {
                 Clock.systemUTC())
             : ResultCache.disabled();
     resultCache = cached ? cache : null;
-    ExecutorService http =
-        Executors.newFixedThreadPool(
-            2,
-            new ThreadFactoryBuilder()
-                .setNameFormat("socialcheck-http-%d")
-                .setDaemon(true)
-                .build());
+    ExecutorService http = newHttpExecutor();
     try {
       Catalog loaded =
           CatalogLoader.load(
               catalog,
-              new CatalogLoader.Settings(
-                  CatalogLoader.newHttpClient(http),
-                  userAgent,
-                  cache,
-                  Ticker.systemTicker(),
-                  Clock.systemUTC(),
-                  System::getenv,
-                  circuitBreakers,
-                  sharedBudget));
+              customize.apply(settings(CatalogLoader.newHttpClient(http), cache, sharedBudget)));
       return new Catalog(loaded.name(), loaded.platforms(), http::shutdownNow);
     } catch (CatalogException e) {
       http.shutdownNow();
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, catalog);
+    }
+  }
+
+  /** Threads of the probes' HTTP client (daemon: they never keep the process alive). */
+  static ExecutorService newHttpExecutor() {
+    return Executors.newFixedThreadPool(
+        2, new ThreadFactoryBuilder().setNameFormat("socialcheck-http-%d").setDaemon(true).build());
+  }
+
+  /** The probes' settings for the chosen catalog, over {@code http}. */
+  CatalogLoader.Settings settings(
+      HttpClient http, ResultCache cache, @Nullable SharedPlatformBudget sharedBudget) {
+    return new CatalogLoader.Settings(
+            http,
+            userAgent,
+            cache,
+            Ticker.systemTicker(),
+            Clock.systemUTC(),
+            System::getenv,
+            circuitBreakers,
+            sharedBudget)
+        .withAllowedKinds(allowedKinds());
+  }
+
+  /**
+   * The undecorated probes of the chosen (HTTP) catalog, by platform id.
+   *
+   * @throws ParameterException if the catalog cannot be loaded
+   */
+  Map<String, HttpProbeChecker> probes(CatalogLoader.Settings settings) {
+    try {
+      return CatalogLoader.probes(catalog, settings);
+    } catch (CatalogException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, catalog);
     }
   }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       CheckCommand.class,
+      ScreenCommand.class,
       SelfCheckCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,21 +1,40 @@
 package dev.socialcheck.server.cli;
 
 import com.google.common.base.Ticker;
+import dev.socialcheck.server.canary.SelfCheckVerdict;
 import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.catalog.UnknownPlatformException;
+import dev.socialcheck.server.checkers.HttpProbeChecker;
+import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckEngine;
+import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckRequest;
-import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformResult;
 import dev.socialcheck.server.engine.SelfCheckAddresses;
+import dev.socialcheck.server.fixtures.Fixture;
+import dev.socialcheck.server.fixtures.FixtureFiles;
+import dev.socialcheck.server.fixtures.FixtureRecorder;
+import dev.socialcheck.server.fixtures.FixtureReplay;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +46,8 @@ import picocli.CommandLine.Spec;
  * {@code socialcheck selfcheck}: asks every platform about its two self-check addresses and reports
  * which ones still answer as their catalog entry declares. This is how users notice that a site
  * changed. It talks to the catalog's platforms (real ones for {@code --catalog builtin}), one
- * platform at a time, bypassing the result cache.
+ * platform at a time, bypassing the result cache. With {@code --record DIR} it also writes what was
+ * exchanged as fixtures; with {@code --replay DIR} it runs offline against those fixtures instead.
  */
 @Command(
     name = "selfcheck",
@@ -37,10 +57,18 @@ import picocli.CommandLine.Spec;
       "Checks each platform's two self-check addresses (one that has an account, one that has"
           + " not) and reports which platforms still answer as declared.",
       "Talks to the catalog's platforms (real ones with --catalog builtin), without the cache.",
-      "Exit status: 0 every platform with self-check addresses is OK, 1 otherwise, 2 bad usage."
+      "--record DIR also writes every exchange as a fixture, DIR/<platform>/<case>.yaml: the"
+          + " address replaced by placeholders, cookies, tokens and credentials redacted.",
+      "--replay DIR sends nothing: a fake on 127.0.0.1 answers with the fixtures in DIR, and each"
+          + " probe must read the status they were recorded with (the build does this for the"
+          + " bundled catalogs, e.g. --catalog builtin --replay server/src/test/fixtures).",
+      "A running server can do the same in the background: serve --canary-interval.",
+      "Exit status: 0 every platform is OK (or every fixture replays as recorded), 1 otherwise,"
+          + " 2 bad usage."
     })
 final class SelfCheckCommand implements Callable<Integer> {
   private static final String ROW = "%-12s %-14s %-14s %s%n";
+  private static final String REPLAY_ROW = "%-12s %-14s %-12s %-12s %-10s %s%n";
 
   @Spec CommandSpec spec;
 
@@ -51,20 +79,48 @@ final class SelfCheckCommand implements Callable<Integer> {
       description = "Platform ids to check (comma-separated). Default: all.")
   List<String> platforms = List.of();
 
+  @Option(
+      names = "--record",
+      paramLabel = "DIR",
+      description =
+          "Also write each platform's exchanges as fixtures into DIR/<platform>/exists.yaml and"
+              + " missing.yaml (replacing earlier ones).")
+  @Nullable Path record;
+
+  @Option(
+      names = "--replay",
+      paramLabel = "DIR",
+      description =
+          "Offline: replay the fixtures in DIR/<platform>/*.yaml instead of asking the platforms;"
+              + " fails when a probe reads another status than the recorded one.")
+  @Nullable Path replay;
+
   @Mixin CatalogOptions catalogOptions = new CatalogOptions();
 
   @Mixin ConfigOption configOption = new ConfigOption();
 
   @Override
   public Integer call() throws InterruptedException {
+    if (record != null && replay != null) {
+      throw new ParameterException(spec.commandLine(), "--record and --replay exclude each other");
+    }
+    if ((record != null || replay != null) && catalogOptions.isDemo()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--record and --replay need a catalog of HTTP probes (builtin, extended or a file);"
+              + " the demo catalog has none");
+    }
+    return replay != null ? replay(replay) : live();
+  }
+
+  private int live() throws InterruptedException {
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
-    try (Catalog catalog = catalogOptions.load(scheduler, false)) {
-      List<Platform> selected;
-      try {
-        selected = catalog.select(platforms);
-      } catch (UnknownPlatformException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage());
-      }
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
+    FixtureRecorder recorder =
+        record == null ? null : new FixtureRecorder(today, catalogOptions.catalogName());
+    try (Catalog catalog =
+        catalogOptions.load(scheduler, false, null, null, s -> s.withRecorder(recorder))) {
+      List<Platform> selected = select(catalog);
       CheckEngine engine = new CheckEngine(scheduler, Ticker.systemTicker());
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, ROW, "PLATFORM", "EXISTS", "MISSING", "STATE");
@@ -75,11 +131,27 @@ final class SelfCheckCommand implements Callable<Integer> {
           continue;
         }
         SelfCheckAddresses addresses = platform.selfCheck().get();
-        PlatformResult exists = check(engine, platform, addresses.exists());
-        PlatformResult missing = check(engine, platform, addresses.missing());
-        String state = state(exists, missing);
-        allOk &= state.equals("OK");
-        out.printf(Locale.ROOT, ROW, platform.id(), exists.status(), missing.status(), state);
+        List<String> written = new ArrayList<>();
+        PlatformResult exists =
+            check(engine, platform, addresses.exists(), "exists", recorder, written);
+        PlatformResult missing =
+            check(engine, platform, addresses.missing(), "missing", recorder, written);
+        SelfCheckVerdict verdict =
+            new SelfCheckVerdict(
+                new CheckOutcome(exists.status(), exists.detail()),
+                new CheckOutcome(missing.status(), missing.detail()));
+        allOk &= verdict.state() == SelfCheckVerdict.State.OK;
+        out.printf(
+            Locale.ROOT, ROW, platform.id(), exists.status(), missing.status(), verdict.describe());
+        if (recorder != null) {
+          out.printf(
+              Locale.ROOT,
+              "%-12s fixtures: %s%n",
+              "",
+              written.isEmpty()
+                  ? "none written (no request reached the platform)"
+                  : String.join(", ", written));
+        }
         out.flush();
       }
       return allOk ? 0 : 1;
@@ -88,27 +160,107 @@ final class SelfCheckCommand implements Callable<Integer> {
     }
   }
 
-  private static PlatformResult check(CheckEngine engine, Platform platform, EmailAddress email)
-      throws InterruptedException {
+  private List<Platform> select(Catalog catalog) {
     try {
-      return engine
-          .run(CheckRequest.builder(email, List.of(platform)).build())
-          .get()
-          .results()
-          .get(0);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("the check engine failed", e.getCause());
+      return catalog.select(platforms);
+    } catch (UnknownPlatformException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 
-  private static String state(PlatformResult exists, PlatformResult missing) {
-    if (exists.status() == CheckStatus.FOUND && missing.status() == CheckStatus.NOT_FOUND) {
-      return "OK";
+  private PlatformResult check(
+      CheckEngine engine,
+      Platform platform,
+      EmailAddress email,
+      String caseName,
+      @Nullable FixtureRecorder recorder,
+      List<String> written)
+      throws InterruptedException {
+    if (recorder != null) {
+      recorder.begin(platform.id(), caseName, email);
     }
-    if (exists.status().isAnswer() && missing.status().isAnswer()) {
-      return "CHANGED: answers no longer match the catalog's rules";
+    PlatformResult result;
+    try {
+      result =
+          engine.run(CheckRequest.builder(email, List.of(platform)).build()).get().results().get(0);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the check engine failed", e.getCause());
     }
-    PlatformResult unanswered = exists.status().isAnswer() ? missing : exists;
-    return "NO ANSWER: " + unanswered.status() + " (" + unanswered.detail() + ")";
+    if (recorder != null && record != null) {
+      Optional<Fixture> fixture = recorder.finish(result.status());
+      if (fixture.isPresent()) {
+        try {
+          Path file = FixtureFiles.write(record, fixture.get());
+          written.add(record.relativize(file).toString());
+        } catch (IOException e) {
+          throw new ParameterException(
+              spec.commandLine(), "cannot write fixtures into " + record + ": " + e.getMessage());
+        }
+      }
+    }
+    return result;
+  }
+
+  private int replay(Path dir) throws InterruptedException {
+    ExecutorService http = CatalogOptions.newHttpExecutor();
+    PrintWriter out = spec.commandLine().getOut();
+    HttpClient client = CatalogLoader.newHttpClient(http);
+    try (FixtureReplay fake = FixtureReplay.start(client)) {
+      CatalogLoader.Settings settings =
+          catalogOptions
+              .settings(client, ResultCache.disabled(), null)
+              .withTransport(fake.transport(), fake.randomTokens());
+      Map<String, HttpProbeChecker> probes = catalogOptions.probes(settings);
+      List<String> ids = platforms.isEmpty() ? List.copyOf(probes.keySet()) : platforms;
+      for (String id : ids) {
+        if (!probes.containsKey(id)) {
+          throw new ParameterException(
+              spec.commandLine(), "unknown platform '" + id + "'; known: " + probes.keySet());
+        }
+      }
+      out.printf(Locale.ROOT, REPLAY_ROW, "PLATFORM", "CASE", "EXPECT", "READ", "STATE", "FIXTURE");
+      boolean allPassed = true;
+      for (String id : ids) {
+        List<Fixture> fixtures = FixtureFiles.readPlatform(dir, id);
+        if (fixtures.isEmpty()) {
+          allPassed = false;
+          out.printf(
+              Locale.ROOT,
+              REPLAY_ROW,
+              id,
+              "-",
+              "-",
+              "-",
+              "FAIL",
+              "no fixtures in " + dir.resolve(id));
+          continue;
+        }
+        for (Fixture fixture : fixtures) {
+          FixtureReplay.Result result =
+              fake.replay(probes.get(id), fixture, Duration.ofSeconds(10));
+          allPassed &= result.passed();
+          out.printf(
+              Locale.ROOT,
+              REPLAY_ROW,
+              id,
+              fixture.caseName(),
+              fixture.expect(),
+              result.outcome().status(),
+              result.passed() ? "PASS" : "FAIL",
+              result.passed() ? provenance(fixture) : result.why());
+        }
+        out.flush();
+      }
+      return allPassed ? 0 : 1;
+    } catch (IOException e) {
+      throw new ParameterException(spec.commandLine(), "--replay " + dir + ": " + e.getMessage());
+    } finally {
+      http.shutdownNow();
+    }
+  }
+
+  private static String provenance(Fixture fixture) {
+    Fixture.Provenance p = fixture.provenance();
+    return p.isRecorded() ? "recorded " + p.recorded() : "derived from public sources";
   }
 }

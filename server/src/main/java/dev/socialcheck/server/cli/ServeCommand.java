@@ -1,12 +1,14 @@
 package dev.socialcheck.server.cli;
 
 import com.google.common.base.Ticker;
+import dev.socialcheck.server.canary.Canary;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.AdaptiveSettings;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckObserver;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.Platform;
+import dev.socialcheck.server.grpc.ConcurrencyLimit;
 import dev.socialcheck.server.grpc.ConnectionLimits;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.server.grpc.TlsFiles;
@@ -14,10 +16,12 @@ import dev.socialcheck.server.logging.BatchingConsoleAppender;
 import dev.socialcheck.server.metrics.MetricsEndpoint;
 import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.server.redis.SharedRedis;
+import dev.socialcheck.server.tracing.Tracing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -172,9 +176,37 @@ final class ServeCommand implements Callable<Integer> {
       names = "--max-in-flight",
       defaultValue = "1000",
       description =
-          "Calls in progress at most; beyond, calls fail fast with RESOURCE_EXHAUSTED. Default:"
+          "Calls in progress at most; beyond, calls fail fast with RESOURCE_EXHAUSTED (with"
+              + " --concurrency-limit adaptive: the most the limit may reach). Default:"
               + " ${DEFAULT-VALUE}.")
   int maxInFlight = 1000;
+
+  @Option(
+      names = "--check-many-concurrency",
+      defaultValue = "16",
+      paramLabel = "ITEMS",
+      description =
+          "CheckMany: items one stream checks (or holds unsent) at once, at most "
+              + SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY
+              + "; the stream reads no further item meanwhile. Default: ${DEFAULT-VALUE}.")
+  int checkManyConcurrency = SocialCheckServer.DEFAULT_CHECK_MANY_CONCURRENCY;
+
+  @Option(
+      names = "--concurrency-limit",
+      defaultValue = "fixed",
+      paramLabel = "fixed|adaptive",
+      description =
+          "fixed: --max-in-flight calls in progress at most. adaptive: a limit that falls while"
+              + " calls queue (latency above the no-load latency, TCP Vegas) and rises while they"
+              + " do not, up to --max-in-flight; exported as socialcheck_concurrency_limit."
+              + " Default: ${DEFAULT-VALUE}.")
+  LimitKind concurrencyLimit = LimitKind.FIXED;
+
+  /** Values of {@code --concurrency-limit}. */
+  enum LimitKind {
+    FIXED,
+    ADAPTIVE
+  }
 
   @Option(
       names = "--max-calls-per-connection",
@@ -231,9 +263,30 @@ final class ServeCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}.")
   double adaptiveEarlyStartWaste = 0.5;
 
+  @Option(
+      names = "--canary-interval",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "Self-check every platform that declares self-check addresses once per DURATION (e.g."
+              + " 10m) in the background: exports socialcheck_canary_ok{platform}, logs a drift"
+              + " once, shows the state in ListPlatforms. Off unless set.")
+  @Nullable Duration canaryInterval;
+
+  @Option(
+      names = "--canary-auto-disable",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Take a platform out of service after N failed canaries in a row (its checks are"
+              + " SKIPPED, ListPlatforms says why) until a canary passes again; 0 never. Needs"
+              + " --canary-interval. Default: ${DEFAULT-VALUE}.")
+  int canaryAutoDisable;
+
   @Override
   public Integer call() throws InterruptedException {
     logFormat.apply();
+    Canary.Settings canarySettings = canarySettings();
     Logger log = LoggerFactory.getLogger(ServeCommand.class);
     Map<String, String> tokens = tokens();
     Optional<TlsFiles> tls = tls();
@@ -242,9 +295,29 @@ final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--access-log-sample must be between 0 and 1: " + accessLogSample);
     }
+    if (checkManyConcurrency < 1
+        || checkManyConcurrency > SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--check-many-concurrency must be between 1 and "
+              + SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY);
+    }
     List<AutoCloseable> resources = new ArrayList<>();
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
     resources.add(scheduler::shutdownNow);
+    Tracing tracing;
+    try {
+      tracing = Tracing.fromEnvironment();
+    } catch (IllegalArgumentException e) {
+      scheduler.shutdownNow();
+      spec.commandLine().getErr().printf("socialcheck: %s%n", e.getMessage());
+      return 1;
+    }
+    // Closed last: flushes the spans of the calls that ended during shutdown.
+    resources.add(tracing);
+    if (tracing.enabled()) {
+      log.info("tracing on (OpenTelemetry, configured by the OTEL_* environment)");
+    }
     SocialCheckServer server;
     try {
       SharedRedis redis = redisOptions.start();
@@ -254,13 +327,22 @@ final class ServeCommand implements Callable<Integer> {
         // starts without Redis all the same.
         redis.awaitUp(redisOptions.connectTimeout);
       }
-      Catalog catalog =
+      Catalog loaded =
           catalogOptions.load(
               scheduler,
               true,
               redis == null ? null : redis.resultStore(),
               redis != null && redisOptions.sharePlatformLimits ? redis.platformBudget() : null);
-      resources.add(0, catalog);
+      resources.add(0, loaded);
+      Canary canary =
+          canarySettings == null
+              ? null
+              : Canary.of(loaded.platforms(), canarySettings, scheduler, Clock.systemUTC());
+      Catalog catalog =
+          canary == null ? loaded : new Catalog(loaded.name(), canary.gated(loaded.platforms()));
+      if (canary != null) {
+        resources.add(0, canary);
+      }
       ServiceMetrics metrics = metricsPort == null ? null : new ServiceMetrics();
       if (metrics != null) {
         catalogOptions
@@ -269,6 +351,9 @@ final class ServeCommand implements Callable<Integer> {
             .forEach(cb -> metrics.bindCircuitBreaker(cb.getName(), cb));
         if (redis != null) {
           metrics.bindRedis(redis.stats());
+        }
+        if (canary != null) {
+          metrics.bindCanary(canary);
         }
         catalogOptions
             .resultCache()
@@ -282,7 +367,8 @@ final class ServeCommand implements Callable<Integer> {
           new CheckEngine(
               scheduler,
               Ticker.systemTicker(),
-              metrics == null ? CheckObserver.NONE : metrics,
+              CheckObserver.both(
+                  metrics == null ? CheckObserver.NONE : metrics, tracing.observer()),
               adaptiveSettings());
       if (metrics != null) {
         catalog.platforms().forEach(p -> metrics.bindLearning(p.id(), engine.learning()));
@@ -297,7 +383,12 @@ final class ServeCommand implements Callable<Integer> {
               .protect(protectHealth, protectReflection)
               .callerRateLimit(callerRateLimit)
               .accessLogSample(accessLogSample)
-              .maxInFlight(maxInFlight)
+              .checkManyConcurrency(checkManyConcurrency)
+              .concurrencyLimit(
+                  concurrencyLimit == LimitKind.ADAPTIVE
+                      ? ConcurrencyLimit.adaptive(maxInFlight)
+                      : ConcurrencyLimit.fixed(maxInFlight))
+              .tracing(tracing)
               .connectionLimits(
                   ConnectionLimits.DEFAULTS
                       .withMaxCallsPerConnection(maxCallsPerConnection)
@@ -309,7 +400,13 @@ final class ServeCommand implements Callable<Integer> {
       if (metrics != null) {
         builder.metrics(metrics);
       }
+      if (canary != null) {
+        builder.canary(canary);
+      }
       server = builder.start();
+      if (canary != null) {
+        canary.start();
+      }
       log.info(
           "socialcheck serving catalog '{}' ({}) on {}:{} ({}, {}); {}",
           catalog.name(),
@@ -378,6 +475,24 @@ final class ServeCommand implements Callable<Integer> {
               + " every replica.");
     }
     catalogOptions.cacheKeys();
+  }
+
+  private Canary.@Nullable Settings canarySettings() {
+    if (canaryInterval == null) {
+      if (canaryAutoDisable != 0) {
+        throw new ParameterException(
+            spec.commandLine(), "--canary-auto-disable needs --canary-interval");
+      }
+      return null;
+    }
+    if (canaryInterval.isZero()) {
+      throw new ParameterException(spec.commandLine(), "--canary-interval must be positive");
+    }
+    if (canaryAutoDisable < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--canary-auto-disable must not be negative");
+    }
+    return new Canary.Settings(canaryInterval, canaryAutoDisable);
   }
 
   private AdaptiveSettings adaptiveSettings() {

@@ -65,35 +65,15 @@ public final class CheckEngine {
     this.scheduler = requireNonNull(scheduler, "scheduler");
     this.ticker = requireNonNull(ticker, "ticker");
     this.learning = new PlatformLearning(adaptive, ticker);
-    CheckObserver outer = requireNonNull(observer, "observer");
-    this.observer =
+    CheckObserver learns =
         new CheckObserver() {
-          @Override
-          public void checkStarted(String platformId) {
-            outer.checkStarted(platformId);
-          }
-
           @Override
           public void checkEnded(String platformId, CheckStatus status, Duration latency) {
             learning.record(platformId, status, latency);
-            outer.checkEnded(platformId, status, latency);
-          }
-
-          @Override
-          public void checkAnsweredFromCache(String platformId, CheckStatus status) {
-            outer.checkAnsweredFromCache(platformId, status); // nothing to learn: no call made
-          }
-
-          @Override
-          public void checkWasted(String platformId) {
-            outer.checkWasted(platformId);
-          }
-
-          @Override
-          public void runAnswered(Strategy strategy, Verdict verdict, Duration elapsed) {
-            outer.runAnswered(strategy, verdict, elapsed);
           }
         };
+    // Learning first, then the caller's observer; cached answers teach nothing (no call made).
+    this.observer = CheckObserver.both(learns, requireNonNull(observer, "observer"));
   }
 
   /** Starts a run whose results are only reported in the answer. */
@@ -109,7 +89,15 @@ public final class CheckEngine {
    */
   public ListenableFuture<CheckReport> run(CheckRequest request, CheckListener listener) {
     CheckRun run =
-        new CheckRun(request, schedule(request), listener, scheduler, ticker, stats, observer);
+        new CheckRun(
+            request,
+            schedule(request),
+            listener,
+            scheduler,
+            ticker,
+            stats,
+            observer,
+            observer.runStarted(request));
     run.start();
     return run;
   }
@@ -178,5 +166,13 @@ public final class CheckEngine {
   /** The engine's clock. */
   public Ticker ticker() {
     return ticker;
+  }
+
+  /**
+   * The scheduler the engine's timers run on (borrowed), for callers that wait alongside its runs
+   * on the same clock; their tasks must be short and never block.
+   */
+  public ScheduledExecutorService scheduler() {
+    return scheduler;
   }
 }

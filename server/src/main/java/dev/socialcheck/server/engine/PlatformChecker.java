@@ -41,6 +41,15 @@ public interface PlatformChecker {
   }
 
   /**
+   * Why a check started now would be refused without a call ({@code "circuit open ..."}, {@code
+   * "taken out of service by the canary ..."}), or empty while {@link #available()}. Decorators
+   * pass it through. Default: a generic reason when not available.
+   */
+  default java.util.Optional<String> unavailableReason() {
+    return available() ? java.util.Optional.empty() : java.util.Optional.of("unavailable");
+  }
+
+  /**
    * The status ({@code FOUND} or {@code NOT_FOUND}) that {@link #check} would answer at once from a
    * local cache, without a platform call, if it holds an answer for {@code email} now. The engine
    * starts such platforms first: a cached FOUND then answers the run before any call is made, and a

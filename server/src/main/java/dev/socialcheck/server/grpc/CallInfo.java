@@ -2,11 +2,13 @@ package dev.socialcheck.server.grpc;
 
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.v1.CheckEachRequest;
+import dev.socialcheck.v1.CheckManyRequest;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.Strategy;
 import io.grpc.Context;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +35,9 @@ final class CallInfo {
   private volatile @Nullable EmailAddress address;
   private volatile @Nullable String requestEmail;
   private volatile @Nullable String emailHash;
+  private final AtomicLong itemsReceived = new AtomicLong();
+  private final AtomicLong itemsAnswered = new AtomicLong();
+  private final AtomicLong itemErrors = new AtomicLong();
 
   CallInfo(String requestId, String method, String peer, long startNanos) {
     this.requestId = requestId;
@@ -90,7 +95,31 @@ final class CallInfo {
     } else if (request instanceof CheckEachRequest r) {
       strategy = "each";
       requestEmail = r.getEmail();
+    } else if (request instanceof CheckManyRequest) {
+      // One access-log line per stream: items are counted, their addresses not even hashed.
+      strategy = "many";
+      itemsReceived.incrementAndGet();
     }
+  }
+
+  /** A {@code CheckMany} item was answered ({@code failed}: with an error status). */
+  void itemSent(boolean failed) {
+    (failed ? itemErrors : itemsAnswered).incrementAndGet();
+  }
+
+  /** {@code CheckMany} items read so far. */
+  long itemsReceived() {
+    return itemsReceived.get();
+  }
+
+  /** {@code CheckMany} items answered so far, errors not included. */
+  long itemsAnswered() {
+    return itemsAnswered.get();
+  }
+
+  /** {@code CheckMany} items answered with an error status so far. */
+  long itemErrors() {
+    return itemErrors.get();
   }
 
   /** The address as the service parsed it: its fingerprint is the one computed for the call. */

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The outermost interceptor: gives every call a request id ({@code x-request-id}: the caller's if
@@ -124,19 +125,26 @@ final class CallTelemetry implements ServerInterceptor {
     long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
     String caller = info.caller();
     String emailHash = info.emailHash();
-    accessLog
-        .atInfo()
-        .addKeyValue("rpc", info.method)
-        .addKeyValue("code", code)
-        .addKeyValue("elapsed_ms", elapsedMillis)
-        .addKeyValue("request_id", info.requestId)
-        .addKeyValue("peer", info.peer)
-        .addKeyValue("caller", caller == null ? "-" : caller)
-        .addKeyValue("strategy", info.strategy())
-        .addKeyValue("email", emailHash == null ? "-" : "hmac:" + emailHash)
-        // The line's text built here: slf4j's "{}" formatting allocates a map per line to guard
-        // against cyclic array arguments, which three strings and a number do not need.
-        .log(info.method + " " + code + " " + elapsedMillis + "ms");
+    LoggingEventBuilder line =
+        accessLog
+            .atInfo()
+            .addKeyValue("rpc", info.method)
+            .addKeyValue("code", code)
+            .addKeyValue("elapsed_ms", elapsedMillis)
+            .addKeyValue("request_id", info.requestId)
+            .addKeyValue("peer", info.peer)
+            .addKeyValue("caller", caller == null ? "-" : caller)
+            .addKeyValue("strategy", info.strategy())
+            .addKeyValue("email", emailHash == null ? "-" : "hmac:" + emailHash);
+    if (info.strategy().equals("many")) {
+      line =
+          line.addKeyValue("items", info.itemsReceived())
+              .addKeyValue("items_answered", info.itemsAnswered())
+              .addKeyValue("item_errors", info.itemErrors());
+    }
+    // The line's text built here: slf4j's "{}" formatting allocates a map per line to guard
+    // against cyclic array arguments, which three strings and a number do not need.
+    line.log(info.method + " " + code + " " + elapsedMillis + "ms");
   }
 
   /** Whether this successful call is one of the sampled ones. */

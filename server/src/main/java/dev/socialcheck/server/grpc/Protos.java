@@ -1,10 +1,12 @@
 package dev.socialcheck.server.grpc;
 
+import dev.socialcheck.server.canary.Canary;
 import dev.socialcheck.server.engine.CheckReport;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformLearning;
 import dev.socialcheck.server.engine.PlatformStatistics;
+import dev.socialcheck.v1.CanaryStatus;
 import dev.socialcheck.v1.HasSocialAccountResponse;
 import dev.socialcheck.v1.PlatformResult;
 import dev.socialcheck.v1.PlatformStats;
@@ -65,13 +67,22 @@ final class Protos {
   }
 
   static dev.socialcheck.v1.Platform toProto(
-      Platform platform, PlatformStatistics.Snapshot stats, PlatformLearning.Step step, int rank) {
-    return dev.socialcheck.v1.Platform.newBuilder()
-        .setId(platform.id())
-        .setDisplayName(platform.displayName())
-        .setPrior(platform.prior())
-        .setTimeout(toProto(platform.timeout()))
-        .setStats(
+      Platform platform,
+      PlatformStatistics.Snapshot stats,
+      PlatformLearning.Step step,
+      int rank,
+      Optional<Canary.State> canary) {
+    dev.socialcheck.v1.Platform.Builder out =
+        dev.socialcheck.v1.Platform.newBuilder()
+            .setId(platform.id())
+            .setDisplayName(platform.displayName())
+            .setPrior(platform.prior())
+            .setTimeout(toProto(platform.timeout()))
+            .setKind(platform.description().kind())
+            .setSource(platform.description().source())
+            .setNotes(platform.description().notes());
+    canary.ifPresent(state -> out.setCanary(toProto(state)));
+    return out.setStats(
             PlatformStats.newBuilder()
                 .setSamples(stats.samples())
                 .setLatencyP50(toProto(stats.p50()))
@@ -81,7 +92,32 @@ final class Protos {
                 .setLearned(step.learned())
                 .setAdaptiveRank(rank)
                 .setAdaptiveHedgeDelay(toProto(step.hedgeAfter()))
-                .setAvailable(step.available()))
+                .setAvailable(step.available())
+                .setUnavailableReason(
+                    step.available() ? "" : platform.checker().unavailableReason().orElse("")))
+        .build();
+  }
+
+  static CanaryStatus toProto(Canary.State state) {
+    CanaryStatus.Builder out =
+        CanaryStatus.newBuilder()
+            .setOk(Boolean.TRUE.equals(state.ok()))
+            .setConsecutiveFailures(state.consecutiveFailures())
+            .setLastResult(state.lastResult())
+            .setDisabled(state.disabled());
+    if (state.lastSuccess() != null) {
+      out.setLastSuccess(toProto(state.lastSuccess()));
+    }
+    if (state.lastRun() != null) {
+      out.setLastRun(toProto(state.lastRun()));
+    }
+    return out.build();
+  }
+
+  static com.google.protobuf.Timestamp toProto(java.time.Instant instant) {
+    return com.google.protobuf.Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
         .build();
   }
 

@@ -5,6 +5,7 @@ import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import dev.socialcheck.server.canary.Canary;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckReport;
@@ -13,6 +14,8 @@ import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformLearning;
 import dev.socialcheck.v1.CheckEachRequest;
 import dev.socialcheck.v1.CheckEachResponse;
+import dev.socialcheck.v1.CheckManyRequest;
+import dev.socialcheck.v1.CheckManyResponse;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.HasSocialAccountResponse;
 import dev.socialcheck.v1.ListPlatformsRequest;
@@ -25,8 +28,12 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * thread that completes the run (the engine's timer thread or a checker's I/O thread): converting
  * the report and handing ~150 bytes to the transport takes microseconds, and a hop to {@code
  * executor} cost milliseconds at p99 on a busy machine (benchmarks/RESULTS.md, target 3). Streams
- * still go through {@code executor} ({@link CheckEachStream}). When the call is cancelled or its
- * deadline passes, the run is cancelled, which cancels every check still in flight.
+ * still go through {@code executor} ({@link CheckEachStream}, {@link CheckManyStream}). When the
+ * call is cancelled or its deadline passes, the run is cancelled, which cancels every check still
+ * in flight.
  */
 final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAccountServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(SocialAccountServiceImpl.class);
@@ -48,14 +56,34 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
   private final RequestParser parser;
   private final Duration defaultHedgeDelay;
   private final Executor executor;
+  private final Function<String, Optional<Canary.State>> canary;
+  private final CheckManyStream.Settings checkMany;
+  private final Set<CheckManyStream> openStreams = ConcurrentHashMap.newKeySet();
 
+  /**
+   * @param checkManyConcurrency most items of one CheckMany stream held at once
+   * @param itemPermits where CheckMany items take their rate-limit permits
+   * @param checkManyStats the CheckMany counters
+   * @param canary what the canary knows of a platform (empty when no canary watches it)
+   */
   SocialAccountServiceImpl(
-      CheckEngine engine, Catalog catalog, Duration defaultHedgeDelay, Executor executor) {
+      CheckEngine engine,
+      Catalog catalog,
+      Duration defaultHedgeDelay,
+      Executor executor,
+      int checkManyConcurrency,
+      ItemPermits itemPermits,
+      CheckManyStats checkManyStats,
+      Function<String, Optional<Canary.State>> canary) {
     this.engine = engine;
     this.catalog = catalog;
     this.parser = new RequestParser(catalog, defaultHedgeDelay);
     this.defaultHedgeDelay = defaultHedgeDelay;
     this.executor = executor;
+    this.canary = canary;
+    this.checkMany =
+        new CheckManyStream.Settings(
+            engine, parser, itemPermits, checkManyConcurrency, checkManyStats, executor);
   }
 
   @Override
@@ -133,6 +161,25 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
   }
 
   @Override
+  public StreamObserver<CheckManyRequest> checkMany(
+      StreamObserver<CheckManyResponse> responseObserver) {
+    return CheckManyStream.start(
+        (ServerCallStreamObserver<CheckManyResponse>) responseObserver,
+        checkMany,
+        Context.current().getDeadline(),
+        CallInfo.current(),
+        openStreams);
+  }
+
+  /**
+   * Server shutdown: every open CheckMany stream reads no further item, answers the ones it holds,
+   * then ends with {@code UNAVAILABLE}.
+   */
+  void drainStreams() {
+    openStreams.forEach(CheckManyStream::drain);
+  }
+
+  @Override
   public void listPlatforms(
       ListPlatformsRequest request, StreamObserver<ListPlatformsResponse> responseObserver) {
     ListPlatformsResponse.Builder response = ListPlatformsResponse.newBuilder();
@@ -144,7 +191,12 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
         rank++;
       }
       response.addPlatforms(
-          Protos.toProto(platform, learning.snapshot(platform.id()), plan.get(rank), rank + 1));
+          Protos.toProto(
+              platform,
+              learning.snapshot(platform.id()),
+              plan.get(rank),
+              rank + 1,
+              canary.apply(platform.id())));
     }
     responseObserver.onNext(response.build());
     responseObserver.onCompleted();

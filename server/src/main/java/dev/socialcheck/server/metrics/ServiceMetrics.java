@@ -1,12 +1,18 @@
 package dev.socialcheck.server.metrics;
 
+import dev.socialcheck.server.canary.Canary;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckObserver;
+import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.CheckStatus;
+import dev.socialcheck.server.engine.CheckTrace;
 import dev.socialcheck.server.engine.EngineStats;
 import dev.socialcheck.server.engine.PlatformLearning;
+import dev.socialcheck.server.engine.RunObserver;
+import dev.socialcheck.server.engine.StartReason;
 import dev.socialcheck.server.engine.Strategy;
 import dev.socialcheck.server.engine.Verdict;
+import dev.socialcheck.server.grpc.CheckManyStats;
 import dev.socialcheck.server.redis.RedisStats;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
@@ -20,7 +26,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -46,7 +57,20 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code socialcheck_cache_hits_total{platform,status}}: checks answered from the result
  *       cache; {@code socialcheck_cache_coalesced_total{platform}}: checks that missed it while an
  *       identical check was in flight, and waited for that one instead of calling the platform
+ *   <li>{@code socialcheck_check_many_items_total{result}} (answered, error): CheckMany items
+ *       answered; {@code socialcheck_check_many_items_coalesced_total}: items answered by an
+ *       identical item's check; {@code socialcheck_check_many_permit_waits_total}: items that
+ *       waited for the caller's rate limit; {@code socialcheck_check_many_items_held}: items read
+ *       and not yet answered; {@code socialcheck_check_many_streams}: open streams
  *   <li>{@code socialcheck_circuit_state{platform}}: 0 closed, 1 open, 2 half-open, 3 other
+ *   <li>{@code socialcheck_concurrency_limit}: calls allowed in progress now (fixed, or what the
+ *       adaptive limit learned); {@code socialcheck_rpc_rejected_total{reason}}: calls refused
+ *       before any work, {@code shed} (over the concurrency limit) or {@code rate_limited} (over
+ *       the caller's rate)
+ *   <li>{@code socialcheck_run_checks_total{strategy,start}}: checks started, by why they started
+ *       then ({@code first}, {@code next}, {@code parallel}, {@code hedge}, {@code early}; strategy
+ *       {@code each} for {@code CheckEach}); the hedges and early starts of {@code adaptive} are
+ *       its extra load
  *   <li>With {@code --redis}: {@code socialcheck_redis_up} (1 up, 0 down), {@code
  *       socialcheck_redis_state_changes_total}, {@code
  *       socialcheck_redis_cache_lookups_total{result}} (hit, miss: lookups Redis answered), {@code
@@ -61,6 +85,8 @@ import org.jspecify.annotations.Nullable;
 public final class ServiceMetrics implements CheckObserver {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  private final Map<String, RunObserver> startsByStrategy = startCounters();
 
   public ServiceMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -88,11 +114,69 @@ public final class ServiceMetrics implements CheckObserver {
         .register(registry);
   }
 
+  /** Exposes the counters of the CheckMany streams. */
+  public void bindCheckMany(CheckManyStats stats) {
+    FunctionCounter.builder("socialcheck.check.many.items", stats, CheckManyStats::itemsAnswered)
+        .description("CheckMany items answered, by result")
+        .tag("result", "answered")
+        .register(registry);
+    FunctionCounter.builder("socialcheck.check.many.items", stats, CheckManyStats::itemErrors)
+        .description("CheckMany items answered, by result")
+        .tag("result", "error")
+        .register(registry);
+    FunctionCounter.builder(
+            "socialcheck.check.many.items.coalesced", stats, CheckManyStats::itemsCoalesced)
+        .description("CheckMany items answered by the check of an identical item in flight")
+        .register(registry);
+    FunctionCounter.builder(
+            "socialcheck.check.many.permit.waits", stats, CheckManyStats::permitWaits)
+        .description("CheckMany items refused a rate-limit permit that waited to ask again")
+        .register(registry);
+    Gauge.builder("socialcheck.check.many.items.held", stats, CheckManyStats::itemsHeld)
+        .description("CheckMany items read and not yet answered")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("socialcheck.check.many.streams", stats, CheckManyStats::streamsOpen)
+        .description("CheckMany streams open")
+        .strongReference(true)
+        .register(registry);
+  }
+
   /** Exposes the number of calls in progress. */
   public void bindCallsInFlight(IntSupplier inFlight) {
     Gauge.builder("socialcheck.rpc.in.flight", inFlight, s -> s.getAsInt())
         .description("socialcheck calls in progress")
         .strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * Exposes the current concurrency limit, and registers the rejection counters at zero (so both
+   * series exist before the first rejection).
+   */
+  public void bindConcurrencyLimit(IntSupplier limit) {
+    Gauge.builder("socialcheck.concurrency.limit", limit, s -> s.getAsInt())
+        .description("socialcheck calls allowed in progress now (fixed or adaptive limit)")
+        .strongReference(true)
+        .register(registry);
+    rejected("shed");
+    rejected("rate_limited");
+  }
+
+  /** Records a call shed over the concurrency limit. */
+  public void callShed() {
+    rejected("shed").increment();
+  }
+
+  /** Records a call refused over its caller's rate limit. */
+  public void callRateLimited() {
+    rejected("rate_limited").increment();
+  }
+
+  private Counter rejected(String reason) {
+    return Counter.builder("socialcheck.rpc.rejected")
+        .description("socialcheck calls refused before any work, by reason (shed, rate_limited)")
+        .tag("reason", reason)
         .register(registry);
   }
 
@@ -164,6 +248,60 @@ public final class ServiceMetrics implements CheckObserver {
         .tag("platform", platformId)
         .strongReference(true)
         .register(registry);
+  }
+
+  /**
+   * Exposes what the canary found of each platform it watches: {@code socialcheck_canary_ok} (1
+   * passed, 0 failed, NaN before the first conclusive canary), {@code
+   * socialcheck_canary_last_success_seconds} (Unix time of the last pass, NaN before one), {@code
+   * socialcheck_canary_consecutive_failures} and {@code socialcheck_canary_disabled} (1 while the
+   * canary keeps the platform out of service).
+   */
+  public void bindCanary(Canary canary) {
+    for (String platformId : canary.platforms()) {
+      Gauge.builder(
+              "socialcheck.canary.ok",
+              canary,
+              c ->
+                  c.state(platformId)
+                      .map(Canary.State::ok)
+                      .map(ok -> ok ? 1.0 : 0.0)
+                      .orElse(Double.NaN))
+          .description(
+              "Whether the platform's last conclusive canary passed: 1 yes, 0 no, NaN not yet")
+          .tag("platform", platformId)
+          .strongReference(true)
+          .register(registry);
+      Gauge.builder(
+              "socialcheck.canary.last.success",
+              canary,
+              c ->
+                  c.state(platformId)
+                      .map(Canary.State::lastSuccess)
+                      .map(t -> t.toEpochMilli() / 1000.0)
+                      .orElse(Double.NaN))
+          .description("Unix time of the platform's last passing canary (NaN before one)")
+          .baseUnit("seconds")
+          .tag("platform", platformId)
+          .strongReference(true)
+          .register(registry);
+      Gauge.builder(
+              "socialcheck.canary.consecutive.failures",
+              canary,
+              c -> c.state(platformId).map(Canary.State::consecutiveFailures).orElse(0))
+          .description("Failed canaries of the platform in a row")
+          .tag("platform", platformId)
+          .strongReference(true)
+          .register(registry);
+      Gauge.builder(
+              "socialcheck.canary.disabled",
+              canary,
+              c -> c.state(platformId).map(st -> st.disabled() ? 1 : 0).orElse(0))
+          .description("1 while the canary keeps the platform out of service")
+          .tag("platform", platformId)
+          .strongReference(true)
+          .register(registry);
+    }
   }
 
   /** Exposes the shared Redis's state and counters. */
@@ -416,6 +554,50 @@ public final class ServiceMetrics implements CheckObserver {
   @Override
   public void checkWasted(String platformId) {
     platform(platformId).wasted().increment();
+  }
+
+  /**
+   * Counts the run's checks by why they started ({@code socialcheck_run_checks_total}); the label
+   * {@code strategy} is {@code each} for runs that check every platform ({@code CheckEach}).
+   */
+  @Override
+  public RunObserver runStarted(CheckRequest request) {
+    return request.stopAtFirstFound()
+        ? startsByStrategy.get(request.strategy().name().toLowerCase(Locale.ROOT))
+        : startsByStrategy.get("each");
+  }
+
+  /** One run observer per strategy label (no allocation per run). */
+  private Map<String, RunObserver> startCounters() {
+    Map<String, RunObserver> observers = new HashMap<>();
+    List<String> labels = new ArrayList<>();
+    for (Strategy strategy : Strategy.values()) {
+      labels.add(strategy.name().toLowerCase(Locale.ROOT));
+    }
+    labels.add("each");
+    for (String label : labels) {
+      Map<StartReason, Counter> counters = new EnumMap<>(StartReason.class);
+      for (StartReason reason : StartReason.values()) {
+        counters.put(
+            reason,
+            Counter.builder("socialcheck.run.checks")
+                .description(
+                    "Checks started, by strategy and why they started then (first, next, parallel,"
+                        + " hedge, early)")
+                .tags("strategy", label, "start", reason.name().toLowerCase(Locale.ROOT))
+                .register(registry));
+      }
+      observers.put(
+          label,
+          new RunObserver() {
+            @Override
+            public CheckTrace checkStarted(String platformId, StartReason reason) {
+              counters.get(reason).increment();
+              return CheckTrace.NONE;
+            }
+          });
+    }
+    return Map.copyOf(observers);
   }
 
   /**

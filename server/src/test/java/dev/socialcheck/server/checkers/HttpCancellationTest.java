@@ -27,6 +27,41 @@ class HttpCancellationTest {
 
   @Test
   void cancellingTheCheck_closesTheConnection() throws Exception {
+    cancellingDuring(
+        port ->
+            """
+            id: silent
+            name: Silent
+            prior: 0.5
+            kind: api
+            request: {url: "http://127.0.0.1:%d/u/{email_sha256}"}
+            rules: [{status: 200, result: FOUND}]
+            """
+                .formatted(port));
+  }
+
+  @Test
+  void cancellingTheCheckDuringItsFirstStep_closesThatStepsConnection() throws Exception {
+    cancellingDuring(
+        port ->
+            """
+            id: silent
+            name: Silent
+            prior: 0.5
+            kind: api
+            steps:
+              - name: join
+                request: {url: "http://127.0.0.1:%d/join"}
+                extract: {csrf: {regex: 'csrf=(\\w+)'}}
+            request: {url: "http://127.0.0.1:%1$d/u/{csrf}"}
+            rules: [{status: 200, result: FOUND}]
+            """
+                .formatted(port));
+  }
+
+  /** Starts a check of the catalog entry for a silent platform on a port, then cancels it. */
+  private static void cancellingDuring(java.util.function.IntFunction<String> entry)
+      throws Exception {
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         ProbeFixture fixture = new ProbeFixture()) {
       CountDownLatch requestRead = new CountDownLatch(1);
@@ -51,16 +86,7 @@ class HttpCancellationTest {
                   connectionClosed.countDown(); // reset by the client counts as closed too
                 }
               });
-      Platform probe =
-          fixture.platform(
-              """
-              id: silent
-              name: Silent
-              prior: 0.5
-              request: {url: "http://127.0.0.1:%d/u/{email_sha256}"}
-              rules: [{status: 200, result: FOUND}]
-              """
-                  .formatted(listener.getLocalPort()));
+      Platform probe = fixture.platform(entry.apply(listener.getLocalPort()));
       ListenableFuture<CheckOutcome> check =
           probe
               .checker()

@@ -54,6 +54,7 @@ class HttpProbeCheckerTest {
         id: fake
         name: Fake
         prior: 0.5
+        kind: api
         request:
           url: "%s/users/{email_sha256}"
         rules:
@@ -99,6 +100,7 @@ class HttpProbeCheckerTest {
             id: fake
             name: Fake
             prior: 0.5
+            kind: api
             request:
               url: "%s/users/{email_sha256}"
               headers:
@@ -128,6 +130,7 @@ class HttpProbeCheckerTest {
         id: search
         name: Search
         prior: 0.5
+        kind: api
         request:
           url: "%s/search?q={email_urlencoded}"
         rules:
@@ -164,6 +167,7 @@ class HttpProbeCheckerTest {
             id: status
             name: Status
             prior: 0.5
+            kind: api
             request:
               method: post
               url: "%s/v1/account/status"
@@ -231,6 +235,7 @@ class HttpProbeCheckerTest {
             id: down
             name: Down
             prior: 0.5
+            kind: api
             request: {url: "http://127.0.0.1:%d/x/{email_md5}"}
             rules: [{status: 200, result: FOUND}]
             """
@@ -286,6 +291,7 @@ class HttpProbeCheckerTest {
             id: big
             name: Big
             prior: 0.5
+            kind: api
             max_body_bytes: 1024
             request: {url: "%s/big/{email_sha256}"}
             rules:

@@ -113,6 +113,36 @@ class MainTest {
   }
 
   @Test
+  void extendedCatalog_withoutAllowKind_isAUsageError_thatSaysHowToAllowIt() {
+    int exit = run("check", "user@email.com", "--catalog", "extended");
+
+    assertThat(exit).as("exit status").isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--catalog extended holds sign-up form checks (kind signup-check)")
+        .contains("may breach the platforms' terms")
+        .contains("--allow-kind signup-check");
+  }
+
+  @Test
+  void extendedCatalog_withAllowKind_replaysTheBundledFixtures_offline() {
+    int exit =
+        run(
+            "selfcheck",
+            "--catalog",
+            "extended",
+            "--allow-kind",
+            "signup-check",
+            "--replay",
+            "src/test/fixtures");
+
+    assertThat(exit).as("exit status; output:%n%s", out).isZero();
+    assertThat(out.toString())
+        .containsPattern("microsoft365\\s+exists\\s+FOUND\\s+FOUND\\s+PASS")
+        .containsPattern("instagram\\s+missing\\s+NOT_FOUND\\s+NOT_FOUND\\s+PASS")
+        .doesNotContain("FAIL");
+  }
+
+  @Test
   void serve_onAPortInUse_failsWithAClearMessage() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int exit = run("serve", "--port", String.valueOf(taken.getLocalPort()));

@@ -46,6 +46,7 @@ class SelfCheckCommandTest {
           - id: %1$s
             name: %1$s
             prior: 0.5
+            kind: api
             request: {url: "BASE/%1$s/{email_sha256}"}
             rules: [{status: 200, result: FOUND}, {status: 404, result: NOT_FOUND}]
             self_check: {exists: known@example.com, missing: unknown@example.com}

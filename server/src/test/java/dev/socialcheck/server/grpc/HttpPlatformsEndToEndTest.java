@@ -42,11 +42,11 @@ class HttpPlatformsEndToEndTest {
                 fixture.catalog(
                     """
                     platforms:
-                      - {id: slow, name: Slow, prior: 0.9, timeout: 30s,
+                      - {id: slow, name: Slow, prior: 0.9, kind: api, timeout: 30s,
                          request: {url: "%1$s/slow/{email_sha256}"}, rules: [{status: 200, result: FOUND}]}
-                      - {id: broken, name: Broken, prior: 0.5,
+                      - {id: broken, name: Broken, prior: 0.5, kind: api,
                          request: {url: "%1$s/broken/{email_sha256}"}, rules: [{status: 200, result: FOUND}]}
-                      - {id: fast, name: Fast, prior: 0.1,
+                      - {id: fast, name: Fast, prior: 0.1, kind: api,
                          request: {url: "%1$s/fast/{email_sha256}"}, rules: [{status: 200, result: FOUND}]}
                     """
                         .formatted(base)))) {

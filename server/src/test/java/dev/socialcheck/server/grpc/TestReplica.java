@@ -109,9 +109,9 @@ final class TestReplica implements AutoCloseable {
             """
             defaults: {rate_limit: {requests: %2$d, per: 60s}, concurrency: 1000, timeout: 10s}
             platforms:
-              - {id: alpha, name: Alpha, prior: 0.5, request: {url: "%1$s/alpha/{email_sha256}"},
+              - {id: alpha, name: Alpha, prior: 0.5, kind: api, request: {url: "%1$s/alpha/{email_sha256}"},
                  rules: [{status: 200, result: FOUND}, {status: 404, result: NOT_FOUND}]}
-              - {id: beta, name: Beta, prior: 0.4, request: {url: "%1$s/beta/{email_sha256}"},
+              - {id: beta, name: Beta, prior: 0.4, kind: api, request: {url: "%1$s/beta/{email_sha256}"},
                  rules: [{status: 200, result: FOUND}, {status: 404, result: NOT_FOUND}]}
             """
                 .formatted(platformsBaseUrl, platformRate),

@@ -85,6 +85,7 @@ class PlatformFaultsTest {
           - id: flaky
             name: Flaky
             prior: 0.6
+            kind: api
             circuit_breaker: {failure_rate_percent: 50, window: 6, minimum_calls: 6, open_for: %3$dms}
             request: {url: "%1$s/flaky/{email_sha256}"}
             rules:
@@ -94,6 +95,7 @@ class PlatformFaultsTest {
           - id: steady
             name: Steady
             prior: 0.3
+            kind: api
             request: {url: "%1$s/steady/{email_sha256}"}
             rules:
               - {status: 200, json: {pointer: /exists, equals: true}, result: FOUND}

@@ -1,0 +1,55 @@
+package dev.socialcheck.server.checkers;
+
+import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+
+/**
+ * Sends a probe's HTTP requests. Production uses {@link #of(HttpClient)}; {@code selfcheck
+ * --replay} sends them to a loopback fake instead.
+ *
+ * <p>Contract: asynchronous (no thread held while waiting); cancelling the returned future aborts
+ * the exchange; at most {@code maxBodyBytes} of a body are read; thread-safe.
+ */
+@FunctionalInterface
+public interface ProbeTransport {
+
+  /** Sends {@code request}; the future fails with the client's exception (timeouts included). */
+  ListenableFuture<ProbeResponse> send(OutgoingRequest request, int maxBodyBytes);
+
+  /**
+   * Sends with the JDK {@link HttpClient} ({@code sendAsync}); build it with {@code
+   * Redirect.NEVER}, probes follow redirects themselves. Cleartext {@code http://} requests use
+   * HTTP/1.1 (no h2c upgrade dance).
+   */
+  static ProbeTransport of(HttpClient client) {
+    return (request, maxBodyBytes) -> {
+      byte[] bytes = request.body();
+      HttpRequest.BodyPublisher body =
+          bytes.length == 0
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofByteArray(bytes);
+      HttpRequest.Builder builder =
+          HttpRequest.newBuilder(request.uri())
+              .timeout(
+                  request.timeout().isZero() || request.timeout().isNegative()
+                      ? java.time.Duration.ofNanos(1)
+                      : request.timeout())
+              .method(request.method(), body);
+      if ("http".equalsIgnoreCase(request.uri().getScheme())) {
+        builder.version(HttpClient.Version.HTTP_1_1);
+      }
+      request.headers().forEach(builder::header);
+      return Futures.transform(
+          new ExchangeFuture<>(
+              client.sendAsync(builder.build(), LimitedBody.handler(maxBodyBytes))),
+          http ->
+              new ProbeResponse(
+                  http.statusCode(), http.headers(), http.body().bytes(), http.body().truncated()),
+          directExecutor());
+    };
+  }
+}
