@@ -28,6 +28,10 @@ import org.junit.jupiter.api.Test;
  * metrics and logs of the real jar.
  */
 class RedisReplicasIT {
+  /**
+   * A bound on noticing a state change, not a claim: the replicas are other processes, whose only
+   * news of Redis is their /metrics, so the test polls it (Awaitility) until the change shows.
+   */
   private static final Duration NOTICE = Duration.ofSeconds(20);
 
   @Test
