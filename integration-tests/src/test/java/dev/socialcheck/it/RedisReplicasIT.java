@@ -34,6 +34,9 @@ class RedisReplicasIT {
    */
   private static final Duration NOTICE = Duration.ofSeconds(20);
 
+  /** {@code --redis-connect-timeout} of both replicas. */
+  private static final String CONNECT_TIMEOUT = "10s";
+
   @Test
   void twoProcesses_shareTheQuota_surviveARedisOutage_andShareAgain() throws Exception {
     Path config = Files.createDirectories(ItConfig.logDir()).resolve("RedisReplicasIT.properties");
@@ -41,10 +44,15 @@ class RedisReplicasIT {
     Path secret = ItConfig.logDir().resolve("RedisReplicasIT.cache-key-secret");
     Files.writeString(secret, "redis-replicas-it-cache-key-secret\n");
     try (RedisServer redis = RedisServer.startNew()) {
+      // A roomy connect timeout: the test counts one DOWN line (the outage), and a loaded machine
+      // can take longer than the default 500 ms for a replica's first handshake. It costs nothing
+      // when Redis answers: serve's start-up wait ends at the UP event.
       Files.writeString(
           config,
           "serve.redis="
               + redis.uri()
+              + "\nserve.redis-connect-timeout="
+              + CONNECT_TIMEOUT
               + "\nserve.caller-rate-limit=0.001\nserve.cache-key-secret-file="
               + secret
               + "\n");
@@ -53,6 +61,8 @@ class RedisReplicasIT {
                   "RedisReplicasIT-a",
                   "--redis",
                   redis.uri(),
+                  "--redis-connect-timeout",
+                  CONNECT_TIMEOUT,
                   "--cache-key-secret-file",
                   secret.toString(),
                   "--caller-rate-limit",
