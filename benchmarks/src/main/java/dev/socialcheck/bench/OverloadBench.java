@@ -86,7 +86,7 @@ final class OverloadBench {
         .append("- started ")
         .append(Instant.now())
         .append(", load average before: ")
-        .append(BenchMain.loadAverage())
+        .append(BenchRun.loadAverage())
         .append('\n')
         .append(
             String.format(
@@ -130,7 +130,7 @@ final class OverloadBench {
     md.append("\n- finished ")
         .append(Instant.now())
         .append(", load average after: ")
-        .append(BenchMain.loadAverage())
+        .append(BenchRun.loadAverage())
         .append("\n\n## Per second\n")
         .append(perSecond);
     Files.writeString(out.resolve("overload.md"), md);
@@ -189,7 +189,7 @@ final class OverloadBench {
         new ServerProcess(
             "overload-" + lane.kind(),
             OverloadServer.class,
-            BenchMain.SERVER_JVM_FLAGS,
+            BenchRun.SERVER_JVM_FLAGS,
             List.of(
                 lane.kind(),
                 Integer.toString(lane.max()),

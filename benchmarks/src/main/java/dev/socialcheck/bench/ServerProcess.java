@@ -90,7 +90,8 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * The next line from the server, skipping the JVM's own log lines (e.g. JFR's "[0.4s][info]").
+   * The next line from the server, skipping the JVM's own log lines (e.g. JFR's "[0.4s][info]") and
+   * async-profiler's "Profiling started".
    */
   private String next(int seconds) throws InterruptedException, IOException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -99,7 +100,7 @@ final class ServerProcess implements AutoCloseable {
       if (line == null) {
         throw new IOException("server " + name + " did not answer within " + seconds + "s");
       }
-      if (!line.startsWith("[")) {
+      if (!line.startsWith("[") && !line.startsWith("Profiling started")) {
         return line;
       }
     }

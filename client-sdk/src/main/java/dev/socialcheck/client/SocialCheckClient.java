@@ -22,6 +22,7 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptors;
+import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -84,7 +85,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every call has a deadline: {@link SocialCheckSettings#defaultTimeout()} (30 s unless set), or
  * the call's {@link CallSettings}. When it passes, the call fails with {@code DEADLINE_EXCEEDED}
- * and the server cancels the checks.
+ * and the server cancels the checks. Deadlines computed from timeouts are read from {@link
+ * SocialCheckSettings#deadlineTicker()} (the system's unless a test sets a fake one).
  *
  * <h2>Lifecycle</h2>
  *
@@ -563,6 +565,9 @@ public final class SocialCheckClient implements AutoCloseable {
       @Nullable Deadline deadline,
       @Nullable Executor executorOverride) {
     checkState(!closed.get(), "the SocialCheckClient is closed");
+    if (deadline != null) {
+      checkComparableWithContext(deadline);
+    }
     CallOptions options =
         CallOptions.DEFAULT
             .withDeadline(deadline)
@@ -593,6 +598,9 @@ public final class SocialCheckClient implements AutoCloseable {
         null);
   }
 
+  /**
+   * The call's deadline: the one of {@code callSettings}, or its timeout from now on the ticker.
+   */
   private Deadline deadlineOf(CallSettings callSettings) {
     return callSettings
         .deadline()
@@ -600,7 +608,32 @@ public final class SocialCheckClient implements AutoCloseable {
             () ->
                 Deadline.after(
                     nanos(callSettings.timeout().orElse(settings.defaultTimeout())),
-                    TimeUnit.NANOSECONDS));
+                    TimeUnit.NANOSECONDS,
+                    settings.deadlineTicker()));
+  }
+
+  /**
+   * Refuses a deadline that gRPC could not compare with the current {@link Context}'s. gRPC takes
+   * the earlier of the two (the caller may be a server handler with its own deadline), and two
+   * deadlines compare only on one ticker: a fake ticker (or a {@link CallSettings} deadline made on
+   * one) meets the system's here, and gRPC would throw an {@link AssertionError} from the call.
+   */
+  private static void checkComparableWithContext(Deadline deadline) {
+    Deadline inherited = Context.current().getDeadline();
+    if (inherited == null) {
+      return;
+    }
+    try {
+      Deadline unused = deadline.minimum(inherited); // What gRPC does; throws across tickers.
+    } catch (AssertionError e) {
+      throw new IllegalStateException(
+          "the call's deadline and the deadline of the current gRPC Context use different"
+              + " tickers, which gRPC cannot compare: a custom ticker"
+              + " (SocialCheckSettings.Builder.setDeadlineTicker, or a CallSettings deadline made"
+              + " with one) is for tests; start such calls outside a Context with a deadline, e.g."
+              + " in Context.ROOT.run(...)",
+          e);
+    }
   }
 
   private static Metadata headersOf(CallSettings callSettings) {

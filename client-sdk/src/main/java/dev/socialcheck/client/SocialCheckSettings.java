@@ -8,6 +8,7 @@ import com.google.common.base.MoreObjects;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import io.grpc.CallCredentials;
 import io.grpc.Channel;
+import io.grpc.Deadline;
 import io.grpc.LoadBalancerRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -71,6 +72,13 @@ import org.jspecify.annotations.Nullable;
  * rejects a bearer token with {@code setPlaintext(true)}, and on a borrowed channel a call over
  * plaintext fails with {@code UNAUTHENTICATED} before the token leaves the process. {@link
  * Builder#setAllowBearerTokenOverPlaintext} lifts both checks, e.g. for a sidecar on loopback.
+ *
+ * <h2>Time</h2>
+ *
+ * <p>Every deadline the client computes from a timeout ({@link Builder#setDefaultTimeout}, {@link
+ * CallSettings.Builder#setTimeout}) is read from {@link Builder#setDeadlineTicker}'s ticker, the
+ * system's by default; tests give it a fake one. See there for what a fake ticker does and does not
+ * control.
  */
 public final class SocialCheckSettings {
   /** Default of {@link Builder#setDefaultTimeout}: 30 s. */
@@ -101,6 +109,7 @@ public final class SocialCheckSettings {
   private final @Nullable Executor executor;
   private final Duration shutdownTimeout;
   private final boolean tracePropagation;
+  private final Deadline.Ticker deadlineTicker;
 
   private SocialCheckSettings(Builder builder) {
     this.target = builder.target;
@@ -123,6 +132,7 @@ public final class SocialCheckSettings {
     this.executor = builder.executor;
     this.shutdownTimeout = builder.shutdownTimeout;
     this.tracePropagation = builder.tracePropagation;
+    this.deadlineTicker = builder.deadlineTicker;
   }
 
   /** Starts building settings. Only the target (or a borrowed channel) is required. */
@@ -226,6 +236,14 @@ public final class SocialCheckSettings {
     return shutdownTimeout;
   }
 
+  /**
+   * The clock of the deadlines the client computes from timeouts; {@link
+   * Deadline#getSystemTicker()} unless {@link Builder#setDeadlineTicker} set another.
+   */
+  public Deadline.Ticker deadlineTicker() {
+    return deadlineTicker;
+  }
+
   /** The call credentials to use: the bearer token's, the custom ones, or none. */
   @Nullable CallCredentials effectiveCallCredentials() {
     if (bearerToken != null) {
@@ -269,6 +287,7 @@ public final class SocialCheckSettings {
         .add("loadBalancingPolicy", loadBalancingPolicy)
         .add("executor", executor)
         .add("shutdownTimeout", shutdownTimeout)
+        .add("deadlineTicker", deadlineTicker == Deadline.getSystemTicker() ? null : deadlineTicker)
         .toString();
   }
 
@@ -297,6 +316,7 @@ public final class SocialCheckSettings {
     private @Nullable Executor executor;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private boolean tracePropagation = true;
+    private Deadline.Ticker deadlineTicker = Deadline.getSystemTicker();
 
     /** Channel-level setters called, to refuse them with a borrowed channel. */
     private final Set<String> channelOptions = new LinkedHashSet<>();
@@ -320,6 +340,7 @@ public final class SocialCheckSettings {
       executor = settings.executor;
       shutdownTimeout = settings.shutdownTimeout;
       tracePropagation = settings.tracePropagation;
+      deadlineTicker = settings.deadlineTicker;
       if (settings.channel == null) {
         retryPolicy = settings.retryPolicy;
         hedgingPolicy = settings.hedgingPolicy;
@@ -646,6 +667,50 @@ public final class SocialCheckSettings {
     @CanIgnoreReturnValue
     public Builder setTracePropagation(boolean propagate) {
       this.tracePropagation = propagate;
+      return this;
+    }
+
+    /**
+     * The clock of every deadline the client computes from a timeout (default {@link
+     * Deadline#getSystemTicker()}): a call's deadline is {@code Deadline.after(timeout,
+     * NANOSECONDS, ticker)}, taken when the call starts ({@code firstFound}: once for the whole
+     * race). For tests, where a fake ticker lets the test decide when a deadline has passed:
+     *
+     * <pre>{@code
+     * AtomicLong now = new AtomicLong(); // nanoseconds, moved by the test
+     * Deadline.Ticker ticker =
+     *     new Deadline.Ticker() { @Override public long nanoTime() { return now.get(); } };
+     * SocialCheckClient client =
+     *     SocialCheckClient.create(
+     *         SocialCheckSettings.newBuilder().setChannel(channel).setDeadlineTicker(ticker).build());
+     * Deadline budget = Deadline.after(5, TimeUnit.SECONDS, ticker); // shared by several calls
+     * now.addAndGet(TimeUnit.SECONDS.toNanos(5)); // five seconds pass, at once
+     * ListenableFuture<HasSocialAccountResponse> late =
+     *     client.hasSocialAccount(request, CallSettings.newBuilder().setDeadline(budget).build());
+     * // fails with DEADLINE_EXCEEDED without being sent: the budget was spent
+     * }</pre>
+     *
+     * <p><b>What the ticker controls.</b> gRPC reads a deadline's ticker when the call starts, to
+     * learn the time remaining: none left fails the call at once with {@code DEADLINE_EXCEEDED},
+     * before anything is sent; otherwise that remaining time becomes the delay of the channel's
+     * deadline timer and the {@code grpc-timeout} sent to the server.
+     *
+     * <p><b>What it does not control.</b> Time passing after the start: the deadline timer runs on
+     * the channel's {@code ScheduledExecutorService}, on real time for a channel created from a
+     * target (gRPC's public channel builders offer no other; for a borrowed in-process channel a
+     * test can set {@code InProcessChannelBuilder.scheduledExecutorService} to a fake scheduler on
+     * the same fake clock). The server counts the {@code grpc-timeout} it received on its own
+     * clock. Retry backoff, hedging delays, connection and keepalive timers, and {@link
+     * #setShutdownTimeout} (a wait for the channel to terminate) are real time too. A {@link
+     * CallSettings.Builder#setDeadline} deadline keeps the ticker it was made with.
+     *
+     * <p><b>Only in tests.</b> gRPC takes the earlier of a call's deadline and the deadline of the
+     * current {@link io.grpc.Context} (e.g. when calling from inside a server handler), and cannot
+     * compare deadlines of different tickers: such a call throws {@link IllegalStateException}.
+     */
+    @CanIgnoreReturnValue
+    public Builder setDeadlineTicker(Deadline.Ticker ticker) {
+      this.deadlineTicker = requireNonNull(ticker, "ticker");
       return this;
     }
 

@@ -86,21 +86,29 @@ class CheckEachTest {
 
   @Test
   void checkEach_deadlinePassesMidStream_listenerGetsResultsThenError() throws Exception {
-    RecordingListener listener = new RecordingListener();
-    ListenableFuture<@Nullable Void> done =
-        client.checkEach(
-            REQUEST, CallSettings.newBuilder().setTimeout(Duration.ofSeconds(2)).build(), listener);
-    List<ControllableChecker.Check> checks = awaitChecks();
-    checks.get(1).complete(CheckOutcome.notFound("b no"));
+    FakeTime time = new FakeTime();
+    try (SocialCheckClient timed =
+        server.newClient(time, settings -> settings.setExecutor(callbacks))) {
+      RecordingListener listener = new RecordingListener();
+      ListenableFuture<@Nullable Void> done =
+          timed.checkEach(
+              REQUEST, CallSettings.newBuilder().setTimeout(Duration.ofHours(1)).build(), listener);
+      List<ControllableChecker.Check> checks = awaitChecks();
+      checks.get(1).complete(CheckOutcome.notFound("b no"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> listener.events().contains("result b PLATFORM_STATUS_NOT_FOUND"));
 
-    SocialCheckException failure = failureOf(done);
+      time.advance(Duration.ofHours(1));
+      SocialCheckException failure = failureOf(done);
 
-    assertThat(failure.code()).as("code").isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-    assertThat(listener.events())
-        .as("listener events")
-        .containsExactly("result b PLATFORM_STATUS_NOT_FOUND", "error DEADLINE_EXCEEDED");
-    assertThat(checks.get(0).awaitCancelled()).as("a cancelled on the server").isTrue();
-    assertThat(checks.get(2).awaitCancelled()).as("c cancelled on the server").isTrue();
+      assertThat(failure.code()).as("code").isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      assertThat(listener.events())
+          .as("listener events")
+          .containsExactly("result b PLATFORM_STATUS_NOT_FOUND", "error DEADLINE_EXCEEDED");
+      assertThat(checks.get(0).awaitCancelled()).as("a cancelled on the server").isTrue();
+      assertThat(checks.get(2).awaitCancelled()).as("c cancelled on the server").isTrue();
+    }
   }
 
   @Test

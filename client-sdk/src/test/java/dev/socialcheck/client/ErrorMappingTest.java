@@ -4,7 +4,9 @@ import static dev.socialcheck.client.Failures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import dev.socialcheck.v1.CheckEachRequest;
+import dev.socialcheck.v1.ListPlatformsResponse;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -128,17 +130,32 @@ class ErrorMappingTest {
 
   @Test
   void noServer_waitForReady_waitsUntilTheDeadlineInsteadOfFailingFast() throws Exception {
+    FakeTime time = new FakeTime();
     ManagedChannel nowhere =
-        InProcessChannelBuilder.forName(InProcessServerBuilder.generateName()).build();
+        InProcessChannelBuilder.forName(InProcessServerBuilder.generateName())
+            .scheduledExecutorService(time.timers())
+            .build();
     try (SocialCheckClient lost =
-        SocialCheckClient.create(SocialCheckSettings.newBuilder().setChannel(nowhere).build())) {
-      SocialCheckException failure =
-          failureOf(
-              lost.listPlatforms(
-                  CallSettings.newBuilder()
-                      .setWaitForReady(true)
-                      .setTimeout(Duration.ofMillis(300))
-                      .build()));
+        SocialCheckClient.create(
+            SocialCheckSettings.newBuilder()
+                .setChannel(nowhere)
+                .setDeadlineTicker(time.ticker())
+                .build())) {
+      // A first call fails fast and leaves the channel resolved: the next call starts on this
+      // thread, so its deadline timer is on the fake clock when listPlatforms returns.
+      assertThat(failureOf(lost.listPlatforms()).code())
+          .as("code without wait-for-ready")
+          .isEqualTo(Status.Code.UNAVAILABLE);
+      ListenableFuture<ListPlatformsResponse> waiting =
+          lost.listPlatforms(
+              CallSettings.newBuilder()
+                  .setWaitForReady(true)
+                  .setTimeout(Duration.ofMillis(300))
+                  .build());
+
+      // Failing fast would end it with UNAVAILABLE now; it ends only when fake time passes 300 ms.
+      time.advance(Duration.ofMillis(300));
+      SocialCheckException failure = failureOf(waiting);
 
       assertThat(failure.code()).as("code").isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     } finally {

@@ -94,27 +94,37 @@ class HasSocialAccountTest {
   @Test
   void hasSocialAccount_callTimeoutPasses_failsWithDeadlineExceededAndServerCancelsChecks()
       throws Exception {
-    ListenableFuture<HasSocialAccountResponse> answer =
-        client.hasSocialAccount(
-            HasSocialAccountRequest.newBuilder().setEmail("user@email.com").build(),
-            CallSettings.newBuilder().setTimeout(Duration.ofMillis(500)).build());
-    ControllableChecker.Check github = server.checker("github").awaitCheck();
+    FakeTime time = new FakeTime();
+    try (SocialCheckClient timed = server.newClient(time, settings -> settings)) {
+      ListenableFuture<HasSocialAccountResponse> answer =
+          timed.hasSocialAccount(
+              HasSocialAccountRequest.newBuilder().setEmail("user@email.com").build(),
+              CallSettings.newBuilder().setTimeout(Duration.ofHours(1)).build());
+      ControllableChecker.Check github = server.checker("github").awaitCheck();
 
-    SocialCheckException failure = failureOf(answer);
+      time.advance(Duration.ofHours(1));
+      SocialCheckException failure = failureOf(answer);
 
-    assertThat(failure.code()).as("code").isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-    assertThat(failure.isRetryable()).as("retryable").isTrue();
-    assertThat(github.awaitCancelled()).as("server-side check cancelled").isTrue();
+      assertThat(failure.code()).as("code").isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      assertThat(failure.isRetryable()).as("retryable").isTrue();
+      assertThat(github.awaitCancelled()).as("server-side check cancelled").isTrue();
+    }
   }
 
   @Test
   void hasSocialAccount_defaultTimeoutFromSettings_appliesToCallsWithoutOverride()
       throws Exception {
+    FakeTime time = new FakeTime();
+    DeadlineRecorder deadlines = new DeadlineRecorder();
     try (SocialCheckClient quick =
-        SocialCheckClient.create(
-            server.settings().setDefaultTimeout(Duration.ofMillis(200)).build())) {
+        server.newClient(
+            time, settings -> settings.setDefaultTimeout(Duration.ofHours(1)), deadlines)) {
       ListenableFuture<HasSocialAccountResponse> answer = quick.hasSocialAccount("user@email.com");
 
+      assertThat(deadlines.last().timeRemaining(TimeUnit.NANOSECONDS))
+          .as("the call's deadline, on fake time that has not moved")
+          .isEqualTo(Duration.ofHours(1).toNanos());
+      time.advance(Duration.ofHours(1));
       assertThat(failureOf(answer).code()).as("code").isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     }
   }

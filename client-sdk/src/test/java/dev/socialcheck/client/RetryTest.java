@@ -25,6 +25,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The retry and hedging policies take effect on the channel the client creates: a real Netty
  * channel to a server on 127.0.0.1 that fails chosen attempts.
+ *
+ * <p>On the real clock: retry backoff and the hedging delay are timers of that channel, which runs
+ * them on its own scheduler (no public channel builder lets the SDK pass another), and the deadline
+ * ticker does not reach them. The delays are short (10 to 100 ms) and no outcome depends on their
+ * length: a failed attempt is retried whenever its backoff ends, and the hedged call's first
+ * attempt never answers, so the second one starts whenever the delay ends.
  */
 class RetryTest {
   private static final Metadata.Key<String> PREVIOUS_ATTEMPTS =

@@ -230,15 +230,21 @@ class ScreenTest {
 
   @Test
   void screen_withATimeout_failsWithDeadlineExceeded_andCancelsTheChecks() throws Exception {
-    ListenableFuture<@Nullable Void> done =
-        client.screen(
-            new CountingItems(1),
-            CallSettings.newBuilder().setTimeout(Duration.ofMillis(300)).build(),
-            new Recorder());
-    ControllableChecker.Check check = server.checker("a").awaitCheck();
+    FakeTime time = new FakeTime();
+    try (SocialCheckClient timed =
+        server.newClient(time, settings -> settings.setExecutor(callbacks))) {
+      ListenableFuture<@Nullable Void> done =
+          timed.screen(
+              new CountingItems(1),
+              CallSettings.newBuilder().setTimeout(Duration.ofHours(1)).build(),
+              new Recorder());
+      ControllableChecker.Check check = server.checker("a").awaitCheck();
 
-    assertThat(failureOf(done).code()).as("code").isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-    assertThat(check.awaitCancelled()).as("check cancelled on the server").isTrue();
+      time.advance(Duration.ofHours(1));
+
+      assertThat(failureOf(done).code()).as("code").isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      assertThat(check.awaitCancelled()).as("check cancelled on the server").isTrue();
+    }
   }
 
   @Test

@@ -69,6 +69,9 @@ class SocialCheckSettingsTest {
       assertThat(settings.shutdownTimeout())
           .as("shutdown timeout")
           .isEqualTo(Duration.ofSeconds(5));
+      assertThat(settings.deadlineTicker())
+          .as("deadline ticker")
+          .isSameAs(Deadline.getSystemTicker());
     }
 
     @Test
@@ -214,6 +217,34 @@ class SocialCheckSettingsTest {
     }
 
     @Test
+    void deadlineTicker_customOne_isKeptByToBuilder_andNamedByToString() {
+      Deadline.Ticker fake =
+          new Deadline.Ticker() {
+            @Override
+            public long nanoTime() {
+              return 0;
+            }
+
+            @Override
+            public String toString() {
+              return "FakeTicker";
+            }
+          };
+
+      SocialCheckSettings settings =
+          SocialCheckSettings.newBuilder().setChannel(CHANNEL).setDeadlineTicker(fake).build();
+
+      assertThat(settings.deadlineTicker()).as("ticker").isSameAs(fake);
+      assertThat(settings.toBuilder().build().deadlineTicker())
+          .as("ticker of a copy")
+          .isSameAs(fake);
+      assertThat(settings.toString()).as("toString").contains("deadlineTicker=FakeTicker");
+      assertThat(local().build().toString())
+          .as("toString with the system ticker")
+          .doesNotContain("deadlineTicker");
+    }
+
+    @Test
     void toBuilder_ofTargetSettings_withChannel_isRefused() {
       SocialCheckSettings withAgent =
           SocialCheckSettings.newBuilder().setTarget("h:1").setUserAgent("app/1").build();
@@ -238,6 +269,13 @@ class SocialCheckSettingsTest {
           .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> builder.setTarget(null))
           .as("null target")
+          .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void setDeadlineTicker_null_isRefused() {
+      assertThatThrownBy(() -> SocialCheckSettings.newBuilder().setDeadlineTicker(null))
+          .as("null ticker")
           .isInstanceOf(NullPointerException.class);
     }
 

@@ -4,11 +4,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformChecker;
 import dev.socialcheck.server.grpc.SocialCheckServer;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -32,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The real socialcheck server (engine, catalog, gRPC layer) over platforms whose checks the test
@@ -49,6 +53,13 @@ final class TestServer {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final String name;
   private final Semaphore handlersReturned = new Semaphore(0);
+
+  /** Guards {@link #openCalls}; notified when a call ends. */
+  private final Object callsLock = new Object();
+
+  @GuardedBy("callsLock")
+  private int openCalls;
+
   private SocialCheckServer server;
 
   private TestServer(String name, List<String> platformIds) {
@@ -132,16 +143,50 @@ final class TestServer {
 
   /** A new in-process channel, shut down with the server. */
   ManagedChannel newInProcessChannel() {
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
-    synchronized (channels) {
-      channels.add(channel);
-    }
-    return channel;
+    return register(InProcessChannelBuilder.forName(name).build());
   }
 
   /** Settings borrowing a new in-process channel. */
   SocialCheckSettings.Builder settings() {
     return SocialCheckSettings.newBuilder().setChannel(newInProcessChannel());
+  }
+
+  /**
+   * Settings on fake time: a new in-process channel whose timers are {@code time}'s (seen through
+   * {@code interceptors}), and the SDK's deadlines on {@code time}'s ticker.
+   */
+  SocialCheckSettings.Builder settings(FakeTime time, ClientInterceptor... interceptors) {
+    ManagedChannel channel =
+        register(
+            InProcessChannelBuilder.forName(name).scheduledExecutorService(time.timers()).build());
+    return SocialCheckSettings.newBuilder()
+        .setChannel(ClientInterceptors.intercept(channel, interceptors))
+        .setDeadlineTicker(time.ticker());
+  }
+
+  /**
+   * A client on fake time ({@link #settings(FakeTime, ClientInterceptor...)}, then {@code
+   * customize}) that has made one call already. The first call on a channel waits for name
+   * resolution and is started later, on another thread, with its deadline timer; every later call
+   * starts on the caller's thread, so its deadline timer is on the fake clock once the SDK method
+   * returns, and the test may advance time at once. The caller closes the client.
+   */
+  SocialCheckClient newClient(
+      FakeTime time,
+      UnaryOperator<SocialCheckSettings.Builder> customize,
+      ClientInterceptor... interceptors)
+      throws Exception {
+    SocialCheckClient client =
+        SocialCheckClient.create(customize.apply(settings(time, interceptors)).build());
+    client.listPlatforms().get(10, TimeUnit.SECONDS);
+    return client;
+  }
+
+  private ManagedChannel register(ManagedChannel channel) {
+    synchronized (channels) {
+      channels.add(channel);
+    }
+    return channel;
   }
 
   void close() throws InterruptedException {
@@ -151,6 +196,9 @@ final class TestServer {
         channel.awaitTermination(5, TimeUnit.SECONDS);
       }
     }
+    // A call the test cancelled, or that passed its deadline, ends on the server a moment after it
+    // ended on the client: shutting down before would log "calls still running" for it.
+    awaitCallsEnded(Duration.ofSeconds(5));
     if (server != null) {
       server.shutdown();
     }
@@ -165,12 +213,36 @@ final class TestServer {
     scheduler.awaitTermination(5, TimeUnit.SECONDS);
   }
 
-  /** Counts handlers that returned: unary and server-streaming handlers run in onHalfClose. */
+  /** Waits until no call is open on the server, at most {@code bound}; goes on either way. */
+  private void awaitCallsEnded(Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    synchronized (callsLock) {
+      long left;
+      while (openCalls > 0 && (left = deadline - System.nanoTime()) > 0) {
+        TimeUnit.NANOSECONDS.timedWait(callsLock, left);
+      }
+    }
+  }
+
+  /**
+   * Counts handlers that returned (unary and server-streaming handlers run in onHalfClose) and the
+   * calls open on the server (every call that reached it ends with onComplete or onCancel).
+   */
   private final class HandlerWatcher implements ServerInterceptor {
     @Override
     public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
         ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-      return new SimpleForwardingServerCallListener<ReqT>(next.startCall(call, headers)) {
+      synchronized (callsLock) {
+        openCalls++;
+      }
+      ServerCall.Listener<ReqT> listener;
+      try {
+        listener = next.startCall(call, headers);
+      } catch (RuntimeException | Error e) {
+        ended();
+        throw e;
+      }
+      return new SimpleForwardingServerCallListener<ReqT>(listener) {
         @Override
         public void onHalfClose() {
           try {
@@ -179,7 +251,32 @@ final class TestServer {
             handlersReturned.release();
           }
         }
+
+        @Override
+        public void onComplete() {
+          try {
+            super.onComplete();
+          } finally {
+            ended();
+          }
+        }
+
+        @Override
+        public void onCancel() {
+          try {
+            super.onCancel();
+          } finally {
+            ended();
+          }
+        }
       };
+    }
+
+    private void ended() {
+      synchronized (callsLock) {
+        openCalls--;
+        callsLock.notifyAll();
+      }
     }
   }
 }

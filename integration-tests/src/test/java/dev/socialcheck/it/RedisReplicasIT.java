@@ -28,7 +28,14 @@ import org.junit.jupiter.api.Test;
  * metrics and logs of the real jar.
  */
 class RedisReplicasIT {
+  /**
+   * A bound on noticing a state change, not a claim: the replicas are other processes, whose only
+   * news of Redis is their /metrics, so the test polls it (Awaitility) until the change shows.
+   */
   private static final Duration NOTICE = Duration.ofSeconds(20);
+
+  /** {@code --redis-connect-timeout} of both replicas. */
+  private static final String CONNECT_TIMEOUT = "10s";
 
   @Test
   void twoProcesses_shareTheQuota_surviveARedisOutage_andShareAgain() throws Exception {
@@ -37,10 +44,15 @@ class RedisReplicasIT {
     Path secret = ItConfig.logDir().resolve("RedisReplicasIT.cache-key-secret");
     Files.writeString(secret, "redis-replicas-it-cache-key-secret\n");
     try (RedisServer redis = RedisServer.startNew()) {
+      // A roomy connect timeout: the test counts one DOWN line (the outage), and a loaded machine
+      // can take longer than the default 500 ms for a replica's first handshake. It costs nothing
+      // when Redis answers: serve's start-up wait ends at the UP event.
       Files.writeString(
           config,
           "serve.redis="
               + redis.uri()
+              + "\nserve.redis-connect-timeout="
+              + CONNECT_TIMEOUT
               + "\nserve.caller-rate-limit=0.001\nserve.redis-timeout=2s\nserve.cache-key-secret-file="
               + secret
               + "\n");
@@ -49,6 +61,8 @@ class RedisReplicasIT {
                   "RedisReplicasIT-a",
                   "--redis",
                   redis.uri(),
+                  "--redis-connect-timeout",
+                  CONNECT_TIMEOUT,
                   "--cache-key-secret-file",
                   secret.toString(),
                   "--caller-rate-limit",

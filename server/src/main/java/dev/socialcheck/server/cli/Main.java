@@ -1,6 +1,8 @@
 package dev.socialcheck.server.cli;
 
+import dev.socialcheck.server.logging.BatchingConsoleAppender;
 import java.io.PrintWriter;
+import java.time.Duration;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,7 +41,10 @@ public final class Main {
       System.exit(2);
       return;
     }
-    System.exit(commandLine.execute(args));
+    int exit = commandLine.execute(args);
+    // The console appender writes on a daemon thread: let it write the last lines first.
+    BatchingConsoleAppender.awaitAllWritten(Duration.ofSeconds(2));
+    System.exit(exit);
   }
 
   /** The command line with built-in defaults only, for tests. */

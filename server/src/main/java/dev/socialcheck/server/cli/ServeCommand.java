@@ -15,6 +15,7 @@ import dev.socialcheck.server.grpc.ConcurrencyLimit;
 import dev.socialcheck.server.grpc.ConnectionLimits;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.server.grpc.TlsFiles;
+import dev.socialcheck.server.logging.BatchingConsoleAppender;
 import dev.socialcheck.server.metrics.MetricsEndpoint;
 import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.server.redis.SharedRedis;
@@ -122,6 +123,16 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "text",
       description = "text or json (one JSON object per line). Default: ${DEFAULT-VALUE}.")
   LogFormat logFormat = LogFormat.TEXT;
+
+  @Option(
+      names = "--access-log-sample",
+      defaultValue = "1",
+      paramLabel = "FRACTION",
+      description =
+          "Share of successful calls written to the access log, 0 to 1; calls that fail, are"
+              + " refused, shed or cancelled are always written. Default: ${DEFAULT-VALUE} (every"
+              + " call).")
+  double accessLogSample = 1;
 
   @Option(
       names = "--metrics-port",
@@ -311,6 +322,10 @@ final class ServeCommand implements Callable<Integer> {
     checkLimits();
     AdaptiveSettings adaptive = adaptiveSettings();
     checkCacheKeySecret();
+    if (!(accessLogSample >= 0 && accessLogSample <= 1)) {
+      throw new ParameterException(
+          spec.commandLine(), "--access-log-sample must be between 0 and 1: " + accessLogSample);
+    }
     if (checkManyConcurrency < 1
         || checkManyConcurrency > SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY) {
       throw new ParameterException(
@@ -405,6 +420,7 @@ final class ServeCommand implements Callable<Integer> {
               .bearerTokens(tokens)
               .protect(protectHealth, protectReflection)
               .callerRateLimit(callerRateLimit)
+              .accessLogSample(accessLogSample)
               .checkManyConcurrency(checkManyConcurrency)
               .concurrencyLimit(
                   concurrencyLimit == LimitKind.ADAPTIVE
@@ -472,6 +488,8 @@ final class ServeCommand implements Callable<Integer> {
                   running.shutdown();
                   closeAll(resources);
                   log.info("stopped");
+                  // The JVM exits when the hooks end, without waiting for the log writer.
+                  BatchingConsoleAppender.awaitAllWritten(Duration.ofSeconds(2));
                 },
                 "socialcheck-shutdown"));
     server.awaitTermination();

@@ -122,11 +122,7 @@ public final class CheckEngine {
 
   /** The order and hedge delays of the request's strategy. */
   private Schedule plannedSchedule(CheckRequest request) {
-    List<Platform> byPrior =
-        request.platforms().stream()
-            .sorted(
-                Comparator.comparingDouble(Platform::prior).reversed().thenComparing(Platform::id))
-            .toList();
+    List<Platform> byPrior = byPrior(request.platforms());
     Optional<Duration> delay =
         switch (request.strategy()) {
           case RACE -> Optional.of(Duration.ZERO);
@@ -138,6 +134,23 @@ public final class CheckEngine {
       return learning.schedule(byPrior, request.hedgeDelay());
     }
     return Schedule.fixed(byPrior, delay);
+  }
+
+  /** Descending prior, then id. */
+  private static final Comparator<Platform> BY_PRIOR =
+      Comparator.comparingDouble(Platform::prior).reversed().thenComparing(Platform::id);
+
+  /**
+   * {@code platforms} by descending prior, then id: the list itself when it is in that order
+   * already, as a catalog's list is (a request for every platform), else a sorted copy.
+   */
+  private static List<Platform> byPrior(List<Platform> platforms) {
+    for (int i = 1; i < platforms.size(); i++) {
+      if (BY_PRIOR.compare(platforms.get(i - 1), platforms.get(i)) > 0) {
+        return platforms.stream().sorted(BY_PRIOR).toList();
+      }
+    }
+    return platforms;
   }
 
   /** What the engine learned about platforms, and the adaptive plan built from it. */

@@ -374,7 +374,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     }
     if (outcome.status() == CheckStatus.FOUND && request.stopAtFirstFound()) {
       decide(effects, "found on " + slot.platform.id() + " first");
-    } else if (slots.stream().allMatch(s -> s.result != null)) {
+    } else if (allSettled()) {
       decide(effects, "");
     } else if (nextToStart < slots.size()) {
       int before = nextToStart;
@@ -383,6 +383,16 @@ final class CheckRun extends AbstractFuture<CheckReport> {
         armHedge(effects);
       }
     }
+  }
+
+  @GuardedBy("lock")
+  private boolean allSettled() {
+    for (Slot s : slots) {
+      if (s.result == null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static CheckOutcome outcomeOf(ListenableFuture<CheckOutcome> future, Duration timeout) {

@@ -1,6 +1,5 @@
 package dev.socialcheck.server.grpc;
 
-import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
@@ -12,6 +11,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -41,10 +41,12 @@ final class InFlightCalls implements ServerInterceptor {
 
   private final ConcurrencyLimit.Admission admission;
   private final Runnable onShed;
-  private final Object lock = new Object();
 
-  @GuardedBy("lock")
-  private int active;
+  /** Calls in progress: an atomic count, so that calls on different threads never queue here. */
+  private final AtomicInteger active = new AtomicInteger();
+
+  /** Notified when the count reaches zero, for {@link #awaitIdle}. */
+  private final Object idle = new Object();
 
   /**
    * @param limit most calls in progress at once; beyond, calls are shed
@@ -76,9 +78,7 @@ final class InFlightCalls implements ServerInterceptor {
           trailers);
       return new ServerCall.Listener<>() {};
     }
-    synchronized (lock) {
-      active++;
-    }
+    active.incrementAndGet();
     ServerCall<ReqT, RespT> started = call;
     Supplier<ConcurrencyLimit.Outcome> completed = IGNORE;
     Supplier<ConcurrencyLimit.Outcome> cancelled = IGNORE;
@@ -139,10 +139,10 @@ final class InFlightCalls implements ServerInterceptor {
 
   private void ended(ConcurrencyLimit.Permit permit, ConcurrencyLimit.Outcome outcome) {
     permit.release(outcome);
-    synchronized (lock) {
-      active--;
-      if (active == 0) {
-        lock.notifyAll();
+    if (active.decrementAndGet() == 0) {
+      // A waiter checks the count and waits under this lock: it cannot miss the notification.
+      synchronized (idle) {
+        idle.notifyAll();
       }
     }
   }
@@ -154,21 +154,19 @@ final class InFlightCalls implements ServerInterceptor {
 
   /** Calls started and not yet completed or cancelled. */
   int count() {
-    synchronized (lock) {
-      return active;
-    }
+    return active.get();
   }
 
   /** Waits up to {@code timeout} for the count to reach zero; returns whether it did. */
   boolean awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (lock) {
-      while (active > 0) {
+    synchronized (idle) {
+      while (active.get() > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
         }
-        TimeUnit.NANOSECONDS.timedWait(lock, left);
+        TimeUnit.NANOSECONDS.timedWait(idle, left);
       }
       return true;
     }

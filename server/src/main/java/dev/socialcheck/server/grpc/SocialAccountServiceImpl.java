@@ -97,6 +97,7 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
       responseObserver.onError(e);
       return;
     }
+    describeAddress(checkRequest);
     ListenableFuture<CheckReport> run = engine.run(checkRequest);
     // Runs on client cancel, deadline, and also once the call has completed (then it is a no-op).
     Context.CancellationListener cancelRun = ignored -> run.cancel(true);
@@ -107,12 +108,14 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
           @Override
           public void onSuccess(CheckReport report) {
             context.removeListener(cancelRun);
-            log.debug(
-                "HasSocialAccount email={} strategy={} verdict={} elapsed={}",
-                checkRequest.email().fingerprint(),
-                checkRequest.strategy(),
-                report.verdict(),
-                report.elapsed());
+            if (log.isDebugEnabled()) { // the fingerprint is an HMAC: not for a line not written
+              log.debug(
+                  "HasSocialAccount email={} strategy={} verdict={} elapsed={}",
+                  checkRequest.email().fingerprint(),
+                  checkRequest.strategy(),
+                  report.verdict(),
+                  report.elapsed());
+            }
             responseObserver.onNext(Protos.toProto(report));
             responseObserver.onCompleted();
           }
@@ -143,9 +146,18 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
       observer.onError(e);
       return;
     }
+    describeAddress(checkRequest);
     CheckEachStream stream = new CheckEachStream(observer, executor);
     ListenableFuture<CheckReport> run = engine.run(checkRequest, stream);
     stream.follow(run);
+  }
+
+  /** Hands the parsed address to the telemetry, so the call's fingerprint is computed once. */
+  private static void describeAddress(CheckRequest checkRequest) {
+    CallInfo info = CallInfo.current();
+    if (info != null) {
+      info.describeAddress(checkRequest.email());
+    }
   }
 
   @Override

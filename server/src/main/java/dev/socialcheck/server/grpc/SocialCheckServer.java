@@ -91,7 +91,10 @@ public final class SocialCheckServer implements AutoCloseable {
   private final HealthStatusManager health;
   private final @Nullable ExecutorService ownedExecutor;
   private final Duration shutdownGrace;
-  private final SocialAccountServiceImpl service;
+
+  /** The engine-backed service; null when a baseline replaced it ({@link Builder#service}). */
+  private final @Nullable SocialAccountServiceImpl service;
+
   private final CheckManyStats checkManyStats;
   private final AtomicBoolean shutdownBegun = new AtomicBoolean();
 
@@ -101,7 +104,7 @@ public final class SocialCheckServer implements AutoCloseable {
       HealthStatusManager health,
       @Nullable ExecutorService ownedExecutor,
       Duration shutdownGrace,
-      SocialAccountServiceImpl service,
+      @Nullable SocialAccountServiceImpl service,
       CheckManyStats checkManyStats) {
     this.server = server;
     this.service = service;
@@ -133,7 +136,9 @@ public final class SocialCheckServer implements AutoCloseable {
       health.enterTerminalState(); // warns, with a stack trace, when called twice
     }
     server.shutdown();
-    service.drainStreams();
+    if (service != null) {
+      service.drainStreams();
+    }
     try {
       if (!inFlight.awaitIdle(shutdownGrace)) {
         log.warn(
@@ -206,6 +211,9 @@ public final class SocialCheckServer implements AutoCloseable {
     private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
     private @Nullable SharedRedis redis;
     private @Nullable Canary canary;
+    private @Nullable BindableService replacement;
+    private boolean requestDecoding = true;
+    private double accessLogSample = 1;
 
     private Builder(CheckEngine engine, Catalog catalog) {
       this.engine = requireNonNull(engine, "engine");
@@ -358,6 +366,41 @@ public final class SocialCheckServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves {@code service} in place of the engine-backed {@code SocialAccountService}, behind the
+     * same interceptors (telemetry, authentication, rate limit, load shedding). For baselines that
+     * measure what the server adds around the engine (the benchmarks' echo); a server for callers
+     * never sets it. {@code service} must implement {@code socialcheck.v1.SocialAccountService}.
+     */
+    public Builder service(BindableService service) {
+      this.replacement = requireNonNull(service, "service");
+      return this;
+    }
+
+    /**
+     * Whether requests are parsed by {@link RequestDecoding} (default, and the only setting for
+     * callers: bytes that are not a valid request get {@code INVALID_ARGUMENT} instead of {@code
+     * UNKNOWN} and a stack trace in the log). {@code false} lets grpc-java parse them, which the
+     * benchmarks use to measure what the decoding layer costs.
+     */
+    public Builder requestDecoding(boolean enabled) {
+      this.requestDecoding = enabled;
+      return this;
+    }
+
+    /**
+     * Share of the calls that end {@code OK} written to the access log, 0 to 1 (default 1: every
+     * call). Calls that fail, are refused, shed or cancelled are always written; metrics count
+     * every call either way. Below 1 for traffic whose every success need not leave a line: an
+     * access line costs about as much CPU as the rest of the server's work on a call
+     * (benchmarks/RESULTS.md, target 1).
+     */
+    public Builder accessLogSample(double share) {
+      checkArgument(share >= 0 && share <= 1, "access log sample must be between 0 and 1");
+      this.accessLogSample = share;
+      return this;
+    }
+
     /** HTTP/2 connection limits of the Netty transport. */
     public Builder connectionLimits(ConnectionLimits limits) {
       this.connectionLimits = requireNonNull(limits, "limits");
@@ -423,24 +466,33 @@ public final class SocialCheckServer implements AutoCloseable {
       if (authenticator != null) {
         chain.add(authenticator);
       }
-      chain.add(new CallTelemetry(metrics, Ticker.systemTicker()));
-      SocialAccountServiceImpl service =
-          new SocialAccountServiceImpl(
-              engine,
-              catalog,
-              defaultHedgeDelay,
-              callbacks,
-              checkManyConcurrency,
-              rateLimit != null ? rateLimit : ItemPermits.UNLIMITED,
-              checkManyStats,
-              canaryStates(canary));
+      chain.add(new CallTelemetry(metrics, Ticker.systemTicker(), accessLogSample));
+      @Nullable SocialAccountServiceImpl impl =
+          replacement != null
+              ? null
+              : new SocialAccountServiceImpl(
+                  engine,
+                  catalog,
+                  defaultHedgeDelay,
+                  callbacks,
+                  checkManyConcurrency,
+                  rateLimit != null ? rateLimit : ItemPermits.UNLIMITED,
+                  checkManyStats,
+                  canaryStates(canary));
+      ServerServiceDefinition service =
+          impl != null ? impl.bindService() : requireNonNull(replacement).bindService();
+      checkState(
+          service.getServiceDescriptor().getName().equals(SERVICE_NAME),
+          "the service must be %s",
+          SERVICE_NAME);
       tracing.configure(builder);
       builder
           .executor(callbacks)
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)
           .maxInboundMetadataSize(MAX_INBOUND_METADATA_SIZE)
           .addService(
-              ServerInterceptors.intercept(RequestDecoding.of(service.bindService()), chain))
+              ServerInterceptors.intercept(
+                  requestDecoding ? RequestDecoding.of(service) : service, chain))
           .addService(guarded(health.getHealthService(), protectHealth, authenticator))
           .addService(
               guarded(ProtoReflectionServiceV1.newInstance(), protectReflection, authenticator))
@@ -460,7 +512,7 @@ public final class SocialCheckServer implements AutoCloseable {
       }
       checkState(!server.isShutdown(), "server did not start");
       return new SocialCheckServer(
-          server, inFlight, health, owned, shutdownGrace, service, checkManyStats);
+          server, inFlight, health, owned, shutdownGrace, impl, checkManyStats);
     }
 
     private NettyServerBuilder netty() throws IOException {

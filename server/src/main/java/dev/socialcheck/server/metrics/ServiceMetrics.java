@@ -32,7 +32,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The service's metrics, in a Prometheus registry. Names follow Prometheus conventions (Micrometer
@@ -344,72 +348,212 @@ public final class ServiceMetrics implements CheckObserver {
     };
   }
 
+  /**
+   * The meters of one method and strategy, looked up once per call: recording a call then touches
+   * no registry and builds no tag list (the registry's lookup of a meter by name and tags costs
+   * more than the increment). Meters are still registered on first use, so the exposition lists
+   * exactly the series that have seen a call.
+   */
+  public final class CallMeters {
+    private final String method;
+    private final String strategy;
+    private final Timer duration;
+    private final ConcurrentHashMap<String, Counter> requestsByCode = new ConcurrentHashMap<>();
+
+    private CallMeters(String method, String strategy) {
+      this.method = method;
+      this.strategy = strategy;
+      this.duration =
+          Timer.builder("socialcheck.rpc.duration")
+              .description("socialcheck call latency")
+              .tags("method", method, "strategy", strategy)
+              .publishPercentileHistogram()
+              .register(registry);
+    }
+
+    /**
+     * Records one finished call.
+     *
+     * @param code the gRPC status code's name, e.g. {@code OK}
+     */
+    public void record(String code, long elapsedNanos) {
+      Counter requests = requestsByCode.get(code);
+      if (requests == null) {
+        requests =
+            requestsByCode.computeIfAbsent(
+                code,
+                c ->
+                    Counter.builder("socialcheck.rpc.requests")
+                        .description("socialcheck calls by method, strategy and gRPC status code")
+                        .tags("method", method, "strategy", strategy, "code", c)
+                        .register(registry));
+      }
+      requests.increment();
+      duration.record(elapsedNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Call meters by method, then strategy. */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, CallMeters>> callMeters =
+      new ConcurrentHashMap<>();
+
+  /** The meters of calls of {@code method} with {@code strategy} (no allocation once created). */
+  public CallMeters callMeters(String method, String strategy) {
+    ConcurrentHashMap<String, CallMeters> byStrategy = callMeters.get(method);
+    if (byStrategy == null) {
+      byStrategy = callMeters.computeIfAbsent(method, m -> new ConcurrentHashMap<>());
+    }
+    CallMeters meters = byStrategy.get(strategy);
+    if (meters == null) {
+      meters = byStrategy.computeIfAbsent(strategy, st -> new CallMeters(method, st));
+    }
+    return meters;
+  }
+
   /** Records one finished call. */
   public void recordCall(String method, String strategy, String code, Duration elapsed) {
-    Counter.builder("socialcheck.rpc.requests")
-        .description("socialcheck calls by method, strategy and gRPC status code")
-        .tags("method", method, "strategy", strategy, "code", code)
-        .register(registry)
-        .increment();
-    Timer.builder("socialcheck.rpc.duration")
-        .description("socialcheck call latency")
-        .tags("method", method, "strategy", strategy)
-        .publishPercentileHistogram()
-        .register(registry)
-        .record(elapsed);
+    callMeters(method, strategy).record(code, elapsed.toNanos());
+  }
+
+  /**
+   * A platform's check meters, each registered on first use and then kept, indexed by status:
+   * recording a check builds no tag list and looks nothing up in the registry.
+   */
+  private final class PlatformMeters {
+    private final String platform;
+    private final int statuses = CheckStatus.values().length;
+    private final AtomicReferenceArray<Counter> ended = new AtomicReferenceArray<>(statuses);
+    private final AtomicReferenceArray<Timer> durations = new AtomicReferenceArray<>(statuses);
+    private final AtomicReferenceArray<Counter> cacheHits = new AtomicReferenceArray<>(statuses);
+    private volatile @Nullable Counter started;
+    private volatile @Nullable Counter cancelled;
+    private volatile @Nullable Counter wasted;
+
+    PlatformMeters(String platform) {
+      this.platform = platform;
+    }
+
+    Counter started() {
+      Counter c = started;
+      if (c == null) {
+        c =
+            Counter.builder("socialcheck.checks.started")
+                .description("Checks started (platform calls made)")
+                .tag("platform", platform)
+                .register(registry);
+        started = c;
+      }
+      return c;
+    }
+
+    Counter ended(CheckStatus status) {
+      Counter c = ended.get(status.ordinal());
+      if (c == null) {
+        c =
+            Counter.builder("socialcheck.checks")
+                .description("Checks ended, by platform and status")
+                .tags("platform", platform, "status", label(status))
+                .register(registry);
+        ended.set(status.ordinal(), c);
+      }
+      return c;
+    }
+
+    Timer duration(CheckStatus status) {
+      Timer t = durations.get(status.ordinal());
+      if (t == null) {
+        t =
+            Timer.builder("socialcheck.check.duration")
+                .description("Check latency, by platform and status")
+                .tags("platform", platform, "status", label(status))
+                .publishPercentileHistogram()
+                .register(registry);
+        durations.set(status.ordinal(), t);
+      }
+      return t;
+    }
+
+    Counter cancelled() {
+      Counter c = cancelled;
+      if (c == null) {
+        c =
+            Counter.builder("socialcheck.checks.cancelled")
+                .description("Checks cancelled because the answer was known or the caller left")
+                .tag("platform", platform)
+                .register(registry);
+        cancelled = c;
+      }
+      return c;
+    }
+
+    Counter cacheHit(CheckStatus status) {
+      Counter c = cacheHits.get(status.ordinal());
+      if (c == null) {
+        c =
+            Counter.builder("socialcheck.cache.hits")
+                .description(
+                    "Checks answered from the result cache (no platform call); platform calls are"
+                        + " socialcheck_checks_started_total minus these and minus"
+                        + " socialcheck_cache_coalesced_total")
+                .tags("platform", platform, "status", label(status))
+                .register(registry);
+        cacheHits.set(status.ordinal(), c);
+      }
+      return c;
+    }
+
+    Counter wasted() {
+      Counter c = wasted;
+      if (c == null) {
+        c =
+            Counter.builder("socialcheck.checks.wasted")
+                .description("Checks that completed after they had been cancelled")
+                .tag("platform", platform)
+                .register(registry);
+        wasted = c;
+      }
+      return c;
+    }
+  }
+
+  private final ConcurrentHashMap<String, PlatformMeters> platformMeters =
+      new ConcurrentHashMap<>();
+
+  private PlatformMeters platform(String platformId) {
+    PlatformMeters meters = platformMeters.get(platformId);
+    if (meters == null) {
+      meters = platformMeters.computeIfAbsent(platformId, PlatformMeters::new);
+    }
+    return meters;
+  }
+
+  private static String label(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT);
   }
 
   @Override
   public void checkStarted(String platformId) {
-    Counter.builder("socialcheck.checks.started")
-        .description("Checks started (platform calls made)")
-        .tag("platform", platformId)
-        .register(registry)
-        .increment();
+    platform(platformId).started().increment();
   }
 
   @Override
   public void checkEnded(String platformId, CheckStatus status, Duration latency) {
-    String statusTag = status.name().toLowerCase(Locale.ROOT);
-    Counter.builder("socialcheck.checks")
-        .description("Checks ended, by platform and status")
-        .tags("platform", platformId, "status", statusTag)
-        .register(registry)
-        .increment();
+    PlatformMeters meters = platform(platformId);
+    meters.ended(status).increment();
     if (status == CheckStatus.CANCELLED) {
-      Counter.builder("socialcheck.checks.cancelled")
-          .description("Checks cancelled because the answer was known or the caller left")
-          .tag("platform", platformId)
-          .register(registry)
-          .increment();
+      meters.cancelled().increment();
     }
-    Timer.builder("socialcheck.check.duration")
-        .description("Check latency, by platform and status")
-        .tags("platform", platformId, "status", statusTag)
-        .publishPercentileHistogram()
-        .register(registry)
-        .record(latency);
+    meters.duration(status).record(latency);
   }
 
   @Override
   public void checkAnsweredFromCache(String platformId, CheckStatus status) {
-    Counter.builder("socialcheck.cache.hits")
-        .description(
-            "Checks answered from the result cache (no platform call); platform calls are"
-                + " socialcheck_checks_started_total minus these and minus"
-                + " socialcheck_cache_coalesced_total")
-        .tags("platform", platformId, "status", status.name().toLowerCase(Locale.ROOT))
-        .register(registry)
-        .increment();
+    platform(platformId).cacheHit(status).increment();
   }
 
   @Override
   public void checkWasted(String platformId) {
-    Counter.builder("socialcheck.checks.wasted")
-        .description("Checks that completed after they had been cancelled")
-        .tag("platform", platformId)
-        .register(registry)
-        .increment();
+    platform(platformId).wasted().increment();
   }
 
   /**
@@ -456,19 +600,40 @@ public final class ServiceMetrics implements CheckObserver {
     return Map.copyOf(observers);
   }
 
+  /**
+   * Answers by [strategy][verdict], and time to the answer by strategy; registered on first use.
+   */
+  private final AtomicReferenceArray<Counter> verdicts =
+      new AtomicReferenceArray<>((Strategy.values().length + 1) * Verdict.values().length);
+
+  private final AtomicReferenceArray<Timer> answerDurations =
+      new AtomicReferenceArray<>(Strategy.values().length + 1);
+
   @Override
   public void runAnswered(CheckRequest request, Verdict verdict, Duration elapsed) {
-    String strategyTag = request.mode();
-    Counter.builder("socialcheck.verdicts")
-        .description("Answers, by strategy and verdict")
-        .tags("strategy", strategyTag, "verdict", verdict.name().toLowerCase(Locale.ROOT))
-        .register(registry)
-        .increment();
-    Timer.builder("socialcheck.answer.duration")
-        .description("Time to the answer, by strategy")
-        .tag("strategy", strategyTag)
-        .publishPercentileHistogram()
-        .register(registry)
-        .record(elapsed);
+    // One slot per strategy, and one more for runs with no early stop (CheckEach: "each").
+    int mode = request.stopAtFirstFound() ? request.strategy().ordinal() : Strategy.values().length;
+    int slot = mode * Verdict.values().length + verdict.ordinal();
+    Counter answers = verdicts.get(slot);
+    if (answers == null) {
+      answers =
+          Counter.builder("socialcheck.verdicts")
+              .description("Answers, by strategy and verdict")
+              .tags("strategy", request.mode(), "verdict", label(verdict))
+              .register(registry);
+      verdicts.set(slot, answers);
+    }
+    answers.increment();
+    Timer duration = answerDurations.get(mode);
+    if (duration == null) {
+      duration =
+          Timer.builder("socialcheck.answer.duration")
+              .description("Time to the answer, by strategy")
+              .tag("strategy", request.mode())
+              .publishPercentileHistogram()
+              .register(registry);
+      answerDurations.set(mode, duration);
+    }
+    duration.record(elapsed);
   }
 }

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -57,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *       I/O thread nor on the caller's, so callers may chain work on them with {@code
  *       directExecutor()}.
  *   <li><b>Start.</b> {@link #start} returns at once and connects in the background: a replica
- *       starts and answers with Redis down.
+ *       starts and answers with Redis down. {@link #awaitUp} lets start-up give the first
+ *       connection a bounded moment; it wakes on the connection's callback, never polls.
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} releases the connection and the threads.
@@ -141,6 +143,13 @@ public final class SharedRedis implements AutoCloseable {
   @GuardedBy("lock")
   private boolean closed;
 
+  /**
+   * Completed by the next transition to UP, or by {@link #close()}; a fresh one replaces it when
+   * the state leaves UP. {@link #awaitUp} waits on it.
+   */
+  @GuardedBy("lock")
+  private SettableFuture<@Nullable Void> nextUp = SettableFuture.create();
+
   private volatile State state = State.CONNECTING;
 
   private SharedRedis(Settings settings, RedisURI uri) {
@@ -223,16 +232,35 @@ public final class SharedRedis implements AutoCloseable {
   }
 
   /**
-   * Waits until Redis is UP, at most {@code timeout} (start-up, tests).
+   * Waits until Redis is UP, at most {@code timeout} (start-up, tests). No polling: the thread
+   * sleeps until the connection's callback announces UP, {@link #close()} is called, or the timeout
+   * passes. Returns at once if it is UP already, or closed.
    *
-   * @return whether it is UP
+   * @return whether it came UP within the timeout (it may have gone DOWN again since); {@code
+   *     false} if closed
+   * @throws InterruptedException if interrupted while waiting
    */
   public boolean awaitUp(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!isUp() && System.nanoTime() < deadline) {
-      Thread.sleep(10);
+    ListenableFuture<@Nullable Void> up;
+    synchronized (lock) {
+      if (closed) {
+        return false;
+      }
+      if (state == State.UP) {
+        return true;
+      }
+      up = nextUp;
     }
-    return isUp();
+    try {
+      up.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw new AssertionError("nextUp is only ever set, never failed", e);
+    }
+    synchronized (lock) {
+      return !closed;
+    }
   }
 
   /**
@@ -439,9 +467,7 @@ public final class SharedRedis implements AutoCloseable {
     synchronized (lock) {
       connecting = false;
     }
-    if (state == State.CONNECTING) {
-      transition(State.DOWN, "cannot connect: " + reason(cause));
-    }
+    firstAttemptFailed("cannot connect: " + reason(cause));
   }
 
   private boolean isCurrent(RedisChannelHandler<?, ?> handler) {
@@ -451,14 +477,17 @@ public final class SharedRedis implements AutoCloseable {
   }
 
   private void goUp(String why) {
+    SettableFuture<@Nullable Void> up;
     synchronized (lock) {
       if (closed || state == State.UP) {
         return;
       }
       state = State.UP;
       consecutiveFailures = 0;
+      up = nextUp;
     }
     announce(true, why);
+    up.set(null); // wakes awaitUp (outside the lock), once the change is logged and told
   }
 
   private void goDown(String why) {
@@ -467,18 +496,20 @@ public final class SharedRedis implements AutoCloseable {
         return;
       }
       state = State.DOWN;
+      nextUp = SettableFuture.create(); // the last one was completed on the way UP
     }
     announce(false, why);
   }
 
-  private void transition(State to, String why) {
+  /** From CONNECTING to DOWN: the first connection attempt failed. */
+  private void firstAttemptFailed(String why) {
     synchronized (lock) {
-      if (closed || state == to) {
+      if (closed || state != State.CONNECTING) {
         return;
       }
-      state = to;
+      state = State.DOWN;
     }
-    announce(to == State.UP, why);
+    announce(false, why);
   }
 
   private void announce(boolean up, String why) {
@@ -507,6 +538,7 @@ public final class SharedRedis implements AutoCloseable {
   @Override
   public void close() {
     StatefulRedisConnection<String, String> current;
+    SettableFuture<@Nullable Void> up;
     synchronized (lock) {
       if (closed) {
         return;
@@ -515,7 +547,9 @@ public final class SharedRedis implements AutoCloseable {
       state = State.DOWN;
       current = connection;
       connection = null;
+      up = nextUp;
     }
+    up.set(null); // wakes awaitUp, which then sees the closed state
     threads.shutdownNow();
     if (current != null) {
       current.close();

@@ -9,9 +9,12 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.socialcheck.server.logging.BatchingConsoleAppender;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +34,16 @@ class JsonLogFormatTest {
     configurator.setContext(context);
     configurator.doConfigure(JsonLogFormatTest.class.getResource("/logback.xml"));
     try {
-      @SuppressWarnings("unchecked")
-      OutputStreamAppender<ILoggingEvent> json =
-          (OutputStreamAppender<ILoggingEvent>)
-              context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("JSON");
+      BatchingConsoleAppender json =
+          (BatchingConsoleAppender) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("JSON");
       assertThat(json).as("the root logger writes through the JSON appender").isNotNull();
-      String line = new String(json.getEncoder().encode(event), UTF_8);
+      ByteArrayOutputStream written = new ByteArrayOutputStream();
+      json.stop();
+      json.setStream(new PrintStream(written, true, UTF_8));
+      json.start();
+      json.doAppend(event);
+      assertThat(json.awaitWritten(Duration.ofSeconds(10))).as("written").isTrue();
+      String line = written.toString(UTF_8);
       assertThat(line).as("one object per line").endsWith("\n").containsOnlyOnce("\n");
       return new ObjectMapper().readTree(line);
     } finally {

@@ -25,6 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -222,6 +223,7 @@ class CheckManyTest {
     TestServer server = server(instantCatalog(), b -> b.checkManyConcurrency(4));
     Client client = new Client(0); // reads no response until told
     AtomicInteger sent = new AtomicInteger();
+    AtomicBoolean halfClosed = new AtomicBoolean();
     int total = 100;
     server
         .async()
@@ -237,7 +239,9 @@ class CheckManyTest {
                         int n = sent.incrementAndGet();
                         requestStream.onNext(item(Integer.toString(n), "u" + n + "@email.com"));
                       }
-                      if (sent.get() == total) {
+                      // The ready handler runs again after the last item: half-close once only
+                      // (a second onCompleted throws, and a throwing handler cancels the call).
+                      if (sent.get() == total && halfClosed.compareAndSet(false, true)) {
                         requestStream.onCompleted();
                       }
                     });

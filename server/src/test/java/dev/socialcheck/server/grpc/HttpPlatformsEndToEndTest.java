@@ -14,7 +14,6 @@ import dev.socialcheck.v1.PlatformResult;
 import dev.socialcheck.v1.PlatformStatus;
 import dev.socialcheck.v1.Verdict;
 import java.util.concurrent.TimeUnit;
-import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -59,14 +58,24 @@ class HttpPlatformsEndToEndTest {
 
       assertThat(response.getVerdict()).isEqualTo(Verdict.VERDICT_FOUND);
       assertThat(response.getFoundOn()).isEqualTo("fast");
-      assertThat(response.getResultsList())
-          .extracting(PlatformResult::getPlatform, PlatformResult::getStatus)
-          .containsExactly(
-              Tuple.tuple("slow", PlatformStatus.PLATFORM_STATUS_CANCELLED),
-              Tuple.tuple("broken", PlatformStatus.PLATFORM_STATUS_ERROR),
-              Tuple.tuple("fast", PlatformStatus.PLATFORM_STATUS_FOUND));
-      assertThat(response.getResults(1).getDetail()).isEqualTo("unexpected answer: HTTP 500");
-      assertThat(server.engine.stats().checksCancelled()).isEqualTo(1);
+      assertThat(response.getResults(0).getPlatform()).isEqualTo("slow");
+      assertThat(response.getResults(0).getStatus())
+          .isEqualTo(PlatformStatus.PLATFORM_STATUS_CANCELLED);
+      assertThat(response.getResults(2).getPlatform()).isEqualTo("fast");
+      assertThat(response.getResults(2).getStatus())
+          .isEqualTo(PlatformStatus.PLATFORM_STATUS_FOUND);
+      // "broken" answers 500 at once, and usually before "fast" (50 ms): then it is an ERROR with
+      // the status in the detail. On a loaded machine "fast" can win first, and "broken" is
+      // cancelled like "slow": which one happens is the machine's, not the server's, doing.
+      PlatformResult broken = response.getResults(1);
+      assertThat(broken.getPlatform()).isEqualTo("broken");
+      if (broken.getStatus() == PlatformStatus.PLATFORM_STATUS_ERROR) {
+        assertThat(broken.getDetail()).isEqualTo("unexpected answer: HTTP 500");
+        assertThat(server.engine.stats().checksCancelled()).isEqualTo(1);
+      } else {
+        assertThat(broken.getStatus()).isEqualTo(PlatformStatus.PLATFORM_STATUS_CANCELLED);
+        assertThat(server.engine.stats().checksCancelled()).isEqualTo(2);
+      }
     }
   }
 }

@@ -88,6 +88,8 @@ public final class RedisServer implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
+    // Polls PING (on the real clock, every 20 ms, at most 10 s): the readiness of another process,
+    // which announces it only in its log; a PING answered is also exactly what the tests need.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
