@@ -4,7 +4,10 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.engine.CheckContext;
 import dev.socialcheck.server.engine.CheckOutcome;
+import dev.socialcheck.server.engine.EmailAddress;
+import dev.socialcheck.server.engine.ForwardingPlatformChecker;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformChecker;
 import java.util.ArrayList;
@@ -62,36 +65,39 @@ final class CallCounter {
   }
 
   private PlatformChecker wrap(String platformId, PlatformChecker delegate) {
-    return (email, context) -> {
-      Key key = keys.computeIfAbsent(platformId + '\u0000' + email.value(), k -> new Key());
-      calls.increment();
-      callsByPlatform.computeIfAbsent(platformId, k -> new LongAdder()).increment();
-      synchronized (key) {
-        if (key.inFlight > 0) {
-          duplicatesInFlight.increment();
-        } else if (key.calls > 0) {
-          repeats.increment();
+    return new ForwardingPlatformChecker(delegate) {
+      @Override
+      public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
+        Key key = keys.computeIfAbsent(platformId + '\u0000' + email.value(), k -> new Key());
+        calls.increment();
+        callsByPlatform.computeIfAbsent(platformId, k -> new LongAdder()).increment();
+        synchronized (key) {
+          if (key.inFlight > 0) {
+            duplicatesInFlight.increment();
+          } else if (key.calls > 0) {
+            repeats.increment();
+          }
+          key.inFlight++;
+          key.calls++;
         }
-        key.inFlight++;
-        key.calls++;
-      }
-      long start = System.nanoTime();
-      ListenableFuture<CheckOutcome> future = delegate.check(email, context);
-      future.addListener(
-          () -> {
-            if (future.isCancelled()) {
-              cancelled.increment();
-              if (System.nanoTime() - start < AT_ONCE_NANOS) {
-                cancelledAtOnce.increment();
-                atOnceByPlatform.computeIfAbsent(platformId, k -> new LongAdder()).increment();
+        long start = System.nanoTime();
+        ListenableFuture<CheckOutcome> future = super.check(email, context);
+        future.addListener(
+            () -> {
+              if (future.isCancelled()) {
+                cancelled.increment();
+                if (System.nanoTime() - start < AT_ONCE_NANOS) {
+                  cancelledAtOnce.increment();
+                  atOnceByPlatform.computeIfAbsent(platformId, k -> new LongAdder()).increment();
+                }
               }
-            }
-            synchronized (key) {
-              key.inFlight--;
-            }
-          },
-          MoreExecutors.directExecutor());
-      return future;
+              synchronized (key) {
+                key.inFlight--;
+              }
+            },
+            MoreExecutors.directExecutor());
+        return future;
+      }
     };
   }
 

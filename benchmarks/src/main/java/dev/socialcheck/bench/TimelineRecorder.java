@@ -8,8 +8,11 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.engine.CheckContext;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckStatus;
+import dev.socialcheck.server.engine.EmailAddress;
+import dev.socialcheck.server.engine.ForwardingPlatformChecker;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformChecker;
 import dev.socialcheck.v1.HasSocialAccountRequest;
@@ -131,30 +134,33 @@ final class TimelineRecorder implements ServerInterceptor {
   }
 
   private PlatformChecker wrap(String platformId, PlatformChecker delegate) {
-    return (email, context) -> {
-      Run run = runs.computeIfAbsent(email.value(), k -> new Run());
-      long start = System.nanoTime();
-      ListenableFuture<CheckOutcome> future = delegate.check(email, context);
-      synchronized (run) {
-        run.started.put(platformId, start);
+    return new ForwardingPlatformChecker(delegate) {
+      @Override
+      public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
+        Run run = runs.computeIfAbsent(email.value(), k -> new Run());
+        long start = System.nanoTime();
+        ListenableFuture<CheckOutcome> future = super.check(email, context);
+        synchronized (run) {
+          run.started.put(platformId, start);
+        }
+        // Added before the engine's own listeners, so it runs first when the future completes.
+        future.addListener(
+            () -> {
+              long now = System.nanoTime();
+              synchronized (run) {
+                if (future.isCancelled()) {
+                  run.cancelled.put(platformId, now);
+                  return;
+                }
+                run.completed.add(platformId);
+                if (isFound(future) && run.firstFound == Long.MAX_VALUE) {
+                  run.firstFound = now;
+                }
+              }
+            },
+            directExecutor());
+        return future;
       }
-      // Added before the engine's own listeners, so it runs first when the future completes.
-      future.addListener(
-          () -> {
-            long now = System.nanoTime();
-            synchronized (run) {
-              if (future.isCancelled()) {
-                run.cancelled.put(platformId, now);
-                return;
-              }
-              run.completed.add(platformId);
-              if (isFound(future) && run.firstFound == Long.MAX_VALUE) {
-                run.firstFound = now;
-              }
-            }
-          },
-          directExecutor());
-      return future;
     };
   }
 

@@ -6,6 +6,7 @@ import dev.socialcheck.server.engine.CheckContext;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.EmailAddress;
+import dev.socialcheck.server.engine.ForwardingPlatformChecker;
 import dev.socialcheck.server.engine.PlatformChecker;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,17 +20,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe.
  */
-public final class CanaryGate implements PlatformChecker {
-  private final PlatformChecker delegate;
+public final class CanaryGate extends ForwardingPlatformChecker {
   private final AtomicReference<@Nullable String> disabledBecause = new AtomicReference<>();
 
   public CanaryGate(PlatformChecker delegate) {
-    this.delegate = delegate;
-  }
-
-  /** The checker behind the gate (what the canary checks through). */
-  public PlatformChecker delegate() {
-    return delegate;
+    super(delegate);
   }
 
   /** Takes the platform out of service, with a reason for people. */
@@ -53,22 +48,22 @@ public final class CanaryGate implements PlatformChecker {
     if (reason != null) {
       return Futures.immediateFuture(new CheckOutcome(CheckStatus.SKIPPED, reason));
     }
-    return delegate.check(email, context);
+    return super.check(email, context);
   }
 
   @Override
   public boolean available() {
-    return disabledBecause.get() == null && delegate.available();
+    return disabledBecause.get() == null && super.available();
   }
 
   @Override
   public Optional<String> unavailableReason() {
     String reason = disabledBecause.get();
-    return reason != null ? Optional.of(reason) : delegate.unavailableReason();
+    return reason != null ? Optional.of(reason) : super.unavailableReason();
   }
 
   @Override
   public Optional<CheckStatus> cachedAnswer(EmailAddress email) {
-    return disabled() ? Optional.empty() : delegate.cachedAnswer(email);
+    return disabled() ? Optional.empty() : super.cachedAnswer(email);
   }
 }

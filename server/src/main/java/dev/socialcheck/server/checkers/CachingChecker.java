@@ -10,6 +10,7 @@ import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.EmailAddress;
+import dev.socialcheck.server.engine.ForwardingPlatformChecker;
 import dev.socialcheck.server.engine.PlatformChecker;
 import java.time.Duration;
 import java.util.Optional;
@@ -35,15 +36,14 @@ import java.util.concurrent.ConcurrentMap;
  * <p>With the cache off (both TTLs zero, e.g. {@link ResultCache#disabled()}), and for {@link
  * CheckContext#fresh() fresh} checks, checks pass straight through, uncoalesced. Thread-safe.
  */
-public final class CachingChecker implements PlatformChecker {
+public final class CachingChecker extends ForwardingPlatformChecker {
   private final String platformId;
-  private final PlatformChecker delegate;
   private final ResultCache cache;
   private final ConcurrentMap<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
   public CachingChecker(String platformId, PlatformChecker delegate, ResultCache cache) {
+    super(delegate);
     this.platformId = platformId;
-    this.delegate = delegate;
     this.cache = cache;
   }
 
@@ -80,23 +80,18 @@ public final class CachingChecker implements PlatformChecker {
     }
   }
 
-  @Override
-  public boolean available() {
-    return delegate.available();
-  }
-
-  @Override
-  public java.util.Optional<String> unavailableReason() {
-    return delegate.unavailableReason();
-  }
-
-  /** What the local level holds (the shared level is asked only by {@link #check}). */
+  /**
+   * What the local level holds (the shared level is asked only by {@link #check}); on a miss, or
+   * with the cache off, what the checker inside would answer from a cache of its own.
+   */
   @Override
   public Optional<CheckStatus> cachedAnswer(EmailAddress email) {
     if (!cache.enabled()) {
-      return Optional.empty();
+      return super.cachedAnswer(email);
     }
-    return cache.get(cache.keyOf(platformId, email)).map(entry -> entry.outcome().status());
+    Optional<CheckStatus> local =
+        cache.get(cache.keyOf(platformId, email)).map(entry -> entry.outcome().status());
+    return local.isPresent() ? local : super.cachedAnswer(email);
   }
 
   @Override
@@ -104,7 +99,7 @@ public final class CachingChecker implements PlatformChecker {
     if (!cache.enabled() || context.fresh()) {
       // A fresh check tests the platform: it neither reads nor writes the cache, and does not join
       // a coalesced call (whose answer might come from the shared level).
-      return delegate.check(email, context);
+      return delegate().check(email, context);
     }
     String key = cache.keyOf(platformId, email);
     Optional<ResultCache.Entry> hit = cache.get(key);
@@ -200,7 +195,7 @@ public final class CachingChecker implements PlatformChecker {
 
   private ListenableFuture<CheckOutcome> callAndStore(
       String key, EmailAddress email, CheckContext context) {
-    ListenableFuture<CheckOutcome> result = delegate.check(email, context);
+    ListenableFuture<CheckOutcome> result = delegate().check(email, context);
     result.addListener(
         () -> {
           if (!result.isCancelled()) {

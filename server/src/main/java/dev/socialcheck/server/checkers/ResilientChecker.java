@@ -10,10 +10,12 @@ import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.EmailAddress;
+import dev.socialcheck.server.engine.ForwardingPlatformChecker;
 import dev.socialcheck.server.engine.PlatformChecker;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -32,11 +34,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe.
  */
-public final class ResilientChecker implements PlatformChecker {
+public final class ResilientChecker extends ForwardingPlatformChecker {
   private static final Set<CheckStatus> FAILURES =
       Set.of(CheckStatus.ERROR, CheckStatus.TIMEOUT, CheckStatus.BLOCKED);
 
-  private final PlatformChecker delegate;
   private final CircuitBreaker circuitBreaker;
   private final RateLimiter rateLimiter;
   private final Bulkhead bulkhead;
@@ -48,7 +49,7 @@ public final class ResilientChecker implements PlatformChecker {
       RateLimiter rateLimiter,
       Bulkhead bulkhead,
       Ticker ticker) {
-    this.delegate = delegate;
+    super(delegate);
     this.circuitBreaker = circuitBreaker;
     this.rateLimiter = rateLimiter;
     this.bulkhead = bulkhead;
@@ -60,18 +61,31 @@ public final class ResilientChecker implements PlatformChecker {
     return circuitBreaker;
   }
 
-  /** False while the circuit is open: a check would be {@code SKIPPED} without a call. */
+  /**
+   * False while the circuit is open (a check would be {@code SKIPPED} without a call), else what
+   * the checker inside says.
+   */
   @Override
   public boolean available() {
-    CircuitBreaker.State state = circuitBreaker.getState();
-    return state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN;
+    return !circuitOpen() && super.available();
   }
 
   @Override
-  public java.util.Optional<String> unavailableReason() {
-    return available()
-        ? java.util.Optional.empty()
-        : java.util.Optional.of("circuit open after repeated errors or timeouts");
+  public Optional<String> unavailableReason() {
+    return circuitOpen()
+        ? Optional.of("circuit open after repeated errors or timeouts")
+        : super.unavailableReason();
+  }
+
+  /** Nothing while the circuit is open: a check would be refused, not answered from a cache. */
+  @Override
+  public Optional<CheckStatus> cachedAnswer(EmailAddress email) {
+    return circuitOpen() ? Optional.empty() : super.cachedAnswer(email);
+  }
+
+  private boolean circuitOpen() {
+    CircuitBreaker.State state = circuitBreaker.getState();
+    return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
   }
 
   @Override
@@ -107,7 +121,7 @@ public final class ResilientChecker implements PlatformChecker {
     long start = ticker.read();
     ListenableFuture<CheckOutcome> result;
     try {
-      result = delegate.check(email, context);
+      result = delegate().check(email, context);
     } catch (RuntimeException e) {
       result = Futures.immediateFailedFuture(e);
     }

@@ -9,6 +9,7 @@ import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.EmailAddress;
+import dev.socialcheck.server.engine.ForwardingPlatformChecker;
 import dev.socialcheck.server.engine.PlatformChecker;
 import java.time.Duration;
 
@@ -19,9 +20,8 @@ import java.time.Duration;
  * ResilientChecker} behind it, which always applies too. Cancelling the returned future while the
  * budget is asked means the platform is never called. Thread-safe.
  */
-public final class SharedBudgetChecker implements PlatformChecker {
+public final class SharedBudgetChecker extends ForwardingPlatformChecker {
   private final String platformId;
-  private final PlatformChecker delegate;
   private final SharedPlatformBudget budget;
   private final int requests;
   private final Duration period;
@@ -35,21 +35,11 @@ public final class SharedBudgetChecker implements PlatformChecker {
       SharedPlatformBudget budget,
       int requests,
       Duration period) {
+    super(delegate);
     this.platformId = platformId;
-    this.delegate = delegate;
     this.budget = budget;
     this.requests = requests;
     this.period = period;
-  }
-
-  @Override
-  public boolean available() {
-    return delegate.available();
-  }
-
-  @Override
-  public java.util.Optional<String> unavailableReason() {
-    return delegate.unavailableReason();
   }
 
   @Override
@@ -58,7 +48,7 @@ public final class SharedBudgetChecker implements PlatformChecker {
         budget.tryAcquire(platformId, requests, period),
         allowed ->
             allowed.orElse(true)
-                ? delegate.check(email, context)
+                ? delegate().check(email, context)
                 : Futures.immediateFuture(
                     new CheckOutcome(
                         CheckStatus.RATE_LIMITED,
