@@ -2,26 +2,18 @@ package dev.socialcheck.server.catalog;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import com.google.common.util.concurrent.ListenableFuture;
-import com.google.common.util.concurrent.ListeningScheduledExecutorService;
-import com.google.common.util.concurrent.MoreExecutors;
-import com.google.common.util.concurrent.SettableFuture;
-import dev.socialcheck.server.engine.CheckContext;
-import dev.socialcheck.server.engine.CheckOutcome;
+import dev.socialcheck.server.checkers.SimulatedChecker;
+import dev.socialcheck.server.checkers.SimulatedCheckerProvider;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.EmailAddress;
-import dev.socialcheck.server.engine.Platform;
-import dev.socialcheck.server.engine.PlatformChecker;
 import dev.socialcheck.server.engine.PlatformDescription;
 import dev.socialcheck.server.engine.SelfCheckAddresses;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * The built-in offline catalog: three simulated platforms that reproduce the reference scenario (a
@@ -43,8 +35,9 @@ import java.util.stream.Collectors;
  * user@email.com} (exists) and {@code user+nobody@email.com} (missing), so {@code socialcheck
  * selfcheck --catalog demo} shows what a healthy catalog looks like.
  *
- * <p>Each simulated answer is a timer on the given scheduler, so a check in flight holds no thread
- * and cancelling it removes the timer.
+ * <p>Each platform is a {@link SimulatedChecker} (the checker type {@code simulated}): its answer
+ * is a timer on the given scheduler, so a check in flight holds no thread and cancelling it removes
+ * the timer.
  */
 public final class DemoCatalog {
   /** The catalog name used by {@code --catalog demo}. */
@@ -65,33 +58,65 @@ public final class DemoCatalog {
    *     positive
    */
   public static Catalog create(ScheduledExecutorService scheduler, double timeScale) {
-    checkArgument(
-        timeScale > 0 && Double.isFinite(timeScale), "time scale must be positive: %s", timeScale);
-    ListeningScheduledExecutorService timers = MoreExecutors.listeningDecorator(scheduler);
+    CatalogDefinition definition = definition(scheduler, timeScale);
     return new Catalog(
-        NAME,
-        List.of(
-            platform("facebook", "Facebook", 0.60, 5, CheckStatus.FOUND, timers, timeScale),
-            platform("twitter", "Twitter", 0.073, 3, CheckStatus.NOT_FOUND, timers, timeScale),
-            platform("github", "GitHub", 0.009, 1, CheckStatus.FOUND, timers, timeScale)));
+        definition.name(),
+        definition.platforms().stream().map(p -> p.toPlatform(p.checker())).toList());
   }
 
-  private static Platform platform(
+  /**
+   * The demo catalog's platforms, unprotected: simulated platforms call nothing, so they get no
+   * circuit breaker or limits ({@link PlatformDefinition#limits()} empty).
+   *
+   * @param scheduler runs the simulated answers; not owned
+   * @param timeScale multiplies every latency and timeout; must be positive
+   */
+  public static CatalogDefinition definition(ScheduledExecutorService scheduler, double timeScale) {
+    checkArgument(
+        timeScale > 0 && Double.isFinite(timeScale), "time scale must be positive: %s", timeScale);
+    SimulatedChecker.Answer notFound = SimulatedChecker.Answer.of(CheckStatus.NOT_FOUND);
+    Map<String, SimulatedChecker.Answer> usual = new LinkedHashMap<>();
+    usual.put("nobody", notFound);
+    usual.put("flaky", notFound);
+    Map<String, SimulatedChecker.Answer> twitter = new LinkedHashMap<>();
+    twitter.put("flaky", SimulatedChecker.Answer.of(CheckStatus.ERROR));
+    twitter.put("nobody", notFound);
+    Map<String, SimulatedChecker.Answer> github = new LinkedHashMap<>();
+    github.put("slow", SimulatedChecker.Answer.NONE);
+    github.putAll(usual);
+    return new CatalogDefinition(
+        NAME,
+        List.of(
+            platform(
+                "facebook", "Facebook", 0.60, 5, CheckStatus.FOUND, usual, scheduler, timeScale),
+            platform(
+                "twitter",
+                "Twitter",
+                0.073,
+                3,
+                CheckStatus.NOT_FOUND,
+                twitter,
+                scheduler,
+                timeScale),
+            platform(
+                "github", "GitHub", 0.009, 1, CheckStatus.FOUND, github, scheduler, timeScale)));
+  }
+
+  private static PlatformDefinition platform(
       String id,
       String displayName,
       double prior,
       long latencySeconds,
       CheckStatus answer,
-      ListeningScheduledExecutorService timers,
+      Map<String, SimulatedChecker.Answer> whenTagged,
+      ScheduledExecutorService scheduler,
       double timeScale) {
-    return new Platform(
+    return new PlatformDefinition(
         id,
         displayName,
         prior,
         scale(TIMEOUT, timeScale),
-        new SimulatedChecker(
-            id, scale(Duration.ofSeconds(latencySeconds), timeScale), answer, timers),
-        answer == CheckStatus.FOUND ? Optional.of(SELF_CHECK) : Optional.empty(),
+        SimulatedCheckerProvider.TYPE,
         new PlatformDescription(
             "simulated",
             "the reference case of socialcheck's origin story (a blog post on racing futures)",
@@ -99,44 +124,17 @@ public final class DemoCatalog {
                 + answer
                 + " after "
                 + latencySeconds
-                + " s (times the time scale); tags +nobody, +flaky, +slow change the answer"));
+                + " s (times the time scale); tags +nobody, +flaky, +slow change the answer"),
+        answer == CheckStatus.FOUND ? Optional.of(SELF_CHECK) : Optional.empty(),
+        Optional.empty(),
+        new SimulatedChecker(
+            scale(Duration.ofSeconds(latencySeconds), timeScale),
+            SimulatedChecker.Answer.of(answer),
+            whenTagged,
+            scheduler));
   }
 
   private static Duration scale(Duration duration, double timeScale) {
     return Duration.ofNanos(Math.max(1, Math.round(duration.toNanos() * timeScale)));
-  }
-
-  /** Answers after a fixed latency, unless a tag in the address says otherwise. */
-  private record SimulatedChecker(
-      String id, Duration latency, CheckStatus answer, ListeningScheduledExecutorService timers)
-      implements PlatformChecker {
-
-    @Override
-    public ListenableFuture<CheckOutcome> check(EmailAddress email, CheckContext context) {
-      Set<String> tags = tagsOf(email);
-      if (tags.contains("slow") && id.equals("github")) {
-        // Never answers; the engine's timeout cancels it, which completes nothing but this future.
-        return SettableFuture.create();
-      }
-      CheckOutcome outcome = outcomeFor(tags);
-      return timers.schedule(() -> outcome, latency.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private CheckOutcome outcomeFor(Set<String> tags) {
-      if (tags.contains("flaky") && id.equals("twitter")) {
-        return CheckOutcome.error("simulated platform error (HTTP 503)");
-      }
-      if (tags.contains("nobody") || tags.contains("flaky")) {
-        return CheckOutcome.notFound("simulated: no account");
-      }
-      return answer == CheckStatus.FOUND
-          ? CheckOutcome.found("simulated: account exists")
-          : CheckOutcome.notFound("simulated: no account");
-    }
-
-    private static Set<String> tagsOf(EmailAddress email) {
-      String[] parts = email.localPart().split("\\+");
-      return Arrays.stream(parts).skip(1).collect(Collectors.toUnmodifiableSet());
-    }
   }
 }

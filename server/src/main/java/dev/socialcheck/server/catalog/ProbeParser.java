@@ -338,25 +338,7 @@ final class ProbeParser {
 
   private static ResponseRule rule(CatalogField r, boolean withResult) {
     r.requireObject().allowOnly(withResult ? RULE_FIELDS : BLOCKED_FIELDS);
-    CheckStatus result = CheckStatus.BLOCKED;
-    if (withResult) {
-      String resultText = r.required("result").text();
-      try {
-        result = CheckStatus.valueOf(resultText.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw r.at("result")
-            .fail(
-                "unknown status '"
-                    + resultText
-                    + "'; use FOUND, NOT_FOUND, "
-                    + "RATE_LIMITED, BLOCKED, INVALID or ERROR");
-      }
-      if (result == CheckStatus.TIMEOUT
-          || result == CheckStatus.CANCELLED
-          || result == CheckStatus.SKIPPED) {
-        throw r.at("result").fail(result + " is set by the engine, not by a rule");
-      }
-    }
+    CheckStatus result = withResult ? r.required("result").status() : CheckStatus.BLOCKED;
     IntPredicate statuses = r.optional("status").map(ProbeParser::statuses).orElse(null);
     ResponseRule.JsonCondition json = r.optional("json").map(ProbeParser::json).orElse(null);
     List<String> bodyContains =

@@ -112,7 +112,7 @@ public final class ResultCache {
    * Whether anything can be cached: a cache with both TTLs zero is off, and {@link CachingChecker}
    * then passes checks straight through.
    */
-  boolean enabled() {
+  public boolean enabled() {
     return !foundTtl.isZero() || !notFoundTtl.isZero();
   }
 

@@ -165,7 +165,7 @@ final class CatalogOptions {
       return new Catalog(loaded.name(), loaded.platforms(), http::shutdownNow);
     } catch (CatalogException e) {
       http.shutdownNow();
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, catalog);
+      throw new ParameterException(spec.commandLine(), describe(e), e, null, catalog);
     }
   }
 
@@ -199,7 +199,15 @@ final class CatalogOptions {
     try {
       return CatalogLoader.probes(catalog, settings);
     } catch (CatalogException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, catalog);
+      throw new ParameterException(spec.commandLine(), describe(e), e, null, catalog);
     }
+  }
+
+  /** A catalog's problem, with the flag that lifts it when an entry's kind is not allowed. */
+  static String describe(CatalogException e) {
+    return e.getMessage()
+        + e.disallowedKind()
+            .map(kind -> " (socialcheck --allow-kind " + kind.id() + ")")
+            .orElse("");
   }
 }
