@@ -99,7 +99,8 @@ public final class CacheKeys {
   /**
    * A key for another use derived from the secret ({@code HMAC-SHA256(secret, purpose)}), so that
    * the replicas sharing the secret share it too while it reveals nothing of the secret or of the
-   * cache keys: e.g. the key of the log fingerprints ({@link EmailAddress#useFingerprintKey}).
+   * cache keys: e.g. the key of the log fingerprints ({@link
+   * dev.socialcheck.server.engine.Fingerprints#withKey}).
    */
   public byte[] derivedKey(String purpose) {
     return hmac.hashString("socialcheck derived key: " + purpose, UTF_8).asBytes();

@@ -6,7 +6,6 @@ import dev.socialcheck.server.checkers.CacheKeys;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.checkers.SharedResultStore;
 import dev.socialcheck.server.engine.DurationText;
-import dev.socialcheck.server.engine.EmailAddress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -79,8 +78,6 @@ final class CacheOptions {
     } else {
       try {
         keys = CacheKeys.fromFile(file);
-        // Replicas that share the secret tag an address alike in their logs.
-        EmailAddress.useFingerprintKey(keys.derivedKey("log fingerprints"));
       } catch (IOException e) {
         throw new ParameterException(
             spec.commandLine(),

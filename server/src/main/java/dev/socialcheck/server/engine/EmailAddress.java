@@ -2,18 +2,13 @@ package dev.socialcheck.server.engine;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import java.net.IDN;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.text.Normalizer;
 import java.util.HexFormat;
 import java.util.Locale;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -274,126 +269,35 @@ public final class EmailAddress {
     }
   }
 
-  /**
-   * Keys the {@link #fingerprint()}s: an HMAC-SHA256 under a random key of this process until
-   * {@link #useFingerprintKey} installs a shared one. A plain hash would not do: whoever reads the
-   * logs could hash a list of candidate addresses and match the tags.
-   */
-  private static volatile FingerprintKey fingerprintKey = new FingerprintKey(randomKey());
+  /** A fingerprint and the {@link Fingerprints} that computed it. */
+  record Fingerprint(Fingerprints owner, String tag) {}
 
-  private static byte[] randomKey() {
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    return key;
-  }
-
-  /**
-   * A fingerprint key: its HMAC as a Guava function, and as one initialized {@link Mac} per thread
-   * (a Guava hasher clones its Mac for every hash; a thread's own Mac is reset by {@code doFinal}
-   * and reused).
-   */
-  private static final class FingerprintKey {
-    final HashFunction hash;
-    private final @Nullable ThreadLocal<Mac> macs;
-
-    FingerprintKey(byte[] key) {
-      this.hash = Hashing.hmacSha256(key);
-      SecretKeySpec spec = new SecretKeySpec(key.clone(), "HmacSHA256");
-      this.macs =
-          ThreadLocal.withInitial(
-              () -> {
-                try {
-                  Mac mac = Mac.getInstance("HmacSHA256");
-                  mac.init(spec);
-                  return mac;
-                } catch (GeneralSecurityException e) {
-                  throw new IllegalStateException("every JDK provides HmacSHA256", e);
-                }
-              });
-    }
-
-    /** A key known only as a hash function (restored by tests): hashed through Guava. */
-    FingerprintKey(HashFunction hash) {
-      this.hash = hash;
-      this.macs = null;
-    }
-
-    /** The first 12 hex digits of the keyed hash of {@code text}. */
-    String tag(String text) {
-      if (macs == null) {
-        return hash.hashString(text, UTF_8).toString().substring(0, 12);
-      }
-      byte[] digest = macs.get().doFinal(text.getBytes(UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 6);
-    }
-  }
-
-  /** A fingerprint and the key it was computed under. */
-  private record Fingerprint(FingerprintKey key, String tag) {}
-
-  /** This address's fingerprint under the current key, once computed. */
+  /** This address's fingerprint under the last {@link Fingerprints} that computed one. */
   private volatile @Nullable Fingerprint fingerprint;
 
-  /**
-   * Keys every {@link #fingerprint()} from now on with {@code key} (at least 16 bytes), so that the
-   * replicas that share it tag an address alike in their logs. Meant to be called once, at start-up
-   * (the server derives the key from the result cache's secret).
-   */
-  public static void useFingerprintKey(byte[] key) {
-    if (key.length < 16) {
-      throw new IllegalArgumentException("a fingerprint key needs at least 16 bytes");
-    }
-    fingerprintKey = new FingerprintKey(key);
+  @Nullable Fingerprint cachedFingerprint() {
+    return fingerprint;
   }
 
-  /** The current key's hash function (for tests that must restore it). */
-  static HashFunction fingerprintHash() {
-    return fingerprintKey.hash;
-  }
-
-  /** Restores a hash function returned by {@link #fingerprintHash()} (for tests). */
-  static void restoreFingerprintHash(HashFunction hash) {
-    fingerprintKey = new FingerprintKey(hash);
+  void cacheFingerprint(Fingerprint computed) {
+    fingerprint = computed;
   }
 
   /**
-   * A short, stable tag of the address for logs: the first 12 hex digits of a keyed hash
-   * (HMAC-SHA256) of the lower-cased address, so it cannot be matched against candidate addresses
-   * without the key. Stable within a process, and across the replicas that share the key of {@link
-   * #useFingerprintKey}. Computed once per address object (and again if the key changes).
+   * A short, stable tag of the address for logs under this process's default key ({@link
+   * Fingerprints#processDefault()}): what {@link #toString()} shows. A server tags the addresses of
+   * its logs and traces with its own {@link Fingerprints}.
    */
   public String fingerprint() {
-    FingerprintKey key = fingerprintKey;
-    Fingerprint known = fingerprint;
-    if (known != null && known.key() == key) {
-      return known.tag();
-    }
-    String tag = key.tag(lowerCase());
-    fingerprint = new Fingerprint(key, tag);
-    return tag;
-  }
-
-  /** The first 12 hex digits of the keyed hash of {@code text} under the current key. */
-  private static String tag(String text) {
-    return fingerprintKey.tag(text);
+    return Fingerprints.processDefault().of(this);
   }
 
   /**
-   * The {@link #fingerprint()} of {@code text} if it is a valid address, else a hash of the text
-   * itself (trimmed, lower-cased, at most the first 1,000 characters); {@code null} for an empty
-   * text, which has nothing to hide (logs write it as {@code -}, not as a fingerprint). For logging
-   * what a caller sent without logging it.
+   * {@link Fingerprints#ofText} under this process's default key: the fingerprint of {@code text}
+   * if it is a valid address, else a keyed hash of the text; {@code null} for an empty text.
    */
   public static @Nullable String fingerprintOf(@Nullable String text) {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    try {
-      return parse(text).fingerprint();
-    } catch (InvalidEmailException e) {
-      String cut = text.length() > 1000 ? text.substring(0, 1000) : text;
-      return tag(cut.strip().toLowerCase(Locale.ROOT));
-    }
+    return Fingerprints.processDefault().ofText(text);
   }
 
   private String lowerCase() {

@@ -2,6 +2,7 @@ package dev.socialcheck.server.grpc;
 
 import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.EmailAddress;
+import dev.socialcheck.server.engine.Fingerprints;
 import dev.socialcheck.v1.CheckEachRequest;
 import dev.socialcheck.v1.CheckManyRequest;
 import dev.socialcheck.v1.HasSocialAccountRequest;
@@ -40,7 +41,11 @@ final class CallInfo {
   private final AtomicLong itemsAnswered = new AtomicLong();
   private final AtomicLong itemErrors = new AtomicLong();
 
-  CallInfo(String requestId, String method, String peer, long startNanos) {
+  private final Fingerprints fingerprints;
+
+  CallInfo(
+      String requestId, String method, String peer, long startNanos, Fingerprints fingerprints) {
+    this.fingerprints = fingerprints;
     this.requestId = requestId;
     this.method = method;
     this.peer = peer;
@@ -66,9 +71,9 @@ final class CallInfo {
   }
 
   /**
-   * The keyed hash of the address the call asked about ({@link EmailAddress#fingerprintOf}), or
-   * null if no request named one. Computed on the first call of this method, which is the access
-   * log's: calls that are not logged never hash.
+   * The keyed hash of the address the call asked about ({@link Fingerprints#ofText}), or null if no
+   * request named one. Computed on the first call of this method, which is the access log's: calls
+   * that are not logged never hash.
    */
   @Nullable String emailHash() {
     String hash = emailHash;
@@ -76,9 +81,9 @@ final class CallInfo {
       EmailAddress parsed = address;
       String text = requestEmail;
       if (parsed != null) {
-        hash = parsed.fingerprint();
+        hash = fingerprints.of(parsed);
       } else if (text != null) {
-        hash = EmailAddress.fingerprintOf(text);
+        hash = fingerprints.ofText(text);
       } else {
         return null;
       }

@@ -1,6 +1,7 @@
 package dev.socialcheck.server.grpc;
 
 import com.google.common.base.Ticker;
+import dev.socialcheck.server.engine.Fingerprints;
 import dev.socialcheck.server.metrics.ServiceMetrics;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -47,16 +48,20 @@ final class CallTelemetry implements ServerInterceptor {
   private final @Nullable ServiceMetrics metrics;
   private final Ticker ticker;
   private final double okSample;
+  private final Fingerprints fingerprints;
 
   CallTelemetry(@Nullable ServiceMetrics metrics, Ticker ticker) {
-    this(metrics, ticker, 1);
+    this(metrics, ticker, 1, Fingerprints.processDefault());
   }
 
   /**
    * @param okSample share of the calls that end {@code OK} written to the access log (every other
    *     call is written): 1 writes every call
+   * @param fingerprints tags the address of each access line
    */
-  CallTelemetry(@Nullable ServiceMetrics metrics, Ticker ticker, double okSample) {
+  CallTelemetry(
+      @Nullable ServiceMetrics metrics, Ticker ticker, double okSample, Fingerprints fingerprints) {
+    this.fingerprints = fingerprints;
     this.metrics = metrics;
     this.ticker = ticker;
     this.okSample = okSample;
@@ -72,7 +77,8 @@ final class CallTelemetry implements ServerInterceptor {
             requestId,
             call.getMethodDescriptor().getBareMethodName(),
             peer(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)),
-            ticker.read());
+            ticker.read(),
+            fingerprints);
     ServerCall<ReqT, RespT> recorded =
         new SimpleForwardingServerCall<ReqT, RespT>(call) {
           private boolean headersSent;

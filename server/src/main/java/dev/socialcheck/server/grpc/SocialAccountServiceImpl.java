@@ -10,6 +10,7 @@ import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckReport;
 import dev.socialcheck.server.engine.CheckRequest;
+import dev.socialcheck.server.engine.Fingerprints;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformLearning;
 import dev.socialcheck.v1.CheckEachRequest;
@@ -52,6 +53,7 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
   private static final Logger log = LoggerFactory.getLogger(SocialAccountServiceImpl.class);
 
   private final CheckEngine engine;
+  private final Fingerprints fingerprints;
   private final Catalog catalog;
   private final RequestParser parser;
   private final Duration defaultHedgeDelay;
@@ -65,6 +67,7 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
    * @param itemPermits where CheckMany items take their rate-limit permits
    * @param checkManyStats the CheckMany counters
    * @param canary what the canary knows of a platform (empty when no canary watches it)
+   * @param fingerprints tags addresses in log lines
    */
   SocialAccountServiceImpl(
       CheckEngine engine,
@@ -74,7 +77,9 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
       int checkManyConcurrency,
       ItemPermits itemPermits,
       CheckManyStats checkManyStats,
-      Function<String, Optional<Canary.State>> canary) {
+      Function<String, Optional<Canary.State>> canary,
+      Fingerprints fingerprints) {
+    this.fingerprints = fingerprints;
     this.engine = engine;
     this.catalog = catalog;
     this.parser = new RequestParser(catalog, defaultHedgeDelay);
@@ -111,7 +116,7 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
             if (log.isDebugEnabled()) { // the fingerprint is an HMAC: not for a line not written
               log.debug(
                   "HasSocialAccount email={} strategy={} verdict={} elapsed={}",
-                  checkRequest.email().fingerprint(),
+                  fingerprints.of(checkRequest.email()),
                   checkRequest.strategy(),
                   report.verdict(),
                   report.elapsed());

@@ -11,6 +11,7 @@ import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.DurationText;
+import dev.socialcheck.server.engine.Fingerprints;
 import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.server.redis.SharedRedis;
 import dev.socialcheck.server.tracing.Tracing;
@@ -214,6 +215,7 @@ public final class SocialCheckServer implements AutoCloseable {
     private @Nullable BindableService replacement;
     private boolean requestDecoding = true;
     private double accessLogSample = 1;
+    private Fingerprints fingerprints = Fingerprints.processDefault();
 
     private Builder(CheckEngine engine, Catalog catalog) {
       this.engine = requireNonNull(engine, "engine");
@@ -401,6 +403,16 @@ public final class SocialCheckServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Tags the addresses of the access log and the service's log lines (default: this process's
+     * random key, {@link Fingerprints#processDefault()}). Give replicas the same key to match their
+     * lines.
+     */
+    public Builder fingerprints(Fingerprints fingerprints) {
+      this.fingerprints = requireNonNull(fingerprints, "fingerprints");
+      return this;
+    }
+
     /** HTTP/2 connection limits of the Netty transport. */
     public Builder connectionLimits(ConnectionLimits limits) {
       this.connectionLimits = requireNonNull(limits, "limits");
@@ -466,7 +478,7 @@ public final class SocialCheckServer implements AutoCloseable {
       if (authenticator != null) {
         chain.add(authenticator);
       }
-      chain.add(new CallTelemetry(metrics, Ticker.systemTicker(), accessLogSample));
+      chain.add(new CallTelemetry(metrics, Ticker.systemTicker(), accessLogSample, fingerprints));
       @Nullable SocialAccountServiceImpl impl =
           replacement != null
               ? null
@@ -478,7 +490,8 @@ public final class SocialCheckServer implements AutoCloseable {
                   checkManyConcurrency,
                   rateLimit != null ? rateLimit : ItemPermits.UNLIMITED,
                   checkManyStats,
-                  canaryStates(canary));
+                  canaryStates(canary),
+                  fingerprints);
       ServerServiceDefinition service =
           impl != null ? impl.bindService() : requireNonNull(replacement).bindService();
       checkState(

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.socialcheck.server.engine.CheckObserver;
 import dev.socialcheck.server.engine.CheckRequest;
+import dev.socialcheck.server.engine.Fingerprints;
 import dev.socialcheck.server.engine.RunObserver;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -15,16 +16,19 @@ import io.opentelemetry.context.Context;
  */
 public final class CheckSpans implements CheckObserver {
   private final Tracer tracer;
+  private final Fingerprints fingerprints;
 
   /**
    * @param tracer makes the check and step spans
+   * @param fingerprints tags the address on the RPC's span
    */
-  public CheckSpans(Tracer tracer) {
+  public CheckSpans(Tracer tracer, Fingerprints fingerprints) {
     this.tracer = requireNonNull(tracer, "tracer");
+    this.fingerprints = requireNonNull(fingerprints, "fingerprints");
   }
 
   @Override
   public RunObserver runStarted(CheckRequest request) {
-    return new RunSpans(tracer, Context.current(), request);
+    return new RunSpans(tracer, Context.current(), request, fingerprints);
   }
 }

@@ -20,6 +20,7 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.CheckTrace;
+import dev.socialcheck.server.engine.Fingerprints;
 import dev.socialcheck.server.engine.RunObserver;
 import dev.socialcheck.server.engine.StartReason;
 import dev.socialcheck.server.engine.Verdict;
@@ -56,7 +57,7 @@ final class RunSpans implements RunObserver {
   @GuardedBy("this")
   private boolean foundSeen;
 
-  RunSpans(Tracer tracer, Context parent, CheckRequest request) {
+  RunSpans(Tracer tracer, Context parent, CheckRequest request, Fingerprints fingerprints) {
     this.tracer = tracer;
     this.parent = parent;
     // CheckEach runs (every platform checked) are labelled "each", as in the access log.
@@ -66,7 +67,7 @@ final class RunSpans implements RunObserver {
     Span rpc = Span.fromContext(parent);
     if (rpc.isRecording()) {
       rpc.setAttribute(STRATEGY, strategy);
-      rpc.setAttribute(EMAIL_FINGERPRINT, request.email().fingerprint());
+      rpc.setAttribute(EMAIL_FINGERPRINT, fingerprints.of(request.email()));
       rpc.setAttribute(PLATFORMS, (long) request.platforms().size());
     }
   }

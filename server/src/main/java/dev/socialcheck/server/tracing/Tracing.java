@@ -3,6 +3,7 @@ package dev.socialcheck.server.tracing;
 import static java.util.Objects.requireNonNull;
 
 import dev.socialcheck.server.engine.CheckObserver;
+import dev.socialcheck.server.engine.Fingerprints;
 import io.grpc.ServerBuilder;
 import io.grpc.opentelemetry.GrpcOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -116,12 +117,24 @@ public final class Tracing implements AutoCloseable {
     return openTelemetry != null;
   }
 
-  /** The engine hook that opens check spans; {@link CheckObserver#NONE} when off. */
+  /**
+   * The engine hook that opens check spans, tagging addresses under this process's default key;
+   * {@link CheckObserver#NONE} when off.
+   */
   public CheckObserver observer() {
+    return observer(Fingerprints.processDefault());
+  }
+
+  /**
+   * The engine hook that opens check spans, tagging addresses with {@code fingerprints} (the
+   * server's, so spans and access log lines of one address match); {@link CheckObserver#NONE} when
+   * off.
+   */
+  public CheckObserver observer(Fingerprints fingerprints) {
     OpenTelemetry otel = openTelemetry;
     return otel == null
         ? CheckObserver.NONE
-        : new CheckSpans(otel.getTracer("dev.socialcheck.server", version()));
+        : new CheckSpans(otel.getTracer("dev.socialcheck.server", version()), fingerprints);
   }
 
   /**

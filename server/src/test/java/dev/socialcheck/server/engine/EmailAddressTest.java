@@ -137,28 +137,23 @@ class EmailAddressTest {
         .isNotEqualTo(email.sha256Hex().substring(0, 12));
     assertThat(email.toString()).isEqualTo("EmailAddress[hmac:" + email.fingerprint() + "]");
 
-    com.google.common.hash.HashFunction before = EmailAddress.fingerprintHash();
-    try {
-      byte[] key = "0123456789abcdef-shared-by-replicas".getBytes(UTF_8);
-      EmailAddress.useFingerprintKey(key);
-      assertThat(email.fingerprint())
-          .as("replicas with the same key tag an address alike")
-          .isEqualTo(
-              com.google.common.hash.Hashing.hmacSha256(key)
-                  .hashString("user@example.com", UTF_8)
-                  .toString()
-                  .substring(0, 12));
-      assertThat(EmailAddress.fingerprintOf("not an address"))
-          .as("invalid text: the same keyed hash")
-          .isEqualTo(
-              com.google.common.hash.Hashing.hmacSha256(key)
-                  .hashString("not an address", UTF_8)
-                  .toString()
-                  .substring(0, 12));
-      assertThatThrownBy(() -> EmailAddress.useFingerprintKey(new byte[8]))
-          .isInstanceOf(IllegalArgumentException.class);
-    } finally {
-      EmailAddress.restoreFingerprintHash(before);
-    }
+    byte[] key = "0123456789abcdef-shared-by-replicas".getBytes(UTF_8);
+    Fingerprints shared = Fingerprints.withKey(key);
+    assertThat(shared.of(email))
+        .as("replicas with the same key tag an address alike")
+        .isEqualTo(
+            com.google.common.hash.Hashing.hmacSha256(key)
+                .hashString("user@example.com", UTF_8)
+                .toString()
+                .substring(0, 12));
+    assertThat(shared.ofText("not an address"))
+        .as("invalid text: the same keyed hash")
+        .isEqualTo(
+            com.google.common.hash.Hashing.hmacSha256(key)
+                .hashString("not an address", UTF_8)
+                .toString()
+                .substring(0, 12));
+    assertThatThrownBy(() -> Fingerprints.withKey(new byte[8]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
