@@ -1,14 +1,12 @@
 package dev.socialcheck.server.cli;
 
-import com.google.common.base.Ticker;
+import dev.socialcheck.server.assembly.ServerAssembly;
+import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.catalog.ReadFailure;
 import dev.socialcheck.server.checkers.CacheKeys;
-import dev.socialcheck.server.checkers.ResultCache;
-import dev.socialcheck.server.checkers.SharedResultStore;
 import dev.socialcheck.server.engine.DurationText;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,8 +15,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Options of the result cache, for {@code serve}: a one-shot {@code check} has nothing to reuse,
- * and {@code selfcheck} must reach the platforms.
+ * Options of the result cache, for {@code serve} and {@code screen}: a one-shot {@code check} has
+ * nothing to reuse, and {@code selfcheck} must reach the platforms.
  */
 final class CacheOptions {
   @Spec(Spec.Target.MIXEE)
@@ -59,72 +57,52 @@ final class CacheOptions {
               + " random secret per process.")
   @Nullable Path cacheKeySecretFile;
 
-  private @Nullable CacheKeys cacheKeys;
-
   /**
-   * The result cache's keys: under the secret of {@code --cache-key-secret-file}, else under a
-   * random secret of this process. Read once.
+   * The cache keys under the secret of {@code --cache-key-secret-file}; {@code null} without one
+   * (the assembly then makes a random secret of its own).
    *
    * @throws ParameterException if the file cannot be read or its secret is too short
    */
-  CacheKeys cacheKeys() {
-    CacheKeys keys = cacheKeys;
-    if (keys != null) {
-      return keys;
-    }
+  @Nullable CacheKeys sharedKeys() {
     Path file = cacheKeySecretFile;
     if (file == null) {
-      keys = CacheKeys.random();
-    } else {
-      try {
-        keys = CacheKeys.fromFile(file);
-      } catch (IOException e) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "cannot read --cache-key-secret-file " + file + ": " + ReadFailure.describe(e));
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(
-            spec.commandLine(), "--cache-key-secret-file " + file + ": " + e.getMessage());
-      }
+      return null;
     }
-    cacheKeys = keys;
-    return keys;
-  }
-
-  /** Whether a catalog with a cache (not the demo) keeps one: not with both lifetimes at zero. */
-  boolean enabled() {
-    return cacheTtlFound.compareTo(Duration.ZERO) > 0
-        || cacheTtlNotFound.compareTo(Duration.ZERO) > 0;
+    try {
+      return CacheKeys.fromFile(file);
+    } catch (IOException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "cannot read --cache-key-secret-file " + file + ": " + ReadFailure.describe(e));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--cache-key-secret-file " + file + ": " + e.getMessage());
+    }
   }
 
   /**
-   * A new result cache as configured.
+   * Sets the cache's settings of {@code settings}.
    *
-   * @param shared the cache's level shared with other replicas, if any
+   * @throws ParameterException if the secret file cannot be used
    */
-  ResultCache newCache(@Nullable SharedResultStore shared) {
-    if (cacheMaxEntries < 0) {
-      throw new ParameterException(spec.commandLine(), "--cache-max-entries must not be negative");
-    }
-    return new ResultCache(
-        cacheTtlFound,
-        cacheTtlNotFound,
-        cacheMaxEntries,
-        Ticker.systemTicker(),
-        cacheKeys(),
-        shared,
-        Clock.systemUTC());
+  ServerSettings.Builder applyTo(ServerSettings.Builder settings) {
+    return settings
+        .cacheTtlFound(cacheTtlFound)
+        .cacheTtlNotFound(cacheTtlNotFound)
+        .cacheMaxEntries(cacheMaxEntries)
+        .cacheKeys(sharedKeys());
   }
 
-  /** One line describing the cache, for the start-up log. */
-  String describe() {
+  /** One line describing the cache of {@code assembly}, for the start-up log. */
+  static String describe(ServerAssembly assembly) {
+    ServerSettings settings = assembly.settings();
     return "result cache: FOUND "
-        + DurationText.format(cacheTtlFound)
+        + DurationText.format(settings.cacheTtlFound())
         + ", NOT_FOUND "
-        + DurationText.format(cacheTtlNotFound)
+        + DurationText.format(settings.cacheTtlNotFound())
         + ", at most "
-        + cacheMaxEntries
+        + settings.cacheMaxEntries()
         + " entries, keys "
-        + cacheKeys().describe();
+        + assembly.cacheKeys().describe();
   }
 }

@@ -1,28 +1,14 @@
 package dev.socialcheck.server.cli;
 
-import com.google.common.base.Ticker;
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
-import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.catalog.CatalogException;
 import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.catalog.DemoCatalog;
 import dev.socialcheck.server.catalog.PlatformKind;
-import dev.socialcheck.server.checkers.HttpProbeChecker;
-import dev.socialcheck.server.checkers.ResultCache;
-import dev.socialcheck.server.checkers.SharedPlatformBudget;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.UnaryOperator;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -30,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * Options that choose and tune the catalog, shared by {@code serve}, {@code check}, {@code
- * selfcheck}. The result cache's options are {@link CacheOptions}, {@code serve}'s only.
+ * selfcheck} and {@code screen}. The result cache's options are {@link CacheOptions}.
  */
 final class CatalogOptions {
   @Spec(Spec.Target.MIXEE)
@@ -96,6 +82,19 @@ final class CatalogOptions {
     return allowed;
   }
 
+  @Option(
+      names = "--blocking-checker-threads",
+      defaultValue = "4",
+      paramLabel = "COUNT",
+      description =
+          "Threads that run the blocking code of checker types from jars on the class path (at"
+              + " most "
+              + ServerSettings.MAX_BLOCKING_CHECKER_THREADS
+              + "); "
+              + ServerSettings.BLOCKING_QUEUE_PER_THREAD
+              + " checks per thread may wait, more are RATE_LIMITED. Default: ${DEFAULT-VALUE}.")
+  int blockingCheckerThreads = 4;
+
   /** The chosen catalog's name: a bundled one's, or a file's name without its folder. */
   String catalogName() {
     return isDemo() || CatalogLoader.isBundled(catalog)
@@ -108,99 +107,18 @@ final class CatalogOptions {
     return catalog.equals(DemoCatalog.NAME);
   }
 
-  /** Circuit breakers of the loaded catalog's platforms (none for the demo catalog). */
-  final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
-
-  /** Builds the chosen catalog without a result cache. */
-  Catalog load(ScheduledExecutorService scheduler) {
-    return load(scheduler, ResultCache.disabled(), null);
-  }
-
   /**
-   * Builds the chosen catalog.
+   * Sets the catalog's settings of {@code settings}.
    *
-   * @param cache where checks of real platforms look first ({@link ResultCache#disabled()}: none)
-   * @param sharedBudget where platform rate limits are shared with other replicas, if anywhere
+   * @throws ParameterException naming an unknown kind
    */
-  Catalog load(
-      ScheduledExecutorService scheduler,
-      ResultCache cache,
-      @Nullable SharedPlatformBudget sharedBudget) {
-    return load(scheduler, cache, sharedBudget, UnaryOperator.identity());
-  }
-
-  /**
-   * Builds the chosen catalog.
-   *
-   * @param cache where checks of real platforms look first ({@link ResultCache#disabled()}: none)
-   * @param sharedBudget where platform rate limits are shared with other replicas, if anywhere
-   * @param customize adjusts the probes' settings (a recorder, another transport)
-   */
-  Catalog load(
-      ScheduledExecutorService scheduler,
-      ResultCache cache,
-      @Nullable SharedPlatformBudget sharedBudget,
-      UnaryOperator<CatalogLoader.Settings> customize) {
-    Set<PlatformKind> kinds = allowedKinds(); // an unknown kind is an error whatever the catalog
-    if (catalog.equals(CatalogLoader.EXTENDED) && !kinds.contains(PlatformKind.SIGNUP_CHECK)) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--catalog extended holds sign-up form checks (kind signup-check): they create no"
-              + " account and send nothing to the owner, but may breach the platforms' terms, so"
-              + " they run only when allowed: add --allow-kind signup-check");
-    }
-    if (isDemo()) {
-      if (!(demoTimeScale > 0) || Double.isInfinite(demoTimeScale)) {
-        throw new ParameterException(
-            spec.commandLine(), "--demo-time-scale must be a positive number");
-      }
-      return DemoCatalog.create(scheduler, demoTimeScale);
-    }
-    ExecutorService http = newHttpExecutor();
-    try {
-      Catalog loaded =
-          CatalogLoader.load(
-              catalog,
-              customize.apply(settings(CatalogLoader.newHttpClient(http), cache, sharedBudget)));
-      return new Catalog(loaded.name(), loaded.platforms(), http::shutdownNow);
-    } catch (CatalogException e) {
-      http.shutdownNow();
-      throw new ParameterException(spec.commandLine(), describe(e), e, null, catalog);
-    }
-  }
-
-  /** Threads of the probes' HTTP client (daemon: they never keep the process alive). */
-  static ExecutorService newHttpExecutor() {
-    return Executors.newFixedThreadPool(
-        2, new ThreadFactoryBuilder().setNameFormat("socialcheck-http-%d").setDaemon(true).build());
-  }
-
-  /** The probes' settings for the chosen catalog, over {@code http}. */
-  CatalogLoader.Settings settings(
-      HttpClient http, ResultCache cache, @Nullable SharedPlatformBudget sharedBudget) {
-    return new CatalogLoader.Settings(
-            http,
-            userAgent,
-            cache,
-            Ticker.systemTicker(),
-            Clock.systemUTC(),
-            System::getenv,
-            circuitBreakers,
-            sharedBudget)
-        .withAllowedKinds(allowedKinds());
-  }
-
-  /**
-   * The undecorated probes of the chosen (HTTP) catalog, by platform id.
-   *
-   * @throws ParameterException if the catalog cannot be loaded
-   */
-  Map<String, HttpProbeChecker> probes(CatalogLoader.Settings settings) {
-    try {
-      return CatalogLoader.probes(catalog, settings);
-    } catch (CatalogException e) {
-      throw new ParameterException(spec.commandLine(), describe(e), e, null, catalog);
-    }
+  ServerSettings.Builder applyTo(ServerSettings.Builder settings) {
+    return settings
+        .catalog(catalog)
+        .allowedKinds(allowedKinds())
+        .demoTimeScale(demoTimeScale)
+        .userAgent(userAgent)
+        .blockingCheckerThreads(blockingCheckerThreads);
   }
 
   /** A catalog's problem, with the flag that lifts it when an entry's kind is not allowed. */

@@ -1,9 +1,9 @@
 package dev.socialcheck.server.cli;
 
-import com.google.common.base.Ticker;
+import dev.socialcheck.server.assembly.ServerAssembly;
+import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.UnknownPlatformException;
-import dev.socialcheck.server.engine.AdaptiveSettings;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckListener;
 import dev.socialcheck.server.engine.CheckReport;
@@ -15,10 +15,10 @@ import dev.socialcheck.server.engine.Strategy;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,17 +107,20 @@ final class CheckCommand implements Callable<Integer> {
     }
     checkCombination();
     PrintWriter err = spec.commandLine().getErr();
-    ScheduledExecutorService scheduler = CheckEngine.newScheduler();
-    try (Catalog catalog = catalogOptions.load(scheduler);
-        Progress progress = Progress.start(terminal, err, "check");
+    // A one-shot check: no result cache (nothing to reuse), no metrics; progress hears the engine.
+    ServerSettings.Builder settings = catalogOptions.applyTo(ServerSettings.newBuilder());
+    try (Progress progress = Progress.start(terminal, err, "check");
+        ServerAssembly assembly =
+            SettingFlags.create(
+                spec,
+                SettingFlags.build(
+                    spec, settings.resultCache(false).observer(progress), Map.of()));
         CancelOnInterrupt interrupt = new CancelOnInterrupt(terminal)) {
-      CheckEngine engine =
-          new CheckEngine(scheduler, Ticker.systemTicker(), progress, AdaptiveSettings.DEFAULTS);
       ResultTable table = new ResultTable(spec.commandLine().getOut());
-      CheckRequest request = request(address, catalog);
+      CheckRequest request = request(address, assembly.catalog());
       CheckReport report;
       try {
-        report = run(engine, request, table, progress, interrupt);
+        report = run(assembly.engine(), request, table, progress, interrupt);
       } catch (CancellationException e) {
         progress.finish();
         err.println("cancelled");
@@ -131,8 +134,6 @@ final class CheckCommand implements Callable<Integer> {
         case NOT_FOUND -> EXIT_NOT_FOUND;
         case UNKNOWN -> EXIT_UNKNOWN;
       };
-    } finally {
-      scheduler.shutdownNow();
     }
   }
 

@@ -1,12 +1,14 @@
 package dev.socialcheck.server.cli;
 
 import dev.socialcheck.server.logging.BatchingConsoleAppender;
+import dev.socialcheck.server.spi.CheckerProviderException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /** Entry point of the {@code socialcheck} command. */
@@ -66,11 +68,27 @@ public final class Main {
         new CommandLine(new Main())
             .setCaseInsensitiveEnumValuesAllowed(true)
             .setDefaultValueProvider(defaults)
-            .setParameterExceptionHandler(Main::usageError);
+            .setParameterExceptionHandler(Main::usageError)
+            .setExecutionExceptionHandler(Main::executionError);
     ((CheckCommand) commandLine.getSubcommands().get("check").getCommand()).terminal = terminal;
     ((SelfCheckCommand) commandLine.getSubcommands().get("selfcheck").getCommand()).terminal =
         terminal;
     return commandLine;
+  }
+
+  /**
+   * A failure of a command: the checker providers of the class path cannot be used (two of one
+   * type, a missing class) — a message and exit status 1, no stack trace. Anything else is a bug
+   * and keeps its stack trace.
+   */
+  static int executionError(Exception e, CommandLine command, ParseResult parsed) throws Exception {
+    if (e instanceof CheckerProviderException) {
+      PrintWriter err = command.getErr();
+      err.println("socialcheck: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    throw e;
   }
 
   /**

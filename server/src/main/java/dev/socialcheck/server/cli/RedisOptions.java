@@ -1,5 +1,6 @@
 package dev.socialcheck.server.cli;
 
+import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.redis.SharedRedis;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -63,19 +64,26 @@ final class RedisOptions {
     return uri != null && !uri.isBlank();
   }
 
-  /** Starts connecting (in the background); {@code null} without {@code --redis}. */
-  @Nullable SharedRedis start() {
-    if (!enabled()) {
-      return null;
+  /**
+   * Sets the Redis settings of {@code settings} (none without {@code --redis}).
+   *
+   * @throws ParameterException if a timeout is not positive
+   */
+  ServerSettings.Builder applyTo(ServerSettings.Builder settings) {
+    String given = uri;
+    if (given == null || given.isBlank()) {
+      return settings.redis(null);
     }
     try {
-      return SharedRedis.start(
-          new SharedRedis.Settings(
-              uri.strip(),
-              keyPrefix,
-              commandTimeout,
-              connectTimeout,
-              SharedRedis.Settings.DEFAULT_PROBE_INTERVAL));
+      return settings
+          .redis(
+              new SharedRedis.Settings(
+                  given.strip(),
+                  keyPrefix,
+                  commandTimeout,
+                  connectTimeout,
+                  SharedRedis.Settings.DEFAULT_PROBE_INTERVAL))
+          .redisPlatformLimits(sharePlatformLimits);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, "--redis");
     }

@@ -3,12 +3,11 @@ package dev.socialcheck.server.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import ch.qos.logback.classic.Level;
-import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.Uninterruptibles;
-import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.assembly.InvalidSettingException.Setting;
+import dev.socialcheck.server.assembly.ServerAssembly;
+import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.catalog.UnknownPlatformException;
-import dev.socialcheck.server.checkers.ResultCache;
-import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.Strategy;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.v1.CheckManyRequest;
@@ -29,9 +28,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.ObjLongConsumer;
@@ -162,6 +161,7 @@ final class ScreenCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     if (concurrency < 1 || concurrency > SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY) {
+      // Also with --target, where no in-process server would check it.
       throw new ParameterException(
           spec.commandLine(),
           "--concurrency must be between 1 and " + SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY);
@@ -200,33 +200,31 @@ final class ScreenCommand implements Callable<Integer> {
         (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("socialcheck.access");
     Level accessLevel = accessLog.getLevel();
     accessLog.setLevel(Level.WARN);
-    ScheduledExecutorService scheduler = CheckEngine.newScheduler();
-    try (Catalog catalog =
-        catalogOptions.load(
-            scheduler,
-            catalogOptions.isDemo() ? ResultCache.disabled() : cacheOptions.newCache(null),
-            null)) {
+    ServerSettings.Builder settings =
+        cacheOptions.applyTo(catalogOptions.applyTo(ServerSettings.newBuilder()));
+    String name = InProcessServerBuilder.generateName();
+    settings
+        .transport(InProcessServerBuilder.forName(name))
+        .checkManyConcurrency(concurrency)
+        .shutdownGrace(Duration.ZERO);
+    try (ServerAssembly assembly =
+        SettingFlags.create(
+            spec,
+            SettingFlags.build(
+                spec, settings, Map.of(Setting.CHECK_MANY_CONCURRENCY, "--concurrency")))) {
       try {
-        catalog.select(platforms);
+        assembly.catalog().select(platforms);
       } catch (UnknownPlatformException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
-      String name = InProcessServerBuilder.generateName();
-      SocialCheckServer server =
-          SocialCheckServer.builder(new CheckEngine(scheduler, Ticker.systemTicker()), catalog)
-              .transport(InProcessServerBuilder.forName(name))
-              .checkManyConcurrency(concurrency)
-              .shutdownGrace(Duration.ZERO)
-              .start();
+      assembly.startServer();
       ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
       try {
         return screen(items, results, options, total, channel);
       } finally {
         channel.shutdownNow();
-        server.shutdown();
       }
     } finally {
-      scheduler.shutdownNow();
       accessLog.setLevel(accessLevel); // the level is global: leave it as it was
     }
   }

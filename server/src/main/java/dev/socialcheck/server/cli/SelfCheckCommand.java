@@ -1,13 +1,14 @@
 package dev.socialcheck.server.cli;
 
-import com.google.common.base.Ticker;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.socialcheck.server.assembly.ServerAssembly;
+import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.canary.SelfCheckVerdict;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.catalog.UnknownPlatformException;
 import dev.socialcheck.server.checkers.HttpProbeChecker;
-import dev.socialcheck.server.checkers.ResultCache;
-import dev.socialcheck.server.engine.AdaptiveSettings;
+import dev.socialcheck.server.checkers.HttpProbeEnvironment;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckRequest;
@@ -35,7 +36,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -119,19 +120,23 @@ final class SelfCheckCommand implements Callable<Integer> {
   }
 
   private int live() throws InterruptedException {
-    ScheduledExecutorService scheduler = CheckEngine.newScheduler();
     String today = LocalDate.now(ZoneOffset.UTC).toString();
     FixtureRecorder recorder =
         record == null ? null : new FixtureRecorder(today, catalogOptions.catalogName());
     PrintWriter err = spec.commandLine().getErr();
-    try (Catalog catalog =
-            catalogOptions.load(
-                scheduler, ResultCache.disabled(), null, s -> s.withRecorder(recorder));
-        Progress progress = Progress.start(terminal, err, "selfcheck");
+    // Self-checks test the platforms: no result cache; the recorder sees every exchange.
+    ServerSettings.Builder settings =
+        catalogOptions.applyTo(ServerSettings.newBuilder()).resultCache(false);
+    try (Progress progress = Progress.start(terminal, err, "selfcheck");
+        ServerAssembly assembly =
+            SettingFlags.create(
+                spec,
+                SettingFlags.build(
+                    spec, settings.probeRecorder(recorder).observer(progress), Map.of()));
         CancelOnInterrupt interrupt = new CancelOnInterrupt(terminal)) {
+      Catalog catalog = assembly.catalog();
+      CheckEngine engine = assembly.engine();
       List<Platform> selected = select(catalog);
-      CheckEngine engine =
-          new CheckEngine(scheduler, Ticker.systemTicker(), progress, AdaptiveSettings.DEFAULTS);
       PrintWriter out = spec.commandLine().getOut();
       progress.above(() -> out.printf(Locale.ROOT, ROW, "PLATFORM", "EXISTS", "MISSING", "STATE"));
       boolean allOk = true;
@@ -193,8 +198,6 @@ final class SelfCheckCommand implements Callable<Integer> {
             });
       }
       return allOk ? 0 : 1;
-    } finally {
-      scheduler.shutdownNow();
     }
   }
 
@@ -244,15 +247,21 @@ final class SelfCheckCommand implements Callable<Integer> {
   }
 
   private int replay(Path dir) throws InterruptedException {
-    ExecutorService http = CatalogOptions.newHttpExecutor();
     PrintWriter out = spec.commandLine().getOut();
+    ExecutorService http = newHttpExecutor();
     HttpClient client = CatalogLoader.newHttpClient(http);
-    try (FixtureReplay fake = FixtureReplay.start(client)) {
-      CatalogLoader.Settings settings =
-          catalogOptions
-              .settings(client, ResultCache.disabled(), null)
-              .withTransport(fake.transport(), fake.randomTokens());
-      Map<String, HttpProbeChecker> probes = catalogOptions.probes(settings);
+    ServerSettings.Builder settings =
+        catalogOptions.applyTo(ServerSettings.newBuilder()).resultCache(false);
+    try (FixtureReplay fake = FixtureReplay.start(client);
+        ServerAssembly assembly =
+            SettingFlags.create(
+                spec,
+                SettingFlags.build(
+                    spec,
+                    settings.httpProbes(
+                        new HttpProbeEnvironment(fake.transport(), null, fake.randomTokens())),
+                    Map.of()))) {
+      Map<String, HttpProbeChecker> probes = assembly.probes();
       List<String> ids = platforms.isEmpty() ? List.copyOf(probes.keySet()) : platforms;
       for (String id : ids) {
         if (!probes.containsKey(id)) {
@@ -299,6 +308,12 @@ final class SelfCheckCommand implements Callable<Integer> {
     } finally {
       http.shutdownNow();
     }
+  }
+
+  /** Threads of the fake platforms' HTTP client (daemon: they never keep the process alive). */
+  private static ExecutorService newHttpExecutor() {
+    return Executors.newFixedThreadPool(
+        2, new ThreadFactoryBuilder().setNameFormat("socialcheck-http-%d").setDaemon(true).build());
   }
 
   private static String provenance(Fixture fixture) {

@@ -1,40 +1,26 @@
 package dev.socialcheck.server.cli;
 
-import com.google.common.base.Ticker;
-import dev.socialcheck.server.canary.Canary;
+import dev.socialcheck.server.assembly.ServerAssembly;
+import dev.socialcheck.server.assembly.ServerSettings;
+import dev.socialcheck.server.assembly.ServerStartException;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.ReadFailure;
-import dev.socialcheck.server.checkers.ResultCache;
-import dev.socialcheck.server.engine.AdaptiveSettings;
-import dev.socialcheck.server.engine.CheckEngine;
-import dev.socialcheck.server.engine.CheckObserver;
-import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.Platform;
-import dev.socialcheck.server.grpc.ConcurrencyLimit;
-import dev.socialcheck.server.grpc.ConnectionLimits;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.server.grpc.TlsFiles;
 import dev.socialcheck.server.logging.BatchingConsoleAppender;
-import dev.socialcheck.server.metrics.MetricsEndpoint;
-import dev.socialcheck.server.metrics.ServiceMetrics;
-import dev.socialcheck.server.redis.SharedRedis;
 import dev.socialcheck.server.tracing.Tracing;
 import java.io.IOException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,7 +32,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code socialcheck serve}: runs the gRPC server until SIGTERM or Ctrl-C. */
+/**
+ * {@code socialcheck serve}: runs the gRPC server until SIGTERM or Ctrl-C. It maps its flags onto
+ * {@link ServerSettings} (reading the files they name) and runs a {@link ServerAssembly}; what the
+ * server is made of is the assembly's business.
+ */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
@@ -61,9 +51,6 @@ import picocli.CommandLine.Spec;
       Main.DURATIONS
     })
 final class ServeCommand implements Callable<Integer> {
-  private static final Pattern NATIVE_ERROR_PREFIX =
-      Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ");
-
   /** Environment variable with bearer tokens ({@code name:token,name:token}). */
   static final String TOKENS_ENV = "SOCIALCHECK_AUTH_TOKENS";
 
@@ -315,178 +302,64 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     logFormat.apply();
-    Canary.Settings canarySettings = canarySettings();
+    ServerSettings settings = SettingFlags.build(spec, settings(), Map.of());
     Logger log = LoggerFactory.getLogger(ServeCommand.class);
-    Map<String, String> tokens = tokens();
-    Optional<TlsFiles> tls = tls();
-    checkLimits();
-    AdaptiveSettings adaptive = adaptiveSettings();
-    checkCacheKeySecret();
-    if (!(accessLogSample >= 0 && accessLogSample <= 1)) {
-      throw new ParameterException(
-          spec.commandLine(), "--access-log-sample must be between 0 and 1: " + accessLogSample);
-    }
-    if (checkManyConcurrency < 1
-        || checkManyConcurrency > SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--check-many-concurrency must be between 1 and "
-              + SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY);
-    }
-    List<AutoCloseable> resources = new ArrayList<>();
-    ScheduledExecutorService scheduler = CheckEngine.newScheduler();
-    resources.add(scheduler::shutdownNow);
-    Tracing tracing;
+    ServerAssembly assembly;
     try {
-      tracing = Tracing.fromEnvironment();
-    } catch (IllegalArgumentException e) {
-      scheduler.shutdownNow();
-      spec.commandLine().getErr().printf("socialcheck: %s%n", e.getMessage());
-      return 1;
-    }
-    // Closed last: flushes the spans of the calls that ended during shutdown.
-    resources.add(tracing);
-    if (tracing.enabled()) {
-      log.info("tracing on (OpenTelemetry, configured by the OTEL_* environment)");
+      assembly = SettingFlags.create(spec, settings);
+    } catch (ServerStartException e) {
+      return cannotStart(e);
     }
     SocialCheckServer server;
     try {
-      SharedRedis redis = redisOptions.start();
-      if (redis != null) {
-        resources.add(0, redis);
-        // Give the first connection a moment, so that the first calls already share; a replica
-        // starts without Redis all the same.
-        redis.awaitUp(redisOptions.connectTimeout);
+      if (assembly.tracing().enabled()) {
+        log.info("tracing on (OpenTelemetry, configured by the OTEL_* environment)");
       }
-      ResultCache cache =
-          catalogOptions.isDemo()
-              ? null
-              : cacheOptions.newCache(redis == null ? null : redis.resultStore());
-      Catalog loaded =
-          catalogOptions.load(
-              scheduler,
-              cache == null ? ResultCache.disabled() : cache,
-              redis != null && redisOptions.sharePlatformLimits ? redis.platformBudget() : null);
-      resources.add(0, loaded);
-      Canary canary =
-          canarySettings == null
-              ? null
-              : Canary.of(loaded.platforms(), canarySettings, scheduler, Clock.systemUTC());
-      Catalog catalog =
-          canary == null ? loaded : new Catalog(loaded.name(), canary.gated(loaded.platforms()));
-      if (canary != null) {
-        resources.add(0, canary);
-      }
-      ServiceMetrics metrics = metricsPort == null ? null : new ServiceMetrics();
-      if (metrics != null) {
-        catalogOptions
-            .circuitBreakers
-            .getAllCircuitBreakers()
-            .forEach(cb -> metrics.bindCircuitBreaker(cb.getName(), cb));
-        if (redis != null) {
-          metrics.bindRedis(redis.stats());
-        }
-        if (canary != null) {
-          metrics.bindCanary(canary);
-        }
-        if (cache != null) {
-          catalog.platforms().forEach(p -> metrics.bindResultCache(p.id(), cache));
-        }
-        MetricsEndpoint endpoint;
-        try {
-          endpoint = MetricsEndpoint.start(metricsHost, metricsPort, metrics);
-        } catch (IOException | IllegalArgumentException e) {
-          throw new ListenFailure("--metrics-port", metricsHost, metricsPort, e);
-        }
-        resources.add(0, endpoint);
-        log.info("metrics at http://{}:{}/metrics", metricsHost, endpoint.port());
-      }
-      CheckEngine engine =
-          new CheckEngine(
-              scheduler,
-              Ticker.systemTicker(),
-              CheckObserver.both(
-                  metrics == null ? CheckObserver.NONE : metrics, tracing.observer()),
-              adaptive);
-      if (metrics != null) {
-        catalog.platforms().forEach(p -> metrics.bindLearning(p.id(), engine.learning()));
-      }
-      SocialCheckServer.Builder builder =
-          SocialCheckServer.builder(engine, catalog)
-              .host(host)
-              .port(port)
-              .defaultHedgeDelay(hedgeDelay)
-              .shutdownGrace(shutdownGrace)
-              .bearerTokens(tokens)
-              .protect(protectHealth, protectReflection)
-              .callerRateLimit(callerRateLimit)
-              .accessLogSample(accessLogSample)
-              .checkManyConcurrency(checkManyConcurrency)
-              .concurrencyLimit(
-                  concurrencyLimit == LimitKind.ADAPTIVE
-                      ? ConcurrencyLimit.adaptive(maxInFlight)
-                      : ConcurrencyLimit.fixed(maxInFlight))
-              .tracing(tracing)
-              .connectionLimits(
-                  ConnectionLimits.DEFAULTS
-                      .withMaxCallsPerConnection(maxCallsPerConnection)
-                      .withMaxConnectionAge(maxConnectionAge));
-      tls.ifPresent(builder::tls);
-      if (redis != null) {
-        builder.redis(redis);
-      }
-      if (metrics != null) {
-        builder.metrics(metrics);
-      }
-      if (canary != null) {
-        builder.canary(canary);
-      }
-      try {
-        server = builder.start();
-      } catch (IOException | IllegalArgumentException e) {
-        throw new ListenFailure("--port", host, port, e);
-      }
-      if (canary != null) {
-        canary.start();
-      }
-      log.info(
-          "socialcheck serving catalog '{}' ({}) on {}:{} ({}, {}); {}",
-          catalog.name(),
-          catalog.platforms().stream().map(Platform::id).collect(Collectors.joining(", ")),
-          host,
-          server.port(),
-          tls.isEmpty() ? "plaintext" : tls.get().clientCa().isPresent() ? "mutual TLS" : "TLS",
-          tokens.isEmpty() ? "no authentication" : tokens.size() + " bearer tokens",
-          (cache == null ? "no result cache (demo)" : cacheOptions.describe())
-              + (redis == null ? "" : "; shared through " + redis.describe()));
-    } catch (ListenFailure e) {
-      closeAll(resources);
-      spec.commandLine().getErr().println("socialcheck: " + e.getMessage());
-      return 1;
+      assembly
+          .metricsPort()
+          .ifPresent(bound -> log.info("metrics at http://{}:{}/metrics", metricsHost, bound));
+      server = assembly.startServer();
+    } catch (ServerStartException e) {
+      assembly.close();
+      return cannotStart(e);
     } catch (RuntimeException e) {
-      closeAll(resources);
+      assembly.close();
       throw e;
     }
+    Catalog catalog = assembly.catalog();
+    log.info(
+        "socialcheck serving catalog '{}' ({}) on {}:{} ({}, {}); {}",
+        catalog.name(),
+        catalog.platforms().stream().map(Platform::id).collect(Collectors.joining(", ")),
+        host,
+        server.port(),
+        settings.tls().isEmpty()
+            ? "plaintext"
+            : settings.tls().get().clientCa().isPresent() ? "mutual TLS" : "TLS",
+        settings.bearerTokens().isEmpty()
+            ? "no authentication"
+            : settings.bearerTokens().size() + " bearer tokens",
+        (settings.isDemo() ? "no result cache (demo)" : CacheOptions.describe(assembly))
+            + assembly.redis().map(redis -> "; shared through " + redis.describe()).orElse(""));
     if (portFile != null) {
       try {
         writePortFile(portFile, server.port());
       } catch (IOException e) {
-        server.shutdown();
-        closeAll(resources);
+        assembly.close();
         spec.commandLine()
             .getErr()
-            .printf("socialcheck: cannot write the port file %s: %s%n", portFile, rootMessage(e));
+            .printf(
+                "socialcheck: cannot write the port file %s: %s%n",
+                portFile, ServerStartException.rootMessage(e));
         return 1;
       }
     }
-    SocialCheckServer running = server;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   log.info("shutting down (grace {})", DurationText.format(shutdownGrace));
-                  running.shutdown();
-                  closeAll(resources);
+                  assembly.close();
                   log.info("stopped");
                   // The JVM exits when the hooks end, without waiting for the log writer.
                   BatchingConsoleAppender.awaitAllWritten(Duration.ofSeconds(2));
@@ -496,93 +369,50 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Reports a part that could not start, naming the flag that chose its port; exit status 1. */
+  private int cannotStart(ServerStartException e) {
+    String flag =
+        switch (e.part()) {
+          case SERVER_PORT -> "--port " + e.port() + ": ";
+          case METRICS_PORT -> "--metrics-port " + e.port() + ": ";
+          case TRACING -> "";
+        };
+    spec.commandLine().getErr().println("socialcheck: " + flag + e.getMessage());
+    return 1;
+  }
+
   /**
-   * Reads the cache key secret (a bad one is a usage error), and requires one with {@code --redis}
-   * when there is a result cache: under a random secret per process, replicas would write entries
-   * to Redis that no other replica can find. (The demo catalog has no cache: Redis then only shares
-   * the rate limits.)
+   * The server's settings from the flags: the file-borne ones (tokens, TLS, the cache key secret)
+   * read and checked here, so that their errors name the flag and the file.
    */
-  private void checkCacheKeySecret() {
-    if (redisOptions.enabled()
-        && !catalogOptions.isDemo()
-        && cacheOptions.enabled()
-        && cacheOptions.cacheKeySecretFile == null) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--redis needs --cache-key-secret-file FILE (or SOCIALCHECK_CACHE_KEY_SECRET_FILE, or"
-              + " cache-key-secret-file in the --config file): the result cache's keys are HMACs"
-              + " under that secret, and replicas share cache entries only if they share it. Put"
-              + " the same secret (at least 16 bytes, e.g. `openssl rand -hex 32`) in a file on"
-              + " every replica.");
-    }
-    cacheOptions.cacheKeys();
-  }
-
-  /** Refuses limits the server cannot run with, naming the flag (not the builder's field). */
-  private void checkLimits() {
-    String hedgeDelayProblem = CheckRequest.hedgeDelayProblem(hedgeDelay);
-    if (hedgeDelayProblem != null) {
-      throw new ParameterException(spec.commandLine(), "--hedge-delay " + hedgeDelayProblem);
-    }
-    String problem = null;
-    if (maxInFlight <= 0) {
-      problem = "--max-in-flight must be positive";
-    } else if (maxCallsPerConnection <= 0) {
-      problem = "--max-calls-per-connection must be positive";
-    } else if (maxConnectionAge.isZero()) {
-      problem = "--max-connection-age must be positive";
-    } else if (!(callerRateLimit >= 0) || Double.isInfinite(callerRateLimit)) {
-      problem = "--caller-rate-limit must be a number of calls per second, 0 or more";
-    }
-    if (problem != null) {
-      throw new ParameterException(spec.commandLine(), problem);
-    }
-  }
-
-  private Canary.@Nullable Settings canarySettings() {
-    if (canaryInterval == null) {
-      if (canaryAutoDisable != 0) {
-        throw new ParameterException(
-            spec.commandLine(), "--canary-auto-disable needs --canary-interval");
-      }
-      return null;
-    }
-    if (canaryInterval.isZero()) {
-      throw new ParameterException(spec.commandLine(), "--canary-interval must be positive");
-    }
-    if (canaryAutoDisable < 0) {
-      throw new ParameterException(
-          spec.commandLine(), "--canary-auto-disable must not be negative");
-    }
-    return new Canary.Settings(canaryInterval, canaryAutoDisable);
-  }
-
-  private AdaptiveSettings adaptiveSettings() {
-    String problem = null;
-    if (!(adaptivePercentile > 0 && adaptivePercentile < 100)) {
-      problem = "--adaptive-percentile must be above 0 and below 100";
-    } else if (!(adaptiveMaxExtraLoad >= 0)) {
-      problem = "--adaptive-max-extra-load must not be negative";
-    } else if (adaptiveMinSamples < 1) {
-      problem = "--adaptive-min-samples must be at least 1";
-    } else if (adaptiveWindow.toSeconds() < 1) {
-      problem = "--adaptive-window must be at least 1s";
-    } else if (!(adaptiveEarlyStartWaste >= 0 && adaptiveEarlyStartWaste < 1)) {
-      problem = "--adaptive-early-start-waste must be at least 0 and below 1";
-    }
-    if (problem != null) {
-      throw new ParameterException(spec.commandLine(), problem);
-    }
-    try {
-      return new AdaptiveSettings(
-          adaptivePercentile,
-          adaptiveMaxExtraLoad,
-          adaptiveMinSamples,
-          adaptiveWindow,
-          adaptiveEarlyStartWaste);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "adaptive settings: " + e.getMessage());
-    }
+  private ServerSettings.Builder settings() {
+    ServerSettings.Builder settings =
+        ServerSettings.newBuilder()
+            .canary(canaryInterval, canaryAutoDisable)
+            .bearerTokens(tokens())
+            .tls(tls().orElse(null))
+            .host(host)
+            .port(port)
+            .defaultHedgeDelay(hedgeDelay)
+            .shutdownGrace(shutdownGrace)
+            .protect(protectHealth, protectReflection)
+            .callerRateLimit(callerRateLimit)
+            .maxInFlight(maxInFlight)
+            .adaptiveConcurrencyLimit(concurrencyLimit == LimitKind.ADAPTIVE)
+            .maxCallsPerConnection(maxCallsPerConnection)
+            .maxConnectionAge(maxConnectionAge)
+            .accessLogSample(accessLogSample)
+            .checkManyConcurrency(checkManyConcurrency)
+            .adaptivePercentile(adaptivePercentile)
+            .adaptiveMaxExtraLoad(adaptiveMaxExtraLoad)
+            .adaptiveMinSamples(adaptiveMinSamples)
+            .adaptiveWindow(adaptiveWindow)
+            .adaptiveEarlyStartWaste(adaptiveEarlyStartWaste)
+            .metricsEndpoint(metricsHost, metricsPort)
+            .tracing(Tracing::fromEnvironment);
+    catalogOptions.applyTo(settings);
+    cacheOptions.applyTo(settings);
+    return redisOptions.applyTo(settings);
   }
 
   private Optional<TlsFiles> tls() {
@@ -653,51 +483,11 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  private static void closeAll(List<AutoCloseable> resources) {
-    for (AutoCloseable resource : resources) {
-      try {
-        resource.close();
-      } catch (Exception e) {
-        // Shutting down: nothing more to do about it.
-      }
-    }
-  }
-
   /** Writes the port atomically, so a reader never sees a half-written file. */
   private static void writePortFile(Path file, int port) throws IOException {
     Path absolute = file.toAbsolutePath();
     Path tmp = Files.createTempFile(absolute.getParent(), ".port", ".tmp");
     Files.writeString(tmp, port + System.lineSeparator());
     Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof UnresolvedAddressException) {
-      return "unknown host";
-    }
-    String message = cause.getMessage();
-    if (message == null) {
-      return "failed";
-    }
-    // Netty's native transport: "bind(..) failed with error(-98): Address already in use".
-    return NATIVE_ERROR_PREFIX.matcher(message).replaceFirst("");
-  }
-
-  /**
-   * A port that could not be listened on, named with the flag that chose it: the metrics endpoint
-   * and the gRPC server fail apart.
-   */
-  private static final class ListenFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    ListenFailure(String flag, String host, int port, Exception cause) {
-      super(
-          flag + " " + port + ": cannot listen on " + host + ":" + port + ": " + rootMessage(cause),
-          cause);
-    }
   }
 }

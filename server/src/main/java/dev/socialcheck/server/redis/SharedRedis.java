@@ -216,7 +216,7 @@ public final class SharedRedis implements AutoCloseable {
       uri = RedisURI.create(settings.uri());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "--redis: not a Redis URI (expected redis://host:port or rediss://host:port)", e);
+          "not a Redis URI (expected redis://host:port or rediss://host:port)", e);
     }
     // The handshake (HELLO, AUTH, SELECT) is bounded by the URI's timeout.
     uri.setTimeout(settings.connectTimeout());
