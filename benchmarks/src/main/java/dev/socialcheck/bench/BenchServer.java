@@ -4,19 +4,18 @@ import ch.qos.logback.classic.Level;
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.socialcheck.server.assembly.ServerAssembly;
+import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.catalog.Catalog;
-import dev.socialcheck.server.checkers.CachingChecker;
+import dev.socialcheck.server.catalog.CatalogDefinition;
 import dev.socialcheck.server.checkers.ResultCache;
-import dev.socialcheck.server.engine.AdaptiveSettings;
 import dev.socialcheck.server.engine.CheckEngine;
-import dev.socialcheck.server.engine.CheckObserver;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.EngineStats;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformLearning;
 import dev.socialcheck.server.engine.PlatformStatistics;
 import dev.socialcheck.server.grpc.SocialCheckServer;
-import dev.socialcheck.server.metrics.ServiceMetrics;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -33,7 +32,6 @@ import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +42,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server JVM of a benchmark: either the real {@link SocialCheckServer} over a benchmark
- * catalog, or the echo baseline with the same transport settings.
+ * The server JVM of a benchmark: either the real server over a benchmark catalog, assembled from
+ * {@link ServerSettings} by the {@link ServerAssembly} as {@code serve} assembles it, or the echo
+ * baseline with the same transport settings.
  *
  * <p>Prints {@code PORT <n>} once listening, then answers commands read from standard input, one
  * per line: {@code stats} (threads, heap, GC, CPU, engine counters), {@code stats-gc} (the same
@@ -87,14 +86,6 @@ public final class BenchServer {
       ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("socialcheck.access"))
           .setLevel(Level.OFF);
     }
-    @Nullable ServiceMetrics metrics = metricsOn ? new ServiceMetrics() : null;
-    ScheduledExecutorService scheduler = CheckEngine.newScheduler();
-    CheckEngine engine =
-        new CheckEngine(
-            scheduler,
-            Ticker.systemTicker(),
-            metrics == null ? CheckObserver.NONE : metrics,
-            AdaptiveSettings.DEFAULTS);
     @Nullable TimelineRecorder timeline =
         options.containsKey("timeline") ? new TimelineRecorder() : null;
     NettyServerBuilder transport =
@@ -104,64 +95,80 @@ public final class BenchServer {
     }
     Runnable stop;
     int port;
-    @Nullable CallCounter counter = null;
+    @Nullable CallCounter counter =
+        options.containsKey("count-calls") && !service.equals("echo") ? new CallCounter() : null;
     @Nullable ResultCache cache = null;
     List<String> platformIds = List.of();
+    EngineStats engineStats;
+    @Nullable PlatformLearning learning = null;
     if (service.equals("echo")) {
       Server echo = startEcho(transport);
       port = echo.getPort();
-      stop = echo::shutdownNow;
+      // The baseline has no engine; its counters stay at zero, for the same stats line.
+      ScheduledExecutorService idle = CheckEngine.newScheduler();
+      engineStats = new CheckEngine(idle, Ticker.systemTicker()).stats();
+      stop =
+          () -> {
+            echo.shutdownNow();
+            idle.shutdownNow();
+          };
     } else {
-      Catalog catalog =
-          BenchCatalogs.create(
-              options.getOrDefault("catalog", "instant"),
-              scheduler,
-              Duration.ofMillis(Long.parseLong(options.getOrDefault("latency-ms", "100"))),
-              Double.parseDouble(options.getOrDefault("time-scale", "1")),
-              Long.parseLong(options.getOrDefault("seed", "1")));
-      if (timeline != null) {
-        catalog = timeline.instrument(catalog);
-      }
-      if (options.containsKey("count-calls")) {
-        counter = new CallCounter();
-        catalog = counter.wrap(catalog);
-      }
-      if (options.containsKey("cache-ttl")) {
-        Duration ttl = DurationText.parse(options.get("cache-ttl"));
-        cache =
-            new ResultCache(
-                ttl,
-                ttl,
-                Long.parseLong(options.getOrDefault("cache-max-entries", "100000")),
-                Ticker.systemTicker());
-        catalog = cached(catalog, cache);
-      }
-      platformIds = catalog.platforms().stream().map(Platform::id).toList();
-      SocialCheckServer.Builder builder =
-          SocialCheckServer.builder(engine, catalog)
+      // The server as serve assembles it, over a benchmark catalog built by code.
+      String catalogName = options.getOrDefault("catalog", "instant");
+      Duration latency =
+          Duration.ofMillis(Long.parseLong(options.getOrDefault("latency-ms", "100")));
+      double timeScale = Double.parseDouble(options.getOrDefault("time-scale", "1"));
+      long seed = Long.parseLong(options.getOrDefault("seed", "1"));
+      @Nullable CallCounter counting = counter;
+      ServerSettings.Builder settings =
+          ServerSettings.newBuilder()
+              .catalog(
+                  context -> {
+                    Catalog catalog =
+                        BenchCatalogs.create(
+                            catalogName, context.scheduler(), latency, timeScale, seed);
+                    if (timeline != null) {
+                      catalog = timeline.instrument(catalog);
+                    }
+                    if (counting != null) {
+                      catalog = counting.wrap(catalog);
+                    }
+                    return CatalogDefinition.unprotected(catalog);
+                  })
               .transport(transport)
               .shutdownGrace(Duration.ZERO)
               .callerRateLimit(Double.parseDouble(options.getOrDefault("caller-rate-limit", "1e9")))
               .accessLogSample(Double.parseDouble(options.getOrDefault("access-log-sample", "1")))
-              .maxInFlight(Integer.parseInt(options.getOrDefault("max-in-flight", "1000")));
-      if (metrics != null) {
-        builder.metrics(metrics);
-        for (String id : platformIds) {
-          metrics.bindLearning(id, engine.learning());
-        }
+              .maxInFlight(Integer.parseInt(options.getOrDefault("max-in-flight", "1000")))
+              .metrics(metricsOn)
+              // The server's result cache in front of every platform, as the real catalog has it.
+              .resultCache(options.containsKey("cache-ttl"));
+      if (options.containsKey("cache-ttl")) {
+        Duration ttl = DurationText.parse(options.get("cache-ttl"));
+        settings
+            .cacheTtlFound(ttl)
+            .cacheTtlNotFound(ttl)
+            .cacheMaxEntries(Long.parseLong(options.getOrDefault("cache-max-entries", "100000")));
       }
       if (service.startsWith("echo-")) {
-        builder.service(new EchoService()).requestDecoding(service.equals("echo-decoded"));
+        settings
+            .replacementService(new EchoService())
+            .requestDecoding(service.equals("echo-decoded"));
       }
       if (options.getOrDefault("executor", "pool").equals("direct")) {
         // What-if: gRPC callbacks and the answer run on the thread that completed the run.
-        builder.executor(MoreExecutors.directExecutor());
+        settings.executor(MoreExecutors.directExecutor());
       } else if (timeline != null) {
-        builder.executor(timeline.timedExecutor());
+        settings.executor(timeline.timedExecutor());
       }
-      SocialCheckServer server = builder.start();
+      ServerAssembly assembly = ServerAssembly.create(settings.build());
+      SocialCheckServer server = assembly.startServer();
       port = server.port();
-      stop = server::shutdown;
+      stop = assembly::close;
+      engineStats = assembly.engine().stats();
+      learning = assembly.engine().learning();
+      platformIds = assembly.catalog().platforms().stream().map(Platform::id).toList();
+      cache = assembly.resultCache().enabled() ? assembly.resultCache() : null;
     }
     System.out.println("PORT " + port);
     System.out.flush();
@@ -171,17 +178,17 @@ public final class BenchServer {
     while ((line = in.readLine()) != null) {
       String command = line.trim();
       switch (command) {
-        case "stats" -> System.out.println(stats(engine.stats(), counter, cache));
+        case "stats" -> System.out.println(stats(engineStats, counter, cache));
         case "stats-gc" -> {
           System.gc();
-          System.out.println(stats(engine.stats(), counter, cache));
+          System.out.println(stats(engineStats, counter, cache));
         }
-        case "learning" -> System.out.println(learning(engine.learning(), platformIds));
+        case "learning" ->
+            System.out.println(learning == null ? "LEARNING" : learning(learning, platformIds));
         case "timeline" ->
             System.out.println(timeline == null ? "TIMELINE off" : timeline.reportAndReset());
         case "quit" -> {
           stop.run();
-          scheduler.shutdownNow();
           System.out.println("BYE");
           System.out.flush();
           System.exit(0);
@@ -198,7 +205,6 @@ public final class BenchServer {
       System.out.flush();
     }
     stop.run();
-    scheduler.shutdownNow();
     System.exit(0);
   }
 
@@ -222,22 +228,6 @@ public final class BenchServer {
         .addService(ProtoReflectionServiceV1.newInstance())
         .build()
         .start();
-  }
-
-  /** The catalog with every checker behind one shared result cache, as the real catalog has it. */
-  static Catalog cached(Catalog catalog, ResultCache cache) {
-    List<Platform> platforms = new ArrayList<>();
-    for (Platform p : catalog.platforms()) {
-      platforms.add(
-          new Platform(
-              p.id(),
-              p.displayName(),
-              p.prior(),
-              p.timeout(),
-              new CachingChecker(p.id(), p.checker(), cache),
-              p.selfCheck()));
-    }
-    return new Catalog(catalog.name(), platforms);
   }
 
   private static String learning(PlatformLearning learning, List<String> platformIds) {

@@ -1,10 +1,12 @@
 package dev.socialcheck.bench;
 
-import com.google.common.base.Ticker;
+import static java.util.Objects.requireNonNull;
+
+import dev.socialcheck.server.assembly.ServerAssembly;
+import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.catalog.Catalog;
-import dev.socialcheck.server.engine.CheckEngine;
+import dev.socialcheck.server.catalog.CatalogDefinition;
 import dev.socialcheck.server.engine.Platform;
-import dev.socialcheck.server.grpc.ConcurrencyLimit;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.server.metrics.ServiceMetrics;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -14,15 +16,16 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The server JVM of {@link OverloadBench}: the real {@link SocialCheckServer} over one {@link
- * SaturablePlatform}, with a fixed or adaptive concurrency limit. Prints {@code PORT <n>}, then
- * answers {@code slowdown} (the platform's service time doubles), {@code limit} (the current
- * concurrency limit) and {@code quit}; exits when standard input closes.
+ * The server JVM of {@link OverloadBench}: the real server (assembled from {@link ServerSettings})
+ * over one {@link SaturablePlatform}, with a fixed or adaptive concurrency limit. Prints {@code
+ * PORT <n>}, then answers {@code slowdown} (the platform's service time doubles), {@code limit}
+ * (the current concurrency limit) and {@code quit}; exits when standard input closes.
  *
  * <p>Arguments: {@code fixed|adaptive MAX WORKERS SERVICE_MS}.
  */
@@ -37,20 +40,31 @@ public final class OverloadServer {
     int max = Integer.parseInt(args[1]);
     int workers = Integer.parseInt(args[2]);
     long serviceMillis = Long.parseLong(args[3]);
-    ScheduledExecutorService scheduler = CheckEngine.newScheduler();
-    SaturablePlatform api = new SaturablePlatform(workers, serviceMillis, scheduler);
-    Catalog catalog =
-        new Catalog(
-            "saturable", List.of(new Platform("api", "API", 0.5, Duration.ofSeconds(30), api)));
-    ServiceMetrics metrics = new ServiceMetrics();
-    SocialCheckServer server =
-        SocialCheckServer.builder(new CheckEngine(scheduler, Ticker.systemTicker()), catalog)
-            .transport(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
-            .concurrencyLimit(
-                adaptive ? ConcurrencyLimit.adaptive(max) : ConcurrencyLimit.fixed(max))
-            .metrics(metrics)
-            .shutdownGrace(Duration.ZERO)
-            .start();
+    AtomicReference<@Nullable SaturablePlatform> platform = new AtomicReference<>();
+    ServerAssembly assembly =
+        ServerAssembly.create(
+            ServerSettings.newBuilder()
+                .catalog(
+                    context -> {
+                      SaturablePlatform api =
+                          new SaturablePlatform(workers, serviceMillis, context.scheduler());
+                      platform.set(api);
+                      return CatalogDefinition.unprotected(
+                          new Catalog(
+                              "saturable",
+                              List.of(
+                                  new Platform("api", "API", 0.5, Duration.ofSeconds(30), api))));
+                    })
+                .resultCache(false)
+                .transport(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
+                .adaptiveConcurrencyLimit(adaptive)
+                .maxInFlight(max)
+                .metrics(true)
+                .shutdownGrace(Duration.ZERO)
+                .build());
+    SocialCheckServer server = assembly.startServer();
+    SaturablePlatform api = requireNonNull(platform.get());
+    ServiceMetrics metrics = assembly.metrics().orElseThrow();
     System.out.println("PORT " + server.port());
     System.out.flush();
     BufferedReader in =
@@ -67,8 +81,7 @@ public final class OverloadServer {
           System.out.println("LIMIT " + (m.find() ? (long) Double.parseDouble(m.group(1)) : -1));
         }
         case "quit" -> {
-          server.shutdown();
-          scheduler.shutdownNow();
+          assembly.close();
           System.out.println("BYE");
           System.out.flush();
           System.exit(0);
@@ -77,8 +90,7 @@ public final class OverloadServer {
       }
       System.out.flush();
     }
-    server.shutdown();
-    scheduler.shutdownNow();
+    assembly.close();
     System.exit(0);
   }
 }

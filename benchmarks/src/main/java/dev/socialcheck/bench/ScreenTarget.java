@@ -1,7 +1,8 @@
 package dev.socialcheck.bench;
 
-import com.google.common.base.Ticker;
-import dev.socialcheck.server.engine.CheckEngine;
+import dev.socialcheck.server.assembly.ServerAssembly;
+import dev.socialcheck.server.assembly.ServerSettings;
+import dev.socialcheck.server.catalog.CatalogDefinition;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.v1.CheckManyRequest;
 import dev.socialcheck.v1.CheckManyResponse;
@@ -17,7 +18,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -149,26 +148,34 @@ final class ScreenTarget {
 
   /** A server over the instant-demo catalog and a channel to it. */
   static final class Target implements AutoCloseable {
-    final ScheduledExecutorService scheduler = CheckEngine.newScheduler();
+    final ServerAssembly assembly;
     final SocialCheckServer server;
     final ManagedChannel channel;
 
-    Target(String transport) throws IOException {
-      SocialCheckServer.Builder builder =
-          SocialCheckServer.builder(
-                  new CheckEngine(scheduler, Ticker.systemTicker()),
-                  BenchCatalogs.create("instant-demo", scheduler, Duration.ZERO, 1, 1))
+    Target(String transport) throws InterruptedException {
+      ServerSettings.Builder settings =
+          ServerSettings.newBuilder()
+              .catalog(
+                  context ->
+                      CatalogDefinition.unprotected(
+                          BenchCatalogs.create(
+                              "instant-demo", context.scheduler(), Duration.ZERO, 1, 1)))
+              .resultCache(false)
               .checkManyConcurrency(CONCURRENCY)
               .shutdownGrace(Duration.ZERO);
       if (transport.equals("in-process")) {
         String name = InProcessServerBuilder.generateName();
-        server = builder.transport(InProcessServerBuilder.forName(name)).start();
+        assembly =
+            ServerAssembly.create(settings.transport(InProcessServerBuilder.forName(name)).build());
+        server = assembly.startServer();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
       } else {
-        server =
-            builder
-                .transport(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
-                .start();
+        assembly =
+            ServerAssembly.create(
+                settings
+                    .transport(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
+                    .build());
+        server = assembly.startServer();
         channel =
             NettyChannelBuilder.forAddress("127.0.0.1", server.port())
                 .usePlaintext()
@@ -185,8 +192,7 @@ final class ScreenTarget {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      server.shutdown();
-      scheduler.shutdownNow();
+      assembly.close();
     }
   }
 

@@ -3,7 +3,9 @@ package dev.socialcheck.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.base.Ticker;
-import dev.socialcheck.server.checkers.ResultCache;
+import dev.socialcheck.server.assembly.ServerAssembly;
+import dev.socialcheck.server.assembly.ServerSettings;
+import dev.socialcheck.server.catalog.CatalogDefinition;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.v1.HasSocialAccountRequest;
@@ -71,18 +73,24 @@ class LoadGeneratorSmokeTest {
   @Test
   void resultCache_hitsAreSeenInTheResponses_andNotCountedAsCalls() throws Exception {
     CallCounter counter = new CallCounter();
-    SocialCheckServer cached =
-        SocialCheckServer.builder(
-                new CheckEngine(scheduler, Ticker.systemTicker()),
-                BenchServer.cached(
-                    counter.wrap(BenchCatalogs.create("instant", scheduler, Duration.ZERO, 1, 1)),
-                    new ResultCache(
-                        Duration.ofMinutes(1), Duration.ofMinutes(1), 100, Ticker.systemTicker())))
-            .host("127.0.0.1")
-            .port(0)
-            .shutdownGrace(Duration.ZERO)
-            .start();
-    try (LoadGenerator other = new LoadGenerator(cached.port(), 1)) {
+    // As BenchServer --cache-ttl 1m assembles it: the result cache in front of every platform.
+    ServerAssembly cached =
+        ServerAssembly.create(
+            ServerSettings.newBuilder()
+                .catalog(
+                    context ->
+                        CatalogDefinition.unprotected(
+                            counter.wrap(
+                                BenchCatalogs.create(
+                                    "instant", context.scheduler(), Duration.ZERO, 1, 1))))
+                .cacheTtlFound(Duration.ofMinutes(1))
+                .cacheTtlNotFound(Duration.ofMinutes(1))
+                .cacheMaxEntries(100)
+                .host("127.0.0.1")
+                .port(0)
+                .shutdownGrace(Duration.ZERO)
+                .build());
+    try (LoadGenerator other = new LoadGenerator(cached.startServer().port(), 1)) {
       LoadGenerator.Lane lane =
           new LoadGenerator.Lane(
                   "same address",
@@ -110,7 +118,7 @@ class LoadGeneratorSmokeTest {
       assertThat(result.cacheHitsPerRequest()).as("measured: all hits").isEqualTo(3.0);
       assertThat(result.noCallShare()).as("answered without a call").isEqualTo(1.0);
     } finally {
-      cached.shutdown();
+      cached.close();
     }
   }
 

@@ -15,4 +15,13 @@ public record CatalogDefinition(String name, List<PlatformDefinition> platforms)
     requireNonNull(name, "name");
     platforms = List.copyOf(platforms);
   }
+
+  /**
+   * The platforms of a catalog built by code, to be assembled as they are (no limits; a result
+   * cache when the settings keep one).
+   */
+  public static CatalogDefinition unprotected(Catalog catalog) {
+    return new CatalogDefinition(
+        catalog.name(), catalog.platforms().stream().map(PlatformDefinition::unprotected).toList());
+  }
 }

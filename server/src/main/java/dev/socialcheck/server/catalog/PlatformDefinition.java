@@ -43,6 +43,26 @@ public record PlatformDefinition(
     new Platform(id, displayName, prior, timeout, checker, selfCheck, description);
   }
 
+  /** The checker type of platforms built by code ({@link #unprotected}) rather than a catalog. */
+  public static final String CODE = "code";
+
+  /**
+   * A platform built by code (tests, benchmarks), to be assembled as it is: no limits, its checker
+   * the platform's.
+   */
+  public static PlatformDefinition unprotected(Platform platform) {
+    return new PlatformDefinition(
+        platform.id(),
+        platform.displayName(),
+        platform.prior(),
+        platform.timeout(),
+        CODE,
+        platform.description(),
+        platform.selfCheck(),
+        Optional.empty(),
+        platform.checker());
+  }
+
   /** This platform with {@code decorated} in place of its checker, for the engine. */
   public Platform toPlatform(PlatformChecker decorated) {
     return new Platform(id, displayName, prior, timeout, decorated, selfCheck, description);
