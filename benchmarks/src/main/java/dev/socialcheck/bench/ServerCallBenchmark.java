@@ -6,14 +6,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.spi.AppenderAttachable;
-import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.MoreExecutors;
-import dev.socialcheck.server.catalog.Catalog;
-import dev.socialcheck.server.engine.AdaptiveSettings;
-import dev.socialcheck.server.engine.CheckEngine;
-import dev.socialcheck.server.grpc.SocialCheckServer;
+import dev.socialcheck.server.assembly.ServerAssembly;
+import dev.socialcheck.server.assembly.ServerSettings;
+import dev.socialcheck.server.catalog.CatalogDefinition;
 import dev.socialcheck.server.logging.BatchingConsoleAppender;
-import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.HasSocialAccountResponse;
 import dev.socialcheck.v1.SocialAccountServiceGrpc;
@@ -27,7 +24,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -70,16 +66,15 @@ public class ServerCallBenchmark {
 
   private final Logger access = (Logger) LoggerFactory.getLogger("socialcheck.access");
   private @Nullable Level accessLevel;
-  private @Nullable ScheduledExecutorService scheduler;
   private @Nullable Server echo;
-  private @Nullable SocialCheckServer server;
+  private @Nullable ServerAssembly server;
   private @Nullable ManagedChannel channel;
   private @Nullable SocialAccountServiceBlockingStub stub;
   private final HasSocialAccountRequest[] requests = new HasSocialAccountRequest[1024];
   private int next;
 
   @Setup(org.openjdk.jmh.annotations.Level.Trial)
-  public void setUp() throws IOException {
+  public void setUp() throws IOException, InterruptedException {
     for (int i = 0; i < requests.length; i++) {
       requests[i] =
           HasSocialAccountRequest.newBuilder().setEmail("u" + i + "@bench.example").build();
@@ -88,8 +83,6 @@ public class ServerCallBenchmark {
     accessLevel = access.getLevel();
     access.setLevel(layer.equals("instant") ? Level.INFO : Level.OFF);
     String name = InProcessServerBuilder.generateName();
-    ScheduledExecutorService timers = CheckEngine.newScheduler();
-    scheduler = timers;
     if (layer.equals("echo")) {
       echo =
           InProcessServerBuilder.forName(name)
@@ -98,21 +91,28 @@ public class ServerCallBenchmark {
               .build()
               .start();
     } else {
-      ServiceMetrics metrics = new ServiceMetrics();
-      CheckEngine engine =
-          new CheckEngine(timers, Ticker.systemTicker(), metrics, AdaptiveSettings.DEFAULTS);
-      Catalog catalog = BenchCatalogs.create("instant", timers, Duration.ZERO, 1, 1);
-      SocialCheckServer.Builder builder =
-          SocialCheckServer.builder(engine, catalog)
+      // The server as serve assembles it (metrics, caller rate limit), in process.
+      ServerSettings.Builder settings =
+          ServerSettings.newBuilder()
+              .catalog(
+                  context ->
+                      CatalogDefinition.unprotected(
+                          BenchCatalogs.create(
+                              "instant", context.scheduler(), Duration.ZERO, 1, 1)))
+              .resultCache(false)
               .transport(InProcessServerBuilder.forName(name))
               .executor(MoreExecutors.directExecutor())
-              .metrics(metrics)
+              .metrics(true)
               .callerRateLimit(1e9)
               .shutdownGrace(Duration.ZERO);
       if (layer.startsWith("echo+")) {
-        builder.service(new EchoService()).requestDecoding(layer.equals("echo+decoding"));
+        settings
+            .replacementService(new EchoService())
+            .requestDecoding(layer.equals("echo+decoding"));
       }
-      server = builder.start();
+      ServerAssembly assembly = ServerAssembly.create(settings.build());
+      assembly.startServer();
+      server = assembly;
     }
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = SocialAccountServiceGrpc.newBlockingStub(channel);
@@ -145,13 +145,10 @@ public class ServerCallBenchmark {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     if (server != null) {
-      server.shutdown();
+      server.close();
     }
     if (echo != null) {
       echo.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (scheduler != null) {
-      scheduler.shutdownNow();
     }
     access.setLevel(accessLevel);
   }

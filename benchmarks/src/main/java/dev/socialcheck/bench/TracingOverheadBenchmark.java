@@ -1,14 +1,13 @@
 package dev.socialcheck.bench;
 
-import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import dev.socialcheck.server.assembly.ServerAssembly;
+import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.catalog.Catalog;
-import dev.socialcheck.server.engine.CheckEngine;
-import dev.socialcheck.server.engine.CheckObserver;
+import dev.socialcheck.server.catalog.CatalogDefinition;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.Platform;
-import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.server.tracing.Tracing;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.HasSocialAccountResponse;
@@ -24,7 +23,6 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,9 +54,8 @@ public class TracingOverheadBenchmark {
   @Param({"off", "unsampled", "sampled"})
   public String tracing;
 
-  private ScheduledExecutorService scheduler;
   private @Nullable OpenTelemetrySdk sdk;
-  private SocialCheckServer server;
+  private ServerAssembly server;
   private ManagedChannel channel;
   private SocialAccountServiceGrpc.SocialAccountServiceBlockingStub stub;
   private final HasSocialAccountRequest request =
@@ -66,7 +63,6 @@ public class TracingOverheadBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    scheduler = CheckEngine.newScheduler();
     Tracing chosen = Tracing.off();
     if (!tracing.equals("off")) {
       sdk =
@@ -92,16 +88,20 @@ public class TracingOverheadBenchmark {
           new Platform(
               ids.get(i), ids.get(i), priors.get(i), Duration.ofSeconds(10), (e, c) -> answer));
     }
-    CheckObserver observer = chosen.observer();
     String name = InProcessServerBuilder.generateName();
+    Tracing traced = chosen;
     server =
-        SocialCheckServer.builder(
-                new CheckEngine(scheduler, Ticker.systemTicker(), observer),
-                new Catalog("instant-demo", platforms))
-            .transport(InProcessServerBuilder.forName(name))
-            .tracing(chosen)
-            .shutdownGrace(Duration.ZERO)
-            .start();
+        ServerAssembly.create(
+            ServerSettings.newBuilder()
+                .catalog(
+                    context ->
+                        CatalogDefinition.unprotected(new Catalog("instant-demo", platforms)))
+                .resultCache(false)
+                .tracing(() -> traced)
+                .transport(InProcessServerBuilder.forName(name))
+                .shutdownGrace(Duration.ZERO)
+                .build());
+    server.startServer();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = SocialAccountServiceGrpc.newBlockingStub(channel);
   }
@@ -115,8 +115,7 @@ public class TracingOverheadBenchmark {
   public void tearDown() throws InterruptedException {
     channel.shutdownNow();
     channel.awaitTermination(5, TimeUnit.SECONDS);
-    server.shutdown();
-    scheduler.shutdownNow();
+    server.close();
     if (sdk != null) {
       sdk.close();
     }
