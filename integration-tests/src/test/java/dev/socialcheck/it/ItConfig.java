@@ -24,6 +24,15 @@ final class ItConfig {
         : repoDir().resolve("server/target/socialcheck-server-all.jar");
   }
 
+  /** The jar of the example checker type that {@code ./mvnw package} builds in checker-example/. */
+  static Path checkerExampleJar() {
+    String jar = System.getProperty("socialcheck.it.checkerExampleJar");
+    return jar != null
+        ? Path.of(jar).toAbsolutePath().normalize()
+        : repoDir()
+            .resolve("checker-example/target/socialcheck-checker-example-0.1.0-SNAPSHOT.jar");
+  }
+
   /** Where the server and client outputs are kept, one file per process. */
   static Path logDir() {
     String dir = System.getProperty("socialcheck.it.logDir");
