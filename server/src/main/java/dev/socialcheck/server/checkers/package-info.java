@@ -1,8 +1,13 @@
 /**
- * Platform checkers for real platforms: {@link dev.socialcheck.server.checkers.HttpProbeChecker}
- * (one generic HTTP probe driven by a catalog entry) and the decorators that make it safe to run in
- * production: {@link dev.socialcheck.server.checkers.ResilientChecker} (circuit breaker, rate
- * limiter, concurrency bulkhead) and {@link dev.socialcheck.server.checkers.CachingChecker}.
+ * Platform checkers: {@link dev.socialcheck.server.checkers.HttpProbeChecker} (one generic HTTP
+ * probe driven by a catalog entry), {@link dev.socialcheck.server.checkers.SimulatedChecker} (the
+ * demo's offline platforms), the pool that runs blocking checker code ({@link
+ * dev.socialcheck.server.checkers.BlockingCheckPool}), and the decorators that make any checker
+ * safe to run in production — {@link dev.socialcheck.server.checkers.ResilientChecker} (circuit
+ * breaker, rate limiter, concurrency bulkhead), {@link
+ * dev.socialcheck.server.checkers.SharedBudgetChecker} and {@link
+ * dev.socialcheck.server.checkers.CachingChecker} — each a {@link
+ * dev.socialcheck.server.engine.ForwardingPlatformChecker}.
  */
 @NullMarked
 package dev.socialcheck.server.checkers;

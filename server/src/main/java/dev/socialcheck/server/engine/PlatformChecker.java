@@ -20,6 +20,10 @@ import com.google.common.util.concurrent.ListenableFuture;
  *       data.
  *   <li><b>Privacy.</b> Never log the address or put it into {@link CheckOutcome#detail()}.
  * </ul>
+ *
+ * <p>A checker that wraps another (a cache, a limit) extends {@link ForwardingPlatformChecker}, so
+ * that every method, those added later included, reaches the checker inside. Checker types from
+ * other jars are added through {@code dev.socialcheck.server.spi.CheckerProvider}.
  */
 @FunctionalInterface
 public interface PlatformChecker {
