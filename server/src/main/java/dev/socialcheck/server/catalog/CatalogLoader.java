@@ -214,12 +214,21 @@ public final class CatalogLoader {
 
   /** An HTTP client fit for probes: HTTP/2 when offered, no automatic redirects. */
   public static HttpClient newHttpClient(Executor executor) {
+    return httpClientBuilder(executor).build();
+  }
+
+  /**
+   * The settings of {@link #newHttpClient}, still open: for a client that must differ in one
+   * respect only, e.g. the benchmarks' loopback platforms, whose self-signed certificate only their
+   * own client trusts ({@code .sslContext(...)}). Production uses {@link #newHttpClient}, with the
+   * JVM's default trust.
+   */
+  public static HttpClient.Builder httpClientBuilder(Executor executor) {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_2)
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(Duration.ofSeconds(5))
-        .executor(executor)
-        .build();
+        .executor(executor);
   }
 
   /** Whether {@code name} is a bundled catalog ({@code builtin}, {@code extended}). */
