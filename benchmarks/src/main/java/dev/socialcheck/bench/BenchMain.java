@@ -39,7 +39,8 @@ public final class BenchMain implements Callable<Integer> {
           new LatencyHidingTarget(),
           new EarlyAnswerTarget(),
           new StrategyTradeOffTarget(),
-          new ResultCacheTarget());
+          new ResultCacheTarget(),
+          new OutboundProbeTarget());
 
   @Spec @Nullable CommandSpec spec;
 
