@@ -1,5 +1,6 @@
 package dev.socialcheck.server.cli;
 
+import dev.socialcheck.server.checkers.CommonPoolParallelism;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   public static void main(String[] args) {
+    // Before anything uses the common pool: else a thread per probe answered on small machines.
+    CommonPoolParallelism.ensure();
     // gRPC logs through java.util.logging: route it to the same place as ours.
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
