@@ -231,6 +231,23 @@ public final class CatalogLoader {
         .executor(executor);
   }
 
+  /**
+   * HTTP clients a probe transport may use at most (see {@link #newProbeTransport}): with a
+   * platform's HTTP/2 limit of 100–256 streams per connection, 800–2,048 probes in flight to one
+   * platform.
+   */
+  public static final int MAX_HTTP_CLIENTS = 8;
+
+  /**
+   * The probes' transport: {@link #newHttpClient} clients on {@code executor}, a further one (a
+   * further connection per host) whenever a host's HTTP/2 stream limit refuses a request, at most
+   * {@link #MAX_HTTP_CLIENTS}.
+   */
+  public static ProbeTransport newProbeTransport(Executor executor) {
+    return ProbeTransport.overflowing(
+        newHttpClient(executor), () -> newHttpClient(executor), MAX_HTTP_CLIENTS);
+  }
+
   /** Whether {@code name} is a bundled catalog ({@code builtin}, {@code extended}). */
   public static boolean isBundled(String name) {
     return BUNDLED.containsKey(name);
