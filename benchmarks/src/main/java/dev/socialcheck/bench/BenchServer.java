@@ -6,7 +6,9 @@ import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.checkers.CachingChecker;
+import dev.socialcheck.server.checkers.CommonPoolParallelism;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.DurationText;
@@ -60,10 +62,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Target 6 (outbound probes, see {@link FleetScenarios}): {@code --catalog-file FILE} loads a
  * catalog YAML with {@code CatalogLoader} (the loopback fleet's), its probes on an HTTP client that
- * trusts {@code --trust PEM} with {@code --http-threads N} executor threads; {@code --service raw}
- * runs no gRPC server but the raw prober over the same client ({@code --fleet-urls id=URL,...};
- * commands {@code raw-start MODE CALLS WARMUP_MS MEASURE_MS HEDGE_MS}, then {@code raw-wait});
- * {@code --catalog fleet-sim --fleet-latency MEDIAN/P99} simulates the fleet with timers.
+ * trusts {@code --trust PEM} with {@code --http-threads N} executor threads and at most {@code
+ * --max-clients N} clients; {@code --service raw} runs no gRPC server but the raw prober over the
+ * same client ({@code --fleet-urls id=URL,...}; commands {@code raw-start MODE CALLS WARMUP_MS
+ * MEASURE_MS HEDGE_MS}, then {@code raw-wait}); {@code --catalog fleet-sim --fleet-latency
+ * MEDIAN/P99} simulates the fleet with timers.
  *
  * <p>Further commands: {@code learning} (what the engine learned per platform: samples, p50, p95,
  * found rate), {@code cache-keys N} (checks every key and value held by the result cache for the
@@ -73,6 +76,8 @@ public final class BenchServer {
   private BenchServer() {}
 
   public static void main(String[] args) throws Exception {
+    // As socialcheck's main does (the probes' HTTP client would start a thread per answer).
+    CommonPoolParallelism.ensure();
     Map<String, String> options = parse(args);
     String service = options.getOrDefault("service", "engine");
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
@@ -93,7 +98,10 @@ public final class BenchServer {
         options.containsKey("trust")
             ? new FleetClient(
                 Path.of(options.get("trust")),
-                Integer.parseInt(options.getOrDefault("http-threads", "2")))
+                Integer.parseInt(options.getOrDefault("http-threads", "2")),
+                Integer.parseInt(
+                    options.getOrDefault(
+                        "max-clients", String.valueOf(CatalogLoader.MAX_HTTP_CLIENTS))))
             : null;
     @Nullable RawProber raw = null;
     if (service.equals("echo")) {

@@ -3,7 +3,6 @@ package dev.socialcheck.bench;
 import com.google.common.util.concurrent.ListeningScheduledExecutorService;
 import com.google.common.util.concurrent.MoreExecutors;
 import dev.socialcheck.server.catalog.Catalog;
-import dev.socialcheck.server.checkers.ProbeTransport;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformChecker;
@@ -74,7 +73,7 @@ final class FleetScenarios {
       }
       targets.add(new RawProber.Target(platform.id(), base, platform.twoStep()));
     }
-    return new RawProber(ProbeTransport.of(client.http()), targets, timers);
+    return new RawProber(client.transport(), targets, timers);
   }
 
   /** {@code id=URL,...} as written by {@link #formatUrls}. */

@@ -5,6 +5,7 @@ import static dev.socialcheck.bench.BenchRun.DEADLINE;
 import static dev.socialcheck.bench.BenchRun.seconds;
 
 import dev.socialcheck.bench.LoadGenerator.Window;
+import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.PlatformResult;
 import dev.socialcheck.v1.Strategy;
@@ -92,6 +93,14 @@ final class OutboundProbeTarget implements BenchTarget {
   int t6HttpThreads = 2;
 
   @Option(
+      names = "--t6-max-clients",
+      paramLabel = "N",
+      description =
+          "Target 6: HTTP clients the probes may use at most, each a connection per host (serve:"
+              + " ${DEFAULT-VALUE}; 1 = one connection per platform, as before).")
+  int t6MaxClients = CatalogLoader.MAX_HTTP_CLIENTS;
+
+  @Option(
       names = "--t6-max-streams",
       paramLabel = "N",
       description =
@@ -171,7 +180,13 @@ final class OutboundProbeTarget implements BenchTarget {
         Path catalog = run.out.resolve("t6-fleet-" + protocol.label() + ".yaml");
         Files.writeString(catalog, FleetCatalog.yaml(fleet.urls(protocol)));
         List<String> client =
-            List.of("--trust", pem.toString(), "--http-threads", "" + t6HttpThreads);
+            List.of(
+                "--trust",
+                pem.toString(),
+                "--http-threads",
+                "" + t6HttpThreads,
+                "--max-clients",
+                "" + t6MaxClients);
         List<String> serverArgs = new ArrayList<>(List.of("--catalog-file", catalog.toString()));
         serverArgs.addAll(client);
         List<String> rawArgs =

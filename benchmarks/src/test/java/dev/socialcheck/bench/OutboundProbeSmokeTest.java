@@ -6,7 +6,6 @@ import com.google.common.base.Ticker;
 import com.google.common.collect.ImmutableList;
 import dev.socialcheck.bench.PlatformFleet.Protocol;
 import dev.socialcheck.server.catalog.Catalog;
-import dev.socialcheck.server.checkers.ProbeTransport;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.v1.CheckEachRequest;
@@ -54,7 +53,7 @@ class OutboundProbeSmokeTest {
             128);
     Path pem = dir.resolve("fleet.pem");
     certificate.writePem(pem);
-    client = new FleetClient(pem, 2);
+    client = new FleetClient(pem, 2, 2);
     scheduler = CheckEngine.newScheduler();
   }
 
@@ -153,7 +152,7 @@ class OutboundProbeSmokeTest {
           new RawProber.Target(
               platform.id(), fleet.urls(Protocol.H1_TLS).get(platform.id()), platform.twoStep()));
     }
-    RawProber prober = new RawProber(ProbeTransport.of(client.http()), targets, scheduler);
+    RawProber prober = new RawProber(client.transport(), targets, scheduler);
 
     RawProber.Result race =
         prober.run(
