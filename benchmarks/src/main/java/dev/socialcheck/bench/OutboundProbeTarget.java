@@ -160,6 +160,7 @@ final class OutboundProbeTarget implements BenchTarget {
       double tlsPer1000,
       double abandonedPer1000,
       double threadsStartedPer1000,
+      double cpuMicrosPerProbe,
       String errors) {}
 
   @Override
@@ -292,6 +293,7 @@ final class OutboundProbeTarget implements BenchTarget {
     run.report.figure(key + ".liveKiBPerProbe", a.liveKiBPerProbe());
     run.report.figure(key + ".threads.max", a.threadsMax());
     run.report.figure(key + ".threadsStartedPer1000", a.threadsStartedPer1000());
+    run.report.figure(key + ".cpuRatioToRaw", a.cpuMicrosPerProbe() / b.cpuMicrosPerProbe());
     String rawKey = "t6." + b.strategy() + "-" + b.protocol() + "-raw.c" + b.concurrency();
     run.report.figure(rawKey + ".probesPerSecond", b.probesPerSecond());
     run.report.figure(rawKey + ".connectionsPer1000", b.connectionsPer1000());
@@ -379,6 +381,7 @@ final class OutboundProbeTarget implements BenchTarget {
             delta,
             stats.get(1).getOrDefault("threadsStarted", 0L)
                 - stats.get(0).getOrDefault("threadsStarted", 0L),
+            stats.get(1).getOrDefault("cpuNanos", 0L) - stats.get(0).getOrDefault("cpuNanos", 0L),
             errors(r.errors(), outcomes));
     print(cell);
     return cell;
@@ -446,6 +449,7 @@ final class OutboundProbeTarget implements BenchTarget {
             idleHeap,
             delta,
             closed.get("threadsStarted") - opened.get("threadsStarted"),
+            closed.get("cpuNanos") - opened.get("cpuNanos"),
             result.get("errors").equals("-") ? "0" : result.get("errors"));
     print(cell);
     return cell;
@@ -468,6 +472,7 @@ final class OutboundProbeTarget implements BenchTarget {
       long idleHeap,
       PlatformFleet.@Nullable Counters fleet,
       long threadsStarted,
+      long cpuNanos,
       String errors) {
     long inFlight = live.getOrDefault("checksInFlight", 0L);
     double liveKiB =
@@ -493,6 +498,7 @@ final class OutboundProbeTarget implements BenchTarget {
         fleet == null ? Double.NaN : fleet.tlsHandshakes() * per1000,
         fleet == null ? Double.NaN : fleet.abandoned() * per1000,
         threadsStarted * per1000,
+        probes == 0 ? Double.NaN : cpuNanos / 1e3 / probes,
         errors);
   }
 
@@ -590,7 +596,11 @@ final class OutboundProbeTarget implements BenchTarget {
             + " concurrency). Live KiB/probe: (live heap after a full GC mid-window − idle live"
             + " heap) ÷ probes in flight at that moment. Connections, TLS handshakes and abandoned"
             + " answers (the client gave up first: a cancelled probe) are the fleet's counters per"
-            + " 1,000 probes started in the window.");
+            + " 1,000 probes started in the window. JVM CPU µs/probe: the"
+            + " process CPU time of the socialcheck, raw or simulated JVM over the window ÷ probes"
+            + " started (the driver JVM, which runs the fleet and the gRPC load generator, is not in"
+            + " it): less disturbed by the neighbours than throughput. The driver and the fleet share"
+            + " the machine's processors with the JVM measured.");
     run.report.line("");
     List<List<String>> rows = new ArrayList<>();
     for (Cell c : cells) {
@@ -617,6 +627,7 @@ final class OutboundProbeTarget implements BenchTarget {
               Report.fmt(c.tlsPer1000()),
               Report.fmt(c.abandonedPer1000()),
               Report.fmt(c.threadsStartedPer1000()),
+              Report.fmt(c.cpuMicrosPerProbe()),
               c.errors()));
     }
     run.report.table(
@@ -638,6 +649,7 @@ final class OutboundProbeTarget implements BenchTarget {
             "TLS/1000",
             "abandoned/1000",
             "threads started/1000",
+            "JVM CPU µs/probe",
             "errors"),
         rows);
     for (String strategy : t6Strategies) {
