@@ -4,11 +4,14 @@ import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
 
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.SettableFuture;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -23,7 +26,16 @@ import java.util.function.Supplier;
  * on costs nothing on the wire. Clients are created when first needed, at most {@code maxClients}
  * (each has a selector thread); past the last one the refusal is the probe's error.
  *
- * <p>Cancelling the returned future cancels whichever attempt is in flight. Thread-safe.
+ * <p>One connection attempt per client and host at a time: the JDK client opens a new connection
+ * for every request to a host it has no connection to yet, so hundreds of probes meeting a cold
+ * client (a replica that just started, or an overflow client just created) would each open one and
+ * make a TLS handshake of its own (target 6 measured such storms, with connect timeouts, at 1,000+
+ * probes in flight). Here the first request to a host on a client goes alone; the others wait until
+ * it has its answer (or its failure) and then share the connection it left in the client's pool.
+ * Over HTTP/1.1 they then open the further connections they need, as before.
+ *
+ * <p>Cancelling the returned future cancels whichever attempt is in flight, or stops the wait.
+ * Thread-safe.
  */
 final class OverflowTransport implements ProbeTransport {
   private final Supplier<HttpClient> newClient;
@@ -32,6 +44,13 @@ final class OverflowTransport implements ProbeTransport {
 
   @GuardedBy("lock")
   private final List<ProbeTransport> clients = new ArrayList<>();
+
+  /**
+   * Per client index and host ({@code scheme://authority}): done once the first exchange ended;
+   * pending while it is in flight. Absent: nothing was sent there yet.
+   */
+  @GuardedBy("lock")
+  private final Map<String, SettableFuture<Void>> opened = new HashMap<>();
 
   OverflowTransport(HttpClient first, Supplier<HttpClient> newClient, int maxClients) {
     if (maxClients < 1) {
@@ -49,7 +68,35 @@ final class OverflowTransport implements ProbeTransport {
 
   private ListenableFuture<ProbeResponse> attempt(
       int index, OutgoingRequest request, int maxBodyBytes) {
-    ListenableFuture<ProbeResponse> sent = client(index).send(request, maxBodyBytes);
+    ProbeTransport client = client(index);
+    String key = index + " " + request.uri().getScheme() + "://" + request.uri().getRawAuthority();
+    SettableFuture<Void> first = null;
+    ListenableFuture<Void> wait;
+    synchronized (lock) {
+      SettableFuture<Void> gate = opened.get(key);
+      if (gate == null) {
+        first = SettableFuture.create();
+        opened.put(key, first);
+        wait = null;
+      } else {
+        wait = gate.isDone() ? null : gate;
+      }
+    }
+    ListenableFuture<ProbeResponse> sent;
+    if (wait == null) {
+      sent = client.send(request, maxBodyBytes);
+      if (first != null) {
+        SettableFuture<Void> gate = first;
+        sent.addListener(() -> gate.set(null), directExecutor());
+      }
+    } else {
+      // Never cancel the shared gate: only this request's wait.
+      sent =
+          Futures.transformAsync(
+              Futures.nonCancellationPropagating(wait),
+              ignored -> client.send(request, maxBodyBytes),
+              directExecutor());
+    }
     if (index + 1 >= maxClients) {
       return sent;
     }

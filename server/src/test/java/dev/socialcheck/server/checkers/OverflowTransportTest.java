@@ -43,6 +43,10 @@ class OverflowTransportTest {
       new OutgoingRequest(
           "GET", URI.create("https://127.0.0.1:1/u"), Map.of(), new byte[0], Duration.ofSeconds(1));
 
+  private static final OutgoingRequest OTHER_HOST =
+      new OutgoingRequest(
+          "GET", URI.create("https://127.0.0.1:2/u"), Map.of(), new byte[0], Duration.ofSeconds(1));
+
   private final AtomicInteger created = new AtomicInteger();
 
   private static IOException streamLimit() {
@@ -113,6 +117,37 @@ class OverflowTransportTest {
   }
 
   @Test
+  void firstRequestToAHost_goesAlone_andTheOthersFollowItsAnswer() throws Exception {
+    FakeClient client = new FakeClient().pending().answer(200).answer(200);
+    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4);
+
+    ListenableFuture<ProbeResponse> first = transport.send(REQUEST, 1024);
+    ListenableFuture<ProbeResponse> second = transport.send(REQUEST, 1024);
+    ListenableFuture<ProbeResponse> elsewhere = transport.send(OTHER_HOST, 1024);
+
+    assertThat(client.sentTo)
+        .as("sent while the first is in flight: the first, and another host's")
+        .containsExactly("127.0.0.1:1", "127.0.0.1:2");
+    client.complete(0, 200);
+    assertThat(second.get().status()).as("the second, after the first's answer").isEqualTo(200);
+    assertThat(first.get().status()).isEqualTo(200);
+    assertThat(elsewhere.get().status()).isEqualTo(200);
+  }
+
+  @Test
+  void cancellingAWaitingRequest_leavesTheFirstInFlight() {
+    FakeClient client = new FakeClient().pending();
+    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4);
+    transport.send(REQUEST, 1024);
+    ListenableFuture<ProbeResponse> waiting = transport.send(REQUEST, 1024);
+
+    waiting.cancel(false);
+
+    assertThat(client.exchanges).as("exchanges sent").hasSize(1);
+    assertThat(client.exchanges.get(0).isCancelled()).as("the first's").isFalse();
+  }
+
+  @Test
   void probeDetail_namesTheStreamLimit() {
     assertThat(OverflowTransport.isStreamLimit(streamLimit())).isTrue();
     assertThat(OverflowTransport.isStreamLimit(new IOException("closed"))).isFalse();
@@ -174,6 +209,20 @@ class OverflowTransportTest {
   private static final class FakeClient extends HttpClient {
     private final List<Object> script = new ArrayList<>();
     final List<CompletableFuture<?>> exchanges = new ArrayList<>();
+    final List<String> sentTo = new ArrayList<>();
+    private final List<HttpRequest> requests = new ArrayList<>();
+
+    /** Answers the {@code index}-th exchange, which was scripted as pending. */
+    @SuppressWarnings("unchecked")
+    void complete(int index, int status) {
+      HttpRequest request;
+      CompletableFuture<HttpResponse<LimitedBody>> exchange;
+      synchronized (this) {
+        request = requests.get(index);
+        exchange = (CompletableFuture<HttpResponse<LimitedBody>>) exchanges.get(index);
+      }
+      exchange.complete(new Response(request, status, new LimitedBody(new byte[0], false)));
+    }
 
     FakeClient refuse(IOException e) {
       script.add(e);
@@ -197,6 +246,8 @@ class OverflowTransportTest {
       Object next = script.remove(0);
       CompletableFuture<HttpResponse<T>> exchange = new CompletableFuture<>();
       exchanges.add(exchange);
+      requests.add(request);
+      sentTo.add(request.uri().getRawAuthority());
       if (next instanceof IOException e) {
         exchange.completeExceptionally(e);
       } else if (next instanceof Integer status) {
