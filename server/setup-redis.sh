@@ -21,29 +21,6 @@ if redis="$(find_redis)" && [[ -n "$redis" ]]; then
   exit 0
 fi
 
-command -v apt-get >/dev/null 2>&1 ||
-  die "redis-server not found and no apt-get: install Redis 7 by hand (e.g. brew install redis)"
-if [[ $(id -u) -eq 0 ]]; then
-  sudo=()
-elif command -v sudo >/dev/null 2>&1; then
-  sudo=(sudo)
-else
-  die "need root or sudo to run: apt-get install -y redis-server"
-fi
-
-# The package would start a system-wide Redis on port 6379; the tests start their own. Where no
-# policy says otherwise (Docker images have one), forbid service starts for this install only.
-policy=/usr/sbin/policy-rc.d
-if [[ ! -e "$policy" ]]; then
-  printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
-  "${sudo[@]}" chmod 755 "$policy"
-  trap '"${sudo[@]}" rm -f "$policy"' EXIT
-fi
-
-say "installing redis-server with apt-get"
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -q || die "apt-get update failed"
-"${sudo[@]}" apt-get install -y -q --no-install-recommends redis-server ||
-  die "apt-get install redis-server failed"
+"$(dirname "${BASH_SOURCE[0]}")/../tools/install-debian-package.sh" setup-redis redis-server
 redis="$(find_redis)" || die "redis-server still not found after installing it"
 say "$("$redis" --version)"

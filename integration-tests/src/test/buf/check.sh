@@ -69,7 +69,7 @@ expect "services" "$(echo "$out" | paste -sd' ' -)" \
 check "list methods by reflection"
 bcurl --list-methods "$url"
 expect "methods of $service" "$(echo "$out" | grep "^$service/" | paste -sd' ' -)" \
-  "$service/CheckEach $service/HasSocialAccount $service/ListPlatforms"
+  "$service/CheckEach $service/CheckMany $service/HasSocialAccount $service/ListPlatforms"
 
 check "health is SERVING"
 bcurl -d '{}' "$url/grpc.health.v1.Health/Check"
@@ -106,6 +106,17 @@ bcurl -d '{"email":"user@email.com"}' "$url/$service/CheckEach"
 expect "exit status" "$rc" 0
 expect "stream, in completion order" "$(echo "$out" | summary)" \
   "platform=github status=PLATFORM_STATUS_FOUND platform=twitter status=PLATFORM_STATUS_NOT_FOUND platform=facebook status=PLATFORM_STATUS_FOUND"
+
+check "CheckMany: one answer per item, by id; a malformed address is an item error"
+bcurl -d @- "$url/$service/CheckMany" <<'ITEMS'
+{"id":"found","email":"user@email.com"}
+{"id":"bad","email":"not-an-address"}
+ITEMS
+expect "exit status" "$rc" 0
+expect "answers, by id" "$(echo "$out" | grep -oE '"id": "[a-z]+"' | sort | paste -sd' ' -)" \
+  '"id": "bad" "id": "found"'
+expect "the item error" "$(echo "$out" | grep -oE '"message": "[^"]*"')" '"message": "email has no '"'"'@'"'"'"'
+expect "the answer" "$(echo "$out" | grep -oE '"foundOn": "[a-z]+"')" '"foundOn": "github"'
 
 check "malformed address: INVALID_ARGUMENT (buf exits with code 3 x 8)"
 bcurl -d '{"email":"not-an-address"}' "$url/$service/HasSocialAccount"

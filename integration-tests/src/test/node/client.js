@@ -26,6 +26,8 @@ try {
 
 const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 const PROTO_DIR = path.join(REPO, 'proto', 'src', 'main', 'protobuf');
+// google/rpc/status.proto, imported by the contract (see proto/buf.yaml).
+const THIRD_PARTY_PROTO_DIR = path.join(REPO, 'proto', 'src', 'main', 'third_party');
 const HEALTH_PROTO_DIR = path.join(REPO, 'integration-tests', 'src', 'test', 'proto');
 // Generous per-call deadline: the slowest demo answer takes 5 s at time scale 1.
 const CALL_TIMEOUT_MS = 30_000;
@@ -80,7 +82,7 @@ const results = (list) => list.map((r) => [r.platform, r.status]);
 
 function loadClients(target) {
   const definition = protoLoader.loadSync(['socialcheck/v1/socialcheck.proto', 'health.proto'], {
-    includeDirs: [PROTO_DIR, HEALTH_PROTO_DIR],
+    includeDirs: [PROTO_DIR, THIRD_PARTY_PROTO_DIR, HEALTH_PROTO_DIR],
     keepCase: true, // field names as in the .proto (found_on, has_account)
     enums: String, // enum values by name
     defaults: true, // unset fields as their default, like every other proto3 client

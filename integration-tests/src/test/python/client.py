@@ -22,6 +22,8 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", "..", "..", ".."))
 DEFAULT_PROTO_DIR = os.path.join(REPO, "proto", "src", "main", "protobuf")
+# google/rpc/status.proto, imported by the contract (see proto/buf.yaml).
+THIRD_PARTY_PROTO_DIR = os.path.join(REPO, "proto", "src", "main", "third_party")
 DEFAULT_HEALTH_PROTO_DIR = os.path.join(REPO, "integration-tests", "src", "test", "proto")
 SETUP_HINT = "run integration-tests/setup-polyglot.sh once (installs python3-grpcio python3-grpc-tools)"
 
@@ -63,11 +65,13 @@ def generate_stubs(proto_dir, health_proto_dir, out_dir):
     rc = protoc.main([
         "grpc_tools.protoc",
         f"-I{proto_dir}",
+        f"-I{THIRD_PARTY_PROTO_DIR}",
         f"-I{health_proto_dir}",
         f"-I{well_known}",
         f"--python_out={out_dir}",
         f"--grpc_python_out={out_dir}",
         "socialcheck/v1/socialcheck.proto",
+        "google/rpc/status.proto",
         "health.proto",
     ])
     if rc != 0:
@@ -178,6 +182,31 @@ class Checks:
             grpc.StatusCode.DEADLINE_EXCEEDED)
         print(f"  deadline {deadline_s * 1000:.0f} ms: {e.code().name}")
 
+    def check_many(self):
+        # Items go in on one stream; answers come back by id, in completion order, and a malformed
+        # address is an item error (INVALID_ARGUMENT, as HasSocialAccount says it) that does not
+        # end the stream.
+        items = [
+            self.pb.CheckManyRequest(id="found", email="user@email.com"),
+            self.pb.CheckManyRequest(id="bad", email="not-an-address"),
+            self.pb.CheckManyRequest(id="nobody", email="user+nobody@email.com"),
+        ]
+        stream = self.stub.CheckMany(iter(items), timeout=CALL_TIMEOUT_S)
+        answers = {}
+        for answer in stream:
+            if answer.WhichOneof("outcome") == "error":
+                answers[answer.id] = ("error", answer.error.code, answer.error.message)
+            else:
+                answers[answer.id] = (self.pb.Verdict.Name(answer.response.verdict),
+                                      answer.response.found_on)
+        print(f"  answers: {answers}, then {stream.code().name}")
+        expect("CheckMany answered ids", sorted(answers), ["bad", "found", "nobody"])
+        expect("answer of found", answers["found"], ("VERDICT_FOUND", "github"))
+        expect("answer of nobody", answers["nobody"], ("VERDICT_NOT_FOUND", ""))
+        invalid_argument = grpc.StatusCode.INVALID_ARGUMENT.value[0]  # 3
+        expect("item error of bad", answers["bad"], ("error", invalid_argument, "email has no '@'"))
+        expect("CheckMany final status", stream.code().name, "OK")
+
     def cancel_mid_stream(self):
         # user+slow: twitter answers at 0.3 T and facebook at 0.5 T, but github never does, so the
         # stream cannot end before github's timeout T (T = 10 s times the time scale): a wide
@@ -212,6 +241,7 @@ def main():
                 ("HasSocialAccount: found on github, the others cancelled", checks.race_found_on_github),
                 ("HasSocialAccount: user+nobody is not found", checks.nobody_not_found),
                 ("CheckEach: github, twitter, facebook", checks.check_each_in_completion_order),
+                ("CheckMany: answers by id, an item error, then OK", checks.check_many),
                 ("malformed address: INVALID_ARGUMENT", checks.invalid_email),
                 ("deadline: DEADLINE_EXCEEDED", checks.deadline_exceeded),
                 ("cancel CheckEach after the first result", checks.cancel_mid_stream),

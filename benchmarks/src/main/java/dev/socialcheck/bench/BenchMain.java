@@ -1,11 +1,16 @@
 package dev.socialcheck.bench;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,7 +45,12 @@ public final class BenchMain implements Callable<Integer> {
           new EarlyAnswerTarget(),
           new StrategyTradeOffTarget(),
           new ResultCacheTarget(),
-          new OutboundProbeTarget());
+          new OutboundProbeTarget(),
+          BenchTarget.onlyWhenNamed(
+              "screen",
+              run ->
+                  new ScreenTarget(run.quick ? 10_000 : 100_000, run.quick ? 1 : 3)
+                      .run(run.report)));
 
   @Spec @Nullable CommandSpec spec;
 
@@ -66,10 +76,21 @@ public final class BenchMain implements Callable<Integer> {
   boolean jfr;
 
   @Option(
+      names = "--async-profiler",
+      description =
+          "Every server JVM runs async-profiler (CPU, 1 ms, every thread; the library comes from"
+              + " the tools.profiler:async-profiler jar on the class path) into"
+              + " DIR/<server>.collapsed. With --jfr or this, the report ends with each server's"
+              + " top frames.")
+  boolean asyncProfiler;
+
+  @Option(
       names = "--only",
       split = ",",
       paramLabel = "TARGET",
-      description = "Comma-separated targets to run (default: all).")
+      description =
+          "Comma-separated targets to run (default: all but those that run only when named, such"
+              + " as screen).")
   @Nullable List<String> only;
 
   @Option(
@@ -84,7 +105,12 @@ public final class BenchMain implements Callable<Integer> {
     this.targets = targets;
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("overload")) {
+      // Issue 21's overload benchmark of the concurrency limit, in its own class.
+      OverloadBench.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     System.exit(commandLine(TARGETS).execute(args));
   }
 
@@ -115,7 +141,7 @@ public final class BenchMain implements Callable<Integer> {
   /** The targets to run, in suite order; an unknown name is a usage error. */
   List<BenchTarget> selected() {
     if (only == null) {
-      return targets;
+      return targets.stream().filter(BenchTarget::runsByDefault).toList();
     }
     List<String> known = targets.stream().map(BenchTarget::name).toList();
     for (String name : only) {
@@ -135,6 +161,39 @@ public final class BenchMain implements Callable<Integer> {
     return spec;
   }
 
+  /**
+   * Copies async-profiler's native library for this platform out of its jar on the class path into
+   * {@code dir}, and returns its absolute path.
+   */
+  private Path asyncProfilerLibrary(Path dir) throws IOException {
+    String arch = System.getProperty("os.arch");
+    String platform =
+        !System.getProperty("os.name").startsWith("Linux")
+            ? null
+            : arch.equals("amd64") || arch.equals("x86_64")
+                ? "linux-x64"
+                : arch.equals("aarch64") ? "linux-arm64" : null;
+    try (InputStream library =
+        platform == null
+            ? null
+            : BenchMain.class
+                .getClassLoader()
+                .getResourceAsStream(platform + "/libasyncProfiler.so")) {
+      if (library == null) {
+        throw new ParameterException(
+            requireSpec().commandLine(),
+            "--async-profiler: no async-profiler library for "
+                + System.getProperty("os.name")
+                + " "
+                + arch
+                + " on the class path");
+      }
+      Path target = dir.resolve("libasyncProfiler.so").toAbsolutePath();
+      Files.copy(library, target, StandardCopyOption.REPLACE_EXISTING);
+      return target;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     List<BenchTarget> selected = selected();
@@ -146,6 +205,14 @@ public final class BenchMain implements Callable<Integer> {
               + out.resolve("{server}.jfr").toAbsolutePath()
               + ",settings=profile,dumponexit=true");
     }
+    if (asyncProfiler) {
+      profiling.add(
+          "-agentpath:"
+              + asyncProfilerLibrary(out)
+              + "=start,event=cpu,interval=1ms,collapsed,file="
+              + out.resolve("{server}.collapsed").toAbsolutePath());
+    }
+    FileTime since = FileTime.from(Instant.now().minusSeconds(1));
     BenchRun run = new BenchRun(out, quick, seed, profiling);
     Report report = run.report;
     Instant started = Instant.now();
@@ -166,6 +233,9 @@ public final class BenchMain implements Callable<Integer> {
             + " s");
     for (BenchTarget target : selected) {
       target.run(run);
+    }
+    if (jfr || asyncProfiler) {
+      ProfileSummary.append(report, out, since);
     }
     report.line("");
     report.line(

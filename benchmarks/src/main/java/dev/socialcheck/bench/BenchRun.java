@@ -172,6 +172,15 @@ final class BenchRun {
     }
   }
 
+  /** The 1-minute load average, or NaN. */
+  static double loadAverage1() {
+    try {
+      return Double.parseDouble(loadAverage().split(" ")[0]);
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
   /** Processors, CPU model, OS and JVM. */
   static String machine() {
     Runtime rt = Runtime.getRuntime();

@@ -2,6 +2,7 @@ package dev.socialcheck.bench;
 
 import static java.util.Objects.requireNonNull;
 
+import ch.qos.logback.classic.Level;
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
@@ -10,13 +11,16 @@ import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.checkers.CachingChecker;
 import dev.socialcheck.server.checkers.CommonPoolParallelism;
 import dev.socialcheck.server.checkers.ResultCache;
+import dev.socialcheck.server.engine.AdaptiveSettings;
 import dev.socialcheck.server.engine.CheckEngine;
+import dev.socialcheck.server.engine.CheckObserver;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.EngineStats;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformLearning;
 import dev.socialcheck.server.engine.PlatformStatistics;
 import dev.socialcheck.server.grpc.SocialCheckServer;
+import dev.socialcheck.server.metrics.ServiceMetrics;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -42,6 +46,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server JVM of a benchmark: either the real {@link SocialCheckServer} over a benchmark
@@ -52,13 +57,22 @@ import org.jspecify.annotations.Nullable;
  * after a full GC, i.e. the live heap), {@code timeline} (target 3's server-side histograms),
  * {@code quit}. It exits when standard input closes, so it never outlives the driver.
  *
- * <p>Arguments: {@code --service engine|echo}, {@code --catalog NAME} (see {@link BenchCatalogs}),
- * {@code --latency-ms N}, {@code --time-scale X}, {@code --seed N}, {@code --timeline}, {@code
- * --executor pool|direct} (what-if: {@code direct} runs gRPC callbacks and answers without the
- * executor hop), {@code --count-calls} (count the calls that reach the platforms, see {@link
- * CallCounter}), {@code --cache-ttl D} and {@code --cache-max-entries N} (put the server's result
- * cache in front of every platform, as the real catalog does: {@code CachingChecker} over one
- * shared {@code ResultCache} with TTL {@code D} for FOUND and NOT_FOUND alike).
+ * <p>Arguments: {@code --service engine|echo|echo-intercepted|echo-decoded} ({@code echo}: the bare
+ * baseline; {@code echo-intercepted}: the echo behind the server's interceptors, as {@link
+ * SocialCheckServer} assembles them; {@code echo-decoded}: the same with its request decoding;
+ * {@code engine}, the default: the real service), the production defaults (on unless turned off):
+ * {@code --metrics on|off} (Prometheus registry, engine observer), {@code --access-log on|off} (the
+ * {@code socialcheck.access} logger), {@code --caller-rate-limit N} (per-caller calls per second,
+ * default 1e9: the interceptor runs but never refuses the one load generator; 0 turns it off),
+ * {@code --access-log-sample F} (share of successful calls logged, default 1), {@code
+ * --max-in-flight N} (load shedding beyond N calls in progress, default 1000), and {@code --catalog
+ * NAME} (see {@link BenchCatalogs}), {@code --latency-ms N}, {@code --time-scale X}, {@code --seed
+ * N}, {@code --timeline}, {@code --executor pool|direct} (what-if: {@code direct} runs gRPC
+ * callbacks and answers without the executor hop), {@code --count-calls} (count the calls that
+ * reach the platforms, see {@link CallCounter}), {@code --cache-ttl D} and {@code
+ * --cache-max-entries N} (put the server's result cache in front of every platform, as the real
+ * catalog does: {@code CachingChecker} over one shared {@code ResultCache} with TTL {@code D} for
+ * FOUND and NOT_FOUND alike).
  *
  * <p>Target 6 (outbound probes, see {@link FleetScenarios}): {@code --catalog-file FILE} loads a
  * catalog YAML with {@code CatalogLoader} (the loopback fleet's), its probes on an HTTP client that
@@ -80,8 +94,22 @@ public final class BenchServer {
     CommonPoolParallelism.ensure();
     Map<String, String> options = parse(args);
     String service = options.getOrDefault("service", "engine");
+    if (!List.of("engine", "echo", "echo-intercepted", "echo-decoded", "raw").contains(service)) {
+      throw new IllegalArgumentException("unknown --service " + service);
+    }
+    boolean metricsOn = onOff(options, "metrics");
+    if (!onOff(options, "access-log")) {
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("socialcheck.access"))
+          .setLevel(Level.OFF);
+    }
+    @Nullable ServiceMetrics metrics = metricsOn ? new ServiceMetrics() : null;
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
-    CheckEngine engine = new CheckEngine(scheduler, Ticker.systemTicker());
+    CheckEngine engine =
+        new CheckEngine(
+            scheduler,
+            Ticker.systemTicker(),
+            metrics == null ? CheckObserver.NONE : metrics,
+            AdaptiveSettings.DEFAULTS);
     @Nullable TimelineRecorder timeline =
         options.containsKey("timeline") ? new TimelineRecorder() : null;
     NettyServerBuilder transport =
@@ -145,7 +173,19 @@ public final class BenchServer {
       SocialCheckServer.Builder builder =
           SocialCheckServer.builder(engine, catalog)
               .transport(transport)
-              .shutdownGrace(Duration.ZERO);
+              .shutdownGrace(Duration.ZERO)
+              .callerRateLimit(Double.parseDouble(options.getOrDefault("caller-rate-limit", "1e9")))
+              .accessLogSample(Double.parseDouble(options.getOrDefault("access-log-sample", "1")))
+              .maxInFlight(Integer.parseInt(options.getOrDefault("max-in-flight", "1000")));
+      if (metrics != null) {
+        builder.metrics(metrics);
+        for (String id : platformIds) {
+          metrics.bindLearning(id, engine.learning());
+        }
+      }
+      if (service.startsWith("echo-")) {
+        builder.service(new EchoService()).requestDecoding(service.equals("echo-decoded"));
+      }
       if (options.getOrDefault("executor", "pool").equals("direct")) {
         // What-if: gRPC callbacks and the answer run on the thread that completed the run.
         builder.executor(MoreExecutors.directExecutor());
@@ -303,6 +343,14 @@ public final class BenchServer {
         afterGc += collected.getUsed();
       }
     }
+    long allocatedBytes = -1;
+    if (threads instanceof com.sun.management.ThreadMXBean counting
+        && counting.isThreadAllocatedMemoryEnabled()) {
+      allocatedBytes = 0;
+      for (long bytes : counting.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+        allocatedBytes += Math.max(0, bytes);
+      }
+    }
     long cpuNanos = -1;
     if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
@@ -327,9 +375,21 @@ public final class BenchServer {
         + gcMillis
         + " cpuNanos="
         + cpuNanos
+        + " allocatedBytes="
+        + allocatedBytes
         + work
         + (counter == null ? "" : counter.stats())
         + (cache == null ? "" : " cacheSize=" + cache.size());
+  }
+
+  /** Whether an {@code on|off} option is on (default on). */
+  private static boolean onOff(Map<String, String> options, String name) {
+    String value = options.getOrDefault(name, "on");
+    return switch (value) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException("--" + name + " must be on or off: " + value);
+    };
   }
 
   private static Map<String, String> parse(String[] args) {

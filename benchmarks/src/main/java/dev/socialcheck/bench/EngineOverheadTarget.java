@@ -2,8 +2,6 @@ package dev.socialcheck.bench;
 
 import static dev.socialcheck.bench.BenchRun.CONNECTIONS;
 import static dev.socialcheck.bench.BenchRun.DEADLINE;
-import static dev.socialcheck.bench.BenchRun.cpuNanos;
-import static dev.socialcheck.bench.BenchRun.errors;
 import static dev.socialcheck.bench.BenchRun.median;
 import static dev.socialcheck.bench.BenchRun.seconds;
 import static dev.socialcheck.bench.BenchRun.spread;
@@ -17,13 +15,63 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
-/** Target 1: engine overhead against the echo baseline, at concurrency 1 to 256. */
+/**
+ * Target 1: what the server costs per call against a bare gRPC echo on the same transport, layer by
+ * layer, at concurrency 1 to 256.
+ *
+ * <p>Six server JVMs run side by side and are measured in turn (the order rotates each round): the
+ * bare echo; the echo behind the production interceptors; the same with request decoding; the
+ * engine over three instant NOT_FOUND platforms without the access log; the same with it (the
+ * production defaults: {@code instant}); and the demo's answers ({@code instant-demo}). Every
+ * server but the bare echo runs with the production defaults on: metrics, request ids, the
+ * per-caller rate limit (at a rate the one load generator never reaches) and the in-flight limit;
+ * authentication off. The server's CPU time and the bytes its threads allocated are read at the
+ * window's edges, so each figure is per call of that server alone.
+ */
 final class EngineOverheadTarget implements BenchTarget {
   /** Key of the best {@code instant-demo} throughput, shared with target 2. */
   static final String BEST_THROUGHPUT = "t1.instant-demo.best.rps";
+
+  /**
+   * Every server of target 1, in layer order: each one adds one layer to the one before (the last
+   * one, {@code instant-demo}, only changes the answers).
+   */
+  static final List<Layer> LAYERS =
+      List.of(
+          new Layer("echo", "bare gRPC echo", List.of("--service", "echo")),
+          new Layer(
+              "echo+interceptors",
+              "+ interceptors: request id, call metrics, rate limit, in-flight limit",
+              List.of("--service", "echo-intercepted", "--access-log", "off")),
+          new Layer(
+              "echo+decoding",
+              "+ request decoding",
+              List.of("--service", "echo-decoded", "--access-log", "off")),
+          new Layer(
+              "instant-nolog",
+              "+ engine: 3 instant NOT_FOUND platforms, check metrics",
+              List.of("--catalog", "instant", "--access-log", "off")),
+          new Layer(
+              "instant", "+ access log: the production defaults", List.of("--catalog", "instant")),
+          new Layer(
+              "instant-demo",
+              "the production defaults, the demo's answers (FOUND first, 2 cancelled)",
+              List.of("--catalog", "instant-demo")),
+          new Layer(
+              "instant-sampled",
+              "the production defaults but --access-log-sample 0.01 (every failed call, 1 % of"
+                  + " the successful ones)",
+              List.of("--catalog", "instant", "--access-log-sample", "0.01")));
+
+  /** Servers of {@link #LAYERS} that are variants, not one more layer. */
+  private static final List<String> VARIANTS = List.of("instant-demo", "instant-sampled");
+
+  /** One server of target 1: its name in figures, what it adds, its {@link BenchServer} flags. */
+  record Layer(String name, String adds, List<String> args) {}
 
   @Option(
       names = "--rounds",
@@ -31,27 +79,61 @@ final class EngineOverheadTarget implements BenchTarget {
       description = "Target 1 rounds (default 3; 1 with --quick).")
   @Nullable Integer rounds;
 
+  @Option(
+      names = "--t1-servers",
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "Target 1: the servers to measure (default all: echo, echo+interceptors, echo+decoding,"
+              + " instant-nolog, instant, instant-demo, instant-sampled; echo is always measured).")
+  @Nullable List<String> servers;
+
+  @Option(
+      names = "--t1-concurrency",
+      split = ",",
+      paramLabel = "N",
+      description = "Target 1: the concurrencies (default 1,16,64,256; 16 with --quick).")
+  @Nullable List<Integer> concurrency;
+
   @Override
   public String name() {
     return "t1";
   }
 
+  /** The layers to measure: the selected ones, echo first. */
+  List<Layer> layers() {
+    if (servers == null) {
+      return LAYERS;
+    }
+    for (String name : servers) {
+      if (LAYERS.stream().noneMatch(l -> l.name().equals(name))) {
+        throw new IllegalArgumentException("--t1-servers: unknown server " + name);
+      }
+    }
+    return LAYERS.stream()
+        .filter(l -> l.name().equals("echo") || servers.contains(l.name()))
+        .toList();
+  }
+
+  /** One measured window of one server: client result, server CPU and allocation, load. */
+  record Sample(LoadGenerator.Result result, double cpuMicros, double bytes, double load) {}
+
   @Override
   public void run(BenchRun run) throws Exception {
     int rounds = this.rounds != null ? this.rounds : run.quick ? 1 : 3;
-    List<Integer> concurrencies = run.quick ? List.of(16) : List.of(1, 16, 64, 256);
+    List<Integer> concurrencies =
+        concurrency != null ? concurrency : run.quick ? List.of(16) : List.of(1, 16, 64, 256);
     Duration warmup = seconds(run.quick ? 0.5 : 1);
     Duration measure = seconds(run.quick ? 1 : 2);
-    List<String> names = List.of("echo", "instant-demo", "instant");
+    List<Layer> layers = layers();
+    List<String> names = layers.stream().map(Layer::name).toList();
     Map<String, ServerProcess> servers = new LinkedHashMap<>();
     Map<String, LoadGenerator> loads = new LinkedHashMap<>();
     try {
-      servers.put("echo", run.server("t1-echo", List.of("--service", "echo")));
-      servers.put(
-          "instant-demo", run.server("t1-instant-demo", List.of("--catalog", "instant-demo")));
-      servers.put("instant", run.server("t1-instant", List.of("--catalog", "instant")));
-      for (String name : names) {
-        loads.put(name, new LoadGenerator(servers.get(name).port(), CONNECTIONS));
+      for (Layer layer : layers) {
+        ServerProcess server = run.server("t1-" + layer.name(), layer.args());
+        servers.put(layer.name(), server);
+        loads.put(layer.name(), new LoadGenerator(server.port(), CONNECTIONS));
       }
       // JIT warm-up of each server (and of the client paths), not measured.
       for (String name : names) {
@@ -65,19 +147,18 @@ final class EngineOverheadTarget implements BenchTarget {
                 DEADLINE,
                 Window.NONE);
       }
-      // results[name][concurrency] = one Result per round. Rounds rotate the server order.
-      Map<String, Map<Integer, List<LoadGenerator.Result>>> results = new LinkedHashMap<>();
-      Map<String, Map<Integer, List<Double>>> cpuPerCall = new LinkedHashMap<>();
+      // windows[name][concurrency] = one window per round. Rounds rotate the server order.
+      Map<String, Map<Integer, List<Sample>>> windows = new LinkedHashMap<>();
       for (String name : names) {
-        results.put(name, new LinkedHashMap<>());
-        cpuPerCall.put(name, new LinkedHashMap<>());
+        windows.put(name, new LinkedHashMap<>());
       }
       for (int round = 0; round < rounds; round++) {
         for (int c : concurrencies) {
           for (int k = 0; k < names.size(); k++) {
             String name = names.get((k + round) % names.size());
             ServerProcess server = servers.get(name);
-            long[] cpu = new long[2];
+            Map<String, Long> before = new LinkedHashMap<>();
+            Map<String, Long> after = new LinkedHashMap<>();
             LoadGenerator.Result r =
                 loads
                     .get(name)
@@ -90,33 +171,44 @@ final class EngineOverheadTarget implements BenchTarget {
                         new Window() {
                           @Override
                           public void opened() {
-                            cpu[0] = cpuNanos(server);
+                            before.putAll(BenchRun.statsOrEmpty(server));
                           }
 
                           @Override
                           public void closed() {
-                            cpu[1] = cpuNanos(server);
+                            after.putAll(BenchRun.statsOrEmpty(server));
                           }
                         });
-            results.get(name).computeIfAbsent(c, x -> new ArrayList<>()).add(r);
-            cpuPerCall
-                .get(name)
-                .computeIfAbsent(c, x -> new ArrayList<>())
-                .add((cpu[1] - cpu[0]) / 1e3 / Math.max(1, r.ok()));
+            long calls = Math.max(1, r.ok());
+            Sample w =
+                new Sample(
+                    r,
+                    (after.getOrDefault("cpuNanos", 0L) - before.getOrDefault("cpuNanos", 0L))
+                        / 1e3
+                        / calls,
+                    (after.getOrDefault("allocatedBytes", 0L)
+                            - before.getOrDefault("allocatedBytes", 0L))
+                        / (double) calls,
+                    BenchRun.loadAverage1());
+            windows.get(name).computeIfAbsent(c, x -> new ArrayList<>()).add(w);
             System.out.printf(
                 Locale.ROOT,
-                "t1 round %d %-12s c=%-4d %8.0f calls/s p50 %.2f ms p99 %.2f ms errors %s%n",
+                "t1 round %d %-17s c=%-4d %8.0f calls/s p50 %.2f ms p99 %.2f ms cpu %.1f µs"
+                    + " alloc %.0f B per call, load %.2f, errors %s%n",
                 round + 1,
                 name,
                 c,
                 r.throughput(),
                 r.millis(50),
                 r.millis(99),
+                w.cpuMicros(),
+                w.bytes(),
+                w.load(),
                 r.errors());
           }
         }
       }
-      writeTargetOne(run, rounds, concurrencies, names, results, cpuPerCall);
+      write(run, rounds, concurrencies, layers, windows);
     } finally {
       for (LoadGenerator load : loads.values()) {
         load.close();
@@ -127,100 +219,116 @@ final class EngineOverheadTarget implements BenchTarget {
     }
   }
 
-  private static void writeTargetOne(
+  private static double medianOf(List<Sample> windows, Function<Sample, Double> figure) {
+    return median(windows.stream().map(figure));
+  }
+
+  private static void write(
       BenchRun run,
       int rounds,
       List<Integer> concurrencies,
-      List<String> names,
-      Map<String, Map<Integer, List<LoadGenerator.Result>>> results,
-      Map<String, Map<Integer, List<Double>>> cpuPerCall)
+      List<Layer> layers,
+      Map<String, Map<Integer, List<Sample>>> windows)
       throws IOException {
-    run.report.heading(
-        "Target 1: engine overhead (HasSocialAccount over 3 instant platforms vs echo)");
-    run.report.line(
-        "Closed loop, same generator, same transport settings; the three servers run side by side"
-            + " and are measured in turn (order rotated each round), "
+    List<String> names = layers.stream().map(Layer::name).toList();
+    Report report = run.report;
+    report.heading("Target 1: per-call cost of the server stack, layer by layer, vs a bare echo");
+    report.line(
+        "Closed loop, same generator, same transport settings; the servers run side by side and"
+            + " are measured in turn (order rotated each round), "
             + rounds
-            + " round(s). Ratio = engine calls/s ÷ echo calls/s in the same round; shown as median"
-            + " [min–max] over rounds. `instant-demo`: the demo's answers (facebook FOUND first:"
-            + " the run is decided while it launches facebook; the other two checkers are still"
-            + " called, then reported as cancelled); `instant`: all three"
-            + " NOT_FOUND (every check runs to its end). CPU µs/call = server process CPU time"
-            + " over the window ÷ calls.");
-    run.report.line("");
+            + " round(s). Ratio = server calls/s ÷ echo calls/s in the same round; shown as median"
+            + " [min–max] over rounds. Every server but the bare echo has the production defaults:"
+            + " metrics, request ids, per-caller rate limit (1e9/s: the interceptor runs, never"
+            + " refuses), in-flight limit 1,000, auth off; the layer servers turn the access log"
+            + " off. `instant`: three platforms answering NOT_FOUND at once (every check runs to"
+            + " its end); `instant-demo`: the demo's answers (facebook FOUND first: the run is"
+            + " decided while it launches facebook; the other two checkers are still called, then"
+            + " reported as cancelled). CPU µs/call = server process CPU time over the window ÷"
+            + " calls; bytes/call = bytes allocated by all the server's threads over the window ÷"
+            + " calls (ThreadMXBean). Load = 1-minute load average at the window's end, min–max"
+            + " over rounds (2 CPUs: above 2, the neighbours squeeze every ratio toward 1).");
+    report.line("");
     List<List<String>> rows = new ArrayList<>();
     List<Charts.Line> lines = new ArrayList<>();
     for (String name : names) {
       List<double[]> points = new ArrayList<>();
       for (int c : concurrencies) {
         points.add(
-            new double[] {c, median(results.get(name).get(c).stream().map(r -> r.throughput()))});
+            new double[] {c, medianOf(windows.get(name).get(c), w -> w.result().throughput())});
       }
       lines.add(new Charts.Line(name, points, true));
     }
     for (int c : concurrencies) {
-      List<LoadGenerator.Result> echo = results.get("echo").get(c);
+      List<Sample> echo = windows.get("echo").get(c);
+      double echoCpu = medianOf(echo, Sample::cpuMicros);
+      double echoBytes = medianOf(echo, Sample::bytes);
       for (String name : names) {
-        List<LoadGenerator.Result> rs = results.get(name).get(c);
+        List<Sample> ws = windows.get(name).get(c);
         List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < rs.size(); i++) {
-          ratios.add(rs.get(i).throughput() / echo.get(i).throughput());
+        for (int i = 0; i < ws.size(); i++) {
+          ratios.add(ws.get(i).result().throughput() / echo.get(i).result().throughput());
         }
-        LoadGenerator.Result last = rs.get(rs.size() - 1);
+        LoadGenerator.Result last = ws.get(ws.size() - 1).result();
+        double cpu = medianOf(ws, Sample::cpuMicros);
+        double bytes = medianOf(ws, Sample::bytes);
         rows.add(
             List.of(
                 String.valueOf(c),
                 name,
-                Report.fmt(median(rs.stream().map(LoadGenerator.Result::throughput))),
+                Report.fmt(medianOf(ws, w -> w.result().throughput())),
                 name.equals("echo") ? "—" : spread(ratios, true),
-                Report.fmt(median(rs.stream().map(r -> r.millis(50)))),
-                Report.fmt(median(rs.stream().map(r -> r.millis(90)))),
-                Report.fmt(median(rs.stream().map(r -> r.millis(99)))),
-                Report.fmt(median(rs.stream().map(r -> r.millis(99.9)))),
-                Report.fmt(median(rs.stream().map(LoadGenerator.Result::maxMillis))),
-                Report.fmt(median(cpuPerCall.get(name).get(c).stream())),
+                Report.fmt(medianOf(ws, w -> w.result().millis(50))),
+                Report.fmt(medianOf(ws, w -> w.result().millis(99))),
+                Report.fmt(medianOf(ws, w -> w.result().maxMillis())),
+                Report.fmt(cpu),
+                name.equals("echo") ? "—" : String.format(Locale.ROOT, "%.2f×", cpu / echoCpu),
+                Report.fmt(bytes),
+                name.equals("echo") ? "—" : String.format(Locale.ROOT, "%.2f×", bytes / echoBytes),
                 Report.fmt(last.responseBytes()),
-                errors(rs)));
+                loadRange(ws),
+                BenchRun.errors(ws.stream().map(Sample::result).toList())));
+        String key = "t1." + name + ".c" + c;
         if (!name.equals("echo")) {
-          run.report.figure("t1." + name + ".c" + c + ".ratio", median(ratios.stream()));
-          run.report.figure("t1." + name + ".c" + c + ".ratio.min", Collections.min(ratios));
-          run.report.figure("t1." + name + ".c" + c + ".ratio.max", Collections.max(ratios));
-          run.report.figure(
-              "t1." + name + ".c" + c + ".cpuPerCallRatio",
-              median(cpuPerCall.get(name).get(c).stream())
-                  / median(cpuPerCall.get("echo").get(c).stream()));
+          report.figure(key + ".ratio", median(ratios.stream()));
+          report.figure(key + ".ratio.min", Collections.min(ratios));
+          report.figure(key + ".ratio.max", Collections.max(ratios));
+          report.figure(key + ".cpuPerCallRatio", cpu / echoCpu);
+          report.figure(key + ".allocPerCallRatio", bytes / echoBytes);
         }
-        run.report.figure(
-            "t1." + name + ".c" + c + ".rps",
-            median(rs.stream().map(LoadGenerator.Result::throughput)));
+        report.figure(key + ".rps", medianOf(ws, w -> w.result().throughput()));
+        report.figure(key + ".cpuMicrosPerCall", cpu);
+        report.figure(key + ".bytesPerCall", bytes);
       }
     }
-    run.report.table(
+    report.table(
         List.of(
             "concurrency",
             "server",
             "calls/s",
             "ratio to echo",
             "p50 ms",
-            "p90 ms",
             "p99 ms",
-            "p99.9 ms",
             "max ms",
             "server CPU µs/call",
+            "CPU ÷ echo",
+            "server bytes/call",
+            "bytes ÷ echo",
             "response bytes",
+            "load (1 min)",
             "errors"),
         rows);
-    double best =
-        concurrencies.stream()
-            .mapToDouble(
-                c ->
-                    median(
-                        results.get("instant-demo").get(c).stream()
-                            .map(LoadGenerator.Result::throughput)))
-            .max()
-            .orElse(Double.NaN);
-    run.report.figure(BEST_THROUGHPUT, best);
-    run.share(BEST_THROUGHPUT, best);
+    layerTable(report, concurrencies, layers, windows);
+    if (windows.containsKey("instant-demo")) {
+      double best =
+          concurrencies.stream()
+              .mapToDouble(
+                  c -> medianOf(windows.get("instant-demo").get(c), w -> w.result().throughput()))
+              .max()
+              .orElse(Double.NaN);
+      report.figure(BEST_THROUGHPUT, best);
+      run.share(BEST_THROUGHPUT, best);
+    }
     run.plot(
         () ->
             Charts.lines(
@@ -231,5 +339,60 @@ final class EngineOverheadTarget implements BenchTarget {
                 lines,
                 false),
         "t1-throughput-vs-concurrency.png");
+  }
+
+  /** "What each layer costs per call": each server's figures minus the previous layer's. */
+  private static void layerTable(
+      Report report,
+      List<Integer> concurrencies,
+      List<Layer> layers,
+      Map<String, Map<Integer, List<Sample>>> windows) {
+    report.line(
+        "What each layer costs per call (median over rounds; + = this server minus the one"
+            + " above it, measured in the same rounds):");
+    report.line("");
+    List<List<String>> rows = new ArrayList<>();
+    for (int c : concurrencies) {
+      @Nullable Layer previous = null;
+      for (Layer layer : layers) {
+        if (VARIANTS.contains(layer.name())) {
+          continue; // other answers or settings, not another layer
+        }
+        List<Sample> ws = windows.get(layer.name()).get(c);
+        double cpu = medianOf(ws, Sample::cpuMicros);
+        double bytes = medianOf(ws, Sample::bytes);
+        String addedCpu = "—";
+        String addedBytes = "—";
+        if (previous != null) {
+          List<Sample> before = windows.get(previous.name()).get(c);
+          addedCpu = String.format(Locale.ROOT, "%+.1f", cpu - medianOf(before, Sample::cpuMicros));
+          addedBytes = String.format(Locale.ROOT, "%+.0f", bytes - medianOf(before, Sample::bytes));
+        }
+        rows.add(
+            List.of(
+                String.valueOf(c),
+                layer.adds() + " (`" + layer.name() + "`)",
+                Report.fmt(cpu),
+                addedCpu,
+                Report.fmt(bytes),
+                addedBytes));
+        previous = layer;
+      }
+    }
+    report.table(
+        List.of(
+            "concurrency",
+            "layer (server)",
+            "CPU µs/call",
+            "+ CPU µs/call",
+            "bytes/call",
+            "+ bytes/call"),
+        rows);
+  }
+
+  private static String loadRange(List<Sample> ws) {
+    double lo = ws.stream().mapToDouble(Sample::load).min().orElse(Double.NaN);
+    double hi = ws.stream().mapToDouble(Sample::load).max().orElse(Double.NaN);
+    return String.format(Locale.ROOT, "%.1f–%.1f", lo, hi);
   }
 }

@@ -188,7 +188,10 @@ final class OutboundProbeTarget implements BenchTarget {
                 "" + t6HttpThreads,
                 "--max-clients",
                 "" + t6MaxClients);
-        List<String> serverArgs = new ArrayList<>(List.of("--catalog-file", catalog.toString()));
+        // Room for c/5 calls: target 6 measures the probes, not the load shedding.
+        List<String> serverArgs =
+            new ArrayList<>(
+                List.of("--catalog-file", catalog.toString(), "--max-in-flight", maxInFlight()));
         serverArgs.addAll(client);
         List<String> rawArgs =
             new ArrayList<>(
@@ -233,7 +236,15 @@ final class OutboundProbeTarget implements BenchTarget {
       }
       try (ServerProcess sim =
               server(
-                  run, "t6-sim", List.of("--catalog", "fleet-sim", "--fleet-latency", t6Latency));
+                  run,
+                  "t6-sim",
+                  List.of(
+                      "--catalog",
+                      "fleet-sim",
+                      "--fleet-latency",
+                      t6Latency,
+                      "--max-in-flight",
+                      maxInFlight()));
           LoadGenerator load = new LoadGenerator(sim.port(), CONNECTIONS)) {
         long idle = sim.stats(true).get("heapUsed");
         warmUp(sim, load, null, warmup);
@@ -251,6 +262,12 @@ final class OutboundProbeTarget implements BenchTarget {
       }
     }
     report(run, model, cells, raws);
+  }
+
+  /** The servers' call limit: twice the calls in flight at the largest concurrency. */
+  private String maxInFlight() {
+    int most = t6Concurrency.stream().max(Integer::compare).orElse(100);
+    return String.valueOf(Math.max(1000, 2 * most / FleetModel.PLATFORMS.size()));
   }
 
   /** A server JVM with target 6's extra flags. */

@@ -48,6 +48,11 @@ final class Report {
     System.out.println("FIGURE " + key + " = " + value);
   }
 
+  /** The Markdown so far. */
+  String text() {
+    return markdown.toString();
+  }
+
   void write(Path dir) throws IOException {
     Files.writeString(dir.resolve("results.md"), markdown, StandardCharsets.UTF_8);
     StringBuilder tsv = new StringBuilder();

@@ -33,13 +33,22 @@ final class ServerProcess implements AutoCloseable {
    */
   ServerProcess(String name, List<String> jvmFlags, List<String> args, Path log)
       throws IOException, InterruptedException {
+    this(name, BenchServer.class, jvmFlags, args, log);
+  }
+
+  /**
+   * @param mainClass the server's main class ({@link BenchServer}, or another one that prints
+   *     {@code PORT <n>} first and answers commands line by line)
+   */
+  ServerProcess(String name, Class<?> mainClass, List<String> jvmFlags, List<String> args, Path log)
+      throws IOException, InterruptedException {
     this.name = name;
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(BenchServer.class.getName());
+    command.add(mainClass.getName());
     command.addAll(args);
     process =
         new ProcessBuilder(command)
@@ -81,7 +90,8 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * The next line from the server, skipping the JVM's own log lines (e.g. JFR's "[0.4s][info]").
+   * The next line from the server, skipping the JVM's own log lines (e.g. JFR's "[0.4s][info]") and
+   * async-profiler's "Profiling started".
    */
   private String next(int seconds) throws InterruptedException, IOException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -90,7 +100,7 @@ final class ServerProcess implements AutoCloseable {
       if (line == null) {
         throw new IOException("server " + name + " did not answer within " + seconds + "s");
       }
-      if (!line.startsWith("[")) {
+      if (!line.startsWith("[") && !line.startsWith("Profiling started")) {
         return line;
       }
     }

@@ -8,6 +8,9 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.socialcheck.v1.CheckEachRequest;
+import dev.socialcheck.v1.CheckEachResponse;
+import dev.socialcheck.v1.CheckManyRequest;
+import dev.socialcheck.v1.CheckManyResponse;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.HasSocialAccountResponse;
 import dev.socialcheck.v1.ListPlatformsRequest;
@@ -18,6 +21,7 @@ import io.grpc.CallCredentials;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
+import io.grpc.ClientInterceptors;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -25,6 +29,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -101,7 +106,12 @@ public final class SocialCheckClient implements AutoCloseable {
   private SocialCheckClient(
       SocialCheckSettings settings, Channel channel, @Nullable ManagedChannel ownedChannel) {
     this.settings = settings;
-    this.channel = channel;
+    this.channel =
+        settings.tracePropagation()
+            ? TracePropagation.interceptor()
+                .map(interceptor -> ClientInterceptors.intercept(channel, interceptor))
+                .orElse(channel)
+            : channel;
     this.ownedChannel = ownedChannel;
     this.credentials = settings.effectiveCallCredentials();
   }
@@ -228,11 +238,27 @@ public final class SocialCheckClient implements AutoCloseable {
       CheckEachRequest request, CallSettings callSettings, CheckEachListener listener) {
     requireNonNull(request, "request");
     requireNonNull(listener, "listener");
-    return CheckEachCall.start(
+    return StreamCallFuture.start(
         newCall(SocialAccountServiceGrpc.getCheckEachMethod(), callSettings, null),
         request,
         headersOf(callSettings),
-        listener);
+        new StreamCallFuture.Sink<CheckEachResponse>() {
+          @Override
+          public void onResult(CheckEachResponse response) {
+            listener.onResult(response.getResult());
+          }
+
+          @Override
+          public void onCompleted() {
+            listener.onCompleted();
+          }
+
+          @Override
+          public void onError(SocialCheckException error) {
+            listener.onError(error);
+          }
+        },
+        "CheckEachListener");
   }
 
   /**
@@ -260,10 +286,20 @@ public final class SocialCheckClient implements AutoCloseable {
       CheckEachRequest request, CallSettings callSettings) {
     requireNonNull(request, "request");
     // gRPC's callbacks only queue results: they may run on the network thread.
-    return BlockingCheckEach.start(
-        newCall(SocialAccountServiceGrpc.getCheckEachMethod(), callSettings, directExecutor()),
-        request,
-        headersOf(callSettings));
+    ClientCall<CheckEachRequest, CheckEachResponse> call =
+        newCall(SocialAccountServiceGrpc.getCheckEachMethod(), callSettings, directExecutor());
+    BlockingResponses<CheckEachResponse, PlatformResult> results =
+        new BlockingResponses<>(call, CheckEachResponse::getResult, "the CheckEach stream");
+    try {
+      call.start(results.listener(() -> {}), headersOf(callSettings));
+      call.request(1);
+      call.sendMessage(request);
+      call.halfClose();
+    } catch (RuntimeException | Error e) {
+      call.cancel("the call could not be started", e);
+      throw e;
+    }
+    return results.stream();
   }
 
   /**
@@ -305,6 +341,116 @@ public final class SocialCheckClient implements AutoCloseable {
             });
     // Cancelling the transformed future cancels `done`, hence the call.
     return Futures.transform(done, ignored -> ImmutableList.copyOf(results), directExecutor());
+  }
+
+  /**
+   * Screens a list of addresses over one {@code CheckMany} stream: each item is checked as {@link
+   * #hasSocialAccount(HasSocialAccountRequest)} would check it, and its answer goes to {@code
+   * listener}, tagged with the item's id, in the order the items are answered.
+   *
+   * <pre>{@code
+   * Iterator<CheckManyRequest> items =
+   *     Files.lines(Path.of("addresses.txt"))
+   *         .map(email -> CheckManyRequest.newBuilder().setId(email).setEmail(email).build())
+   *         .iterator();
+   * ListenableFuture<Void> done = client.screen(items, listener); // see ScreenListener
+   * done.get(); // or cancel(false) to stop: the server cancels every item's checks
+   * }</pre>
+   *
+   * <p><b>Backpressure.</b> {@code items} is pulled only while the call can send (gRPC flow
+   * control): the server reads a bounded number of items at a time (its {@code
+   * --check-many-concurrency}), so once it holds that many, the transport's flow-control window
+   * fills and pulling stops until the server answers. A million-line file is never in memory. The
+   * iterator is pulled on the callback executor, never by two threads at once; an iterator that
+   * blocks (a file, standard input) holds one of that executor's threads meanwhile. If it throws,
+   * the call is cancelled and the future fails with {@code CANCELLED} and that cause.
+   *
+   * <p><b>Deadline.</b> A screening may run for hours: unlike the other calls it has no deadline
+   * unless {@code callSettings} set one ({@link #screen(Iterator, CallSettings, ScreenListener)}).
+   *
+   * <p>Item errors (e.g. a malformed address) are answers with {@link CheckManyResponse#getError()}
+   * set; they do not end the stream. The server counts every item against the caller's rate limit,
+   * and items over it wait for a permit rather than fail.
+   *
+   * @return the handle of the stream: succeeds after {@link ScreenListener#onCompleted()}, fails
+   *     after {@link ScreenListener#onError} with the same {@link SocialCheckException}; cancelling
+   *     it cancels the call and every item's checks on the server
+   */
+  public ListenableFuture<@Nullable Void> screen(
+      Iterator<? extends CheckManyRequest> items, ScreenListener listener) {
+    return screen(items, CallSettings.defaults(), listener);
+  }
+
+  /** Same as {@link #screen(Iterator, ScreenListener)}, with per-call overrides. */
+  public ListenableFuture<@Nullable Void> screen(
+      Iterator<? extends CheckManyRequest> items,
+      CallSettings callSettings,
+      ScreenListener listener) {
+    requireNonNull(items, "items");
+    requireNonNull(listener, "listener");
+    return StreamCallFuture.start(
+        newScreenCall(callSettings),
+        items,
+        headersOf(callSettings),
+        new StreamCallFuture.Sink<CheckManyResponse>() {
+          @Override
+          public void onResult(CheckManyResponse response) {
+            listener.onResult(response);
+          }
+
+          @Override
+          public void onCompleted() {
+            listener.onCompleted();
+          }
+
+          @Override
+          public void onError(SocialCheckException error) {
+            listener.onError(error);
+          }
+        },
+        "ScreenListener");
+  }
+
+  /**
+   * Screens a list of addresses over one {@code CheckMany} stream and returns the answers, in the
+   * order the items are answered, as a stream that must be closed: closing it before its end
+   * cancels the call and every item's checks. Its operations block the consuming thread while
+   * waiting for the next answer, and throw {@link SocialCheckException} if the call fails.
+   *
+   * <pre>{@code
+   * try (Stream<CheckManyResponse> answers = client.screenBlocking(items)) {
+   *   answers
+   *       .filter(a -> a.hasResponse() && a.getResponse().getHasAccount())
+   *       .forEach(a -> System.out.println(a.getId() + " found on " + a.getResponse().getFoundOn()));
+   * } // leaving the block early cancels whatever is still running
+   * }</pre>
+   *
+   * <p>Backpressure as in {@link #screen(Iterator, ScreenListener)}, driven by the consumer: the
+   * next answer is requested when one is taken, so a consumer that stops taking makes the server
+   * stop reading and the iterator stop being pulled. The iterator is pulled on the callback
+   * executor. No deadline unless {@code callSettings} set one.
+   */
+  public Stream<CheckManyResponse> screenBlocking(Iterator<? extends CheckManyRequest> items) {
+    return screenBlocking(items, CallSettings.defaults());
+  }
+
+  /** Same as {@link #screenBlocking(Iterator)}, with per-call overrides. */
+  public Stream<CheckManyResponse> screenBlocking(
+      Iterator<? extends CheckManyRequest> items, CallSettings callSettings) {
+    requireNonNull(items, "items");
+    ClientCall<CheckManyRequest, CheckManyResponse> call = newScreenCall(callSettings);
+    BlockingResponses<CheckManyResponse, CheckManyResponse> answers =
+        new BlockingResponses<>(call, response -> response, "the CheckMany stream");
+    // Readiness runs on the callback executor (not the network thread): the pump may block.
+    ItemPump<CheckManyRequest> pump = new ItemPump<>(call, items);
+    try {
+      call.start(answers.listener(pump::onReady), headersOf(callSettings));
+      call.request(1);
+    } catch (RuntimeException | Error e) {
+      call.cancel("the call could not be started", e);
+      throw e;
+    }
+    return answers.stream();
   }
 
   /**
@@ -408,10 +554,13 @@ public final class SocialCheckClient implements AutoCloseable {
     return newCall(method, callSettings, deadlineOf(callSettings), executorOverride);
   }
 
+  /**
+   * @param deadline the call's deadline; {@code null}: none
+   */
   private <ReqT, RespT> ClientCall<ReqT, RespT> newCall(
       MethodDescriptor<ReqT, RespT> method,
       CallSettings callSettings,
-      Deadline deadline,
+      @Nullable Deadline deadline,
       @Nullable Executor executorOverride) {
     checkState(!closed.get(), "the SocialCheckClient is closed");
     CallOptions options =
@@ -430,6 +579,18 @@ public final class SocialCheckClient implements AutoCloseable {
       options = options.withWaitForReady();
     }
     return channel.newCall(method, options);
+  }
+
+  /** A CheckMany call: the deadline only if the call settings set one. */
+  private ClientCall<CheckManyRequest, CheckManyResponse> newScreenCall(CallSettings callSettings) {
+    requireNonNull(callSettings, "callSettings");
+    return newCall(
+        SocialAccountServiceGrpc.getCheckManyMethod(),
+        callSettings,
+        callSettings.timeout().isPresent() || callSettings.deadline().isPresent()
+            ? deadlineOf(callSettings)
+            : null,
+        null);
   }
 
   private Deadline deadlineOf(CallSettings callSettings) {

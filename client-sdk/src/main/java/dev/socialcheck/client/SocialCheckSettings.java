@@ -100,6 +100,7 @@ public final class SocialCheckSettings {
   private final @Nullable String loadBalancingPolicy;
   private final @Nullable Executor executor;
   private final Duration shutdownTimeout;
+  private final boolean tracePropagation;
 
   private SocialCheckSettings(Builder builder) {
     this.target = builder.target;
@@ -121,6 +122,7 @@ public final class SocialCheckSettings {
     this.loadBalancingPolicy = builder.channel == null ? builder.loadBalancingPolicy : null;
     this.executor = builder.executor;
     this.shutdownTimeout = builder.shutdownTimeout;
+    this.tracePropagation = builder.tracePropagation;
   }
 
   /** Starts building settings. Only the target (or a borrowed channel) is required. */
@@ -212,8 +214,14 @@ public final class SocialCheckSettings {
   }
 
   /**
-   * How long {@link SocialCheckClient#close()} lets calls in flight finish on a created channel.
+   * Whether calls carry the caller's current OpenTelemetry trace context (W3C {@code traceparent},
+   * with the propagators of {@code GlobalOpenTelemetry}); default {@code true}. Has an effect only
+   * when the OpenTelemetry API is on the class path.
    */
+  public boolean tracePropagation() {
+    return tracePropagation;
+  }
+
   public Duration shutdownTimeout() {
     return shutdownTimeout;
   }
@@ -288,6 +296,7 @@ public final class SocialCheckSettings {
     private @Nullable String loadBalancingPolicy;
     private @Nullable Executor executor;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private boolean tracePropagation = true;
 
     /** Channel-level setters called, to refuse them with a borrowed channel. */
     private final Set<String> channelOptions = new LinkedHashSet<>();
@@ -310,6 +319,7 @@ public final class SocialCheckSettings {
       maxInboundMessageSize = settings.maxInboundMessageSize;
       executor = settings.executor;
       shutdownTimeout = settings.shutdownTimeout;
+      tracePropagation = settings.tracePropagation;
       if (settings.channel == null) {
         retryPolicy = settings.retryPolicy;
         hedgingPolicy = settings.hedgingPolicy;
@@ -622,6 +632,20 @@ public final class SocialCheckSettings {
       requireNonNull(timeout, "timeout");
       checkArgument(!timeout.isNegative(), "shutdown timeout must not be negative: %s", timeout);
       this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Whether calls carry the caller's current OpenTelemetry trace context, so that the server's
+     * spans continue the caller's trace (default {@code true}). The SDK depends on the
+     * OpenTelemetry API optionally: without {@code io.opentelemetry:opentelemetry-api} on the class
+     * path this does nothing; with it, the context current when a call starts is injected with the
+     * propagators of {@code GlobalOpenTelemetry} (W3C {@code traceparent} by default; nothing if no
+     * OpenTelemetry SDK was registered). Works on borrowed channels too.
+     */
+    @CanIgnoreReturnValue
+    public Builder setTracePropagation(boolean propagate) {
+      this.tracePropagation = propagate;
       return this;
     }
 

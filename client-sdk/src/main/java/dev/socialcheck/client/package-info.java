@@ -20,7 +20,8 @@
  *
  * <ul>
  *   <li>{@link dev.socialcheck.client.SocialCheckClient}: the calls ({@code hasSocialAccount},
- *       {@code checkEach} in three flavours, {@code listPlatforms}, {@code firstFound}).
+ *       {@code checkEach} in three flavours, {@code screen} and {@code screenBlocking}, {@code
+ *       listPlatforms}, {@code firstFound}).
  *   <li>{@link dev.socialcheck.client.SocialCheckSettings}, {@link
  *       dev.socialcheck.client.CallSettings}: client-wide and per-call configuration; {@link
  *       dev.socialcheck.client.RetryPolicy}, {@link dev.socialcheck.client.HedgingPolicy}.

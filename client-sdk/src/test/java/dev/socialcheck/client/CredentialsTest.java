@@ -9,14 +9,9 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -150,25 +145,5 @@ class CredentialsTest {
     }
 
     assertThat(headers.next().get(REQUEST_ID)).as("x-request-id header").isEqualTo("req-42");
-  }
-
-  /** Records the request headers of every call that reaches the server. */
-  private static final class HeaderRecorder implements ServerInterceptor {
-    final BlockingQueue<Metadata> received = new LinkedBlockingQueue<>();
-
-    @Override
-    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
-        ServerCall<ReqT, RespT> call,
-        Metadata requestHeaders,
-        ServerCallHandler<ReqT, RespT> next) {
-      received.add(requestHeaders);
-      return next.startCall(call, requestHeaders);
-    }
-
-    Metadata next() throws InterruptedException {
-      Metadata metadata = received.poll(10, TimeUnit.SECONDS);
-      assertThat(metadata).as("headers of a call that reached the server").isNotNull();
-      return metadata;
-    }
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,6 +62,16 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess start(String name, String... extraArgs)
       throws IOException, InterruptedException {
+    return start(name, Map.of(), extraArgs);
+  }
+
+  /**
+   * Starts the server with {@code environment} added to this process's environment (e.g. {@code
+   * OTEL_*} settings), and waits until it listens.
+   */
+  public static ServerProcess start(
+      String name, Map<String, String> environment, String... extraArgs)
+      throws IOException, InterruptedException {
     Path jar = ItConfig.serverJar();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -88,12 +99,13 @@ public final class ServerProcess implements AutoCloseable {
             "--shutdown-grace", "5s"));
     command.addAll(List.of(extraArgs));
 
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .start();
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     Thread killOnExit = new Thread(process::destroyForcibly, "kill-" + name + "-server");
     Runtime.getRuntime().addShutdownHook(killOnExit);
 

@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Catalog implements AutoCloseable {
   private final String name;
   private final ImmutableMap<String, Platform> platforms;
+
+  /** The platforms in order, kept as one list: every request without a subset uses it as is. */
+  private final List<Platform> ordered;
+
   private final Runnable onClose;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -40,6 +44,7 @@ public final class Catalog implements AutoCloseable {
         .sorted(Comparator.comparingDouble(Platform::prior).reversed().thenComparing(Platform::id))
         .forEach(p -> byId.put(p.id(), p));
     this.platforms = byId.buildOrThrow();
+    this.ordered = List.copyOf(this.platforms.values());
   }
 
   /** Releases the resources of the catalog's checkers. Idempotent. */
@@ -57,7 +62,7 @@ public final class Catalog implements AutoCloseable {
 
   /** Every platform, highest prior first. */
   public List<Platform> platforms() {
-    return platforms.values().asList();
+    return ordered;
   }
 
   /** The platform with this id, if any. */

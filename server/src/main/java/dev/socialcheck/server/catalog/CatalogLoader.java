@@ -2,10 +2,12 @@ package dev.socialcheck.server.catalog;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.google.common.base.Ticker;
 import dev.socialcheck.server.checkers.CachingChecker;
 import dev.socialcheck.server.checkers.HttpProbeChecker;
@@ -387,12 +389,34 @@ public final class CatalogLoader {
   }
 
   private static JsonNode readYaml(String source, String yaml) {
+    YAMLFactory factory = new YAMLFactory();
     try {
-      return new ObjectMapper(new YAMLFactory()).readTree(yaml);
+      refuseAliases(factory, yaml);
+      return new ObjectMapper(factory).readTree(yaml);
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
       throw new CatalogException(
           source + ": not valid YAML" + where + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new CatalogException(source + ": cannot read the YAML", e);
+    }
+  }
+
+  /**
+   * Refuses YAML aliases ({@code *name}): the YAML reader would hand over the alias's name instead
+   * of the anchored value, silently (a {@code user_agent: *ua} would send "ua").
+   */
+  private static void refuseAliases(YAMLFactory factory, String yaml) throws IOException {
+    try (YAMLParser parser = factory.createParser(yaml)) {
+      while (parser.nextToken() != null) {
+        if (parser.isCurrentAlias()) {
+          throw new JsonParseException(
+              parser,
+              "YAML aliases (*"
+                  + parser.getText()
+                  + ") are not supported; write the value out where it is used");
+        }
+      }
     }
   }
 

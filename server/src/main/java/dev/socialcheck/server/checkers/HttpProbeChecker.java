@@ -4,12 +4,14 @@ import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.FluentFuture;
+import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.socialcheck.server.engine.CheckContext;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckStatus;
+import dev.socialcheck.server.engine.CheckTrace;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.PlatformChecker;
@@ -27,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -128,7 +131,8 @@ public final class HttpProbeChecker implements PlatformChecker {
                   + DurationText.format(Duration.ofNanos(backoffLeft))
                   + " (platform's Retry-After)"));
     }
-    Run run = new Run(new ProbeValues(email, randomTokens.get()), context.timeout());
+    Run run =
+        new Run(new ProbeValues(email, randomTokens.get()), context.timeout(), context.trace());
     ListenableFuture<CheckOutcome> outcome;
     try {
       outcome = run.from(0);
@@ -144,10 +148,12 @@ public final class HttpProbeChecker implements PlatformChecker {
     final ProbeValues values;
     final CookieJar cookies = new CookieJar();
     final long deadlineNanos;
+    final CheckTrace trace;
 
-    Run(ProbeValues values, Duration timeout) {
+    Run(ProbeValues values, Duration timeout, CheckTrace trace) {
       this.values = values;
       this.deadlineNanos = ticker.read() + timeout.toNanos();
+      this.trace = trace;
     }
 
     /** Runs the steps from {@code index} on, then the deciding request. */
@@ -182,7 +188,33 @@ public final class HttpProbeChecker implements PlatformChecker {
       }
       OutgoingRequest first =
           new OutgoingRequest(request.method(), uri, withCookies(headers, uri), body, remaining());
-      return FluentFuture.from(send(first, headers, request.followRedirects(), 0, step))
+      // A child span of the check's span when tracing is on: the step's name, the method and the
+      // answer's status; never the URL, which may hold the address.
+      CheckTrace.Step span = trace.startStep(step == null ? "request" : "step " + step);
+      span.setAttribute("socialcheck.platform", spec.platformId());
+      span.setAttribute("http.request.method", request.method());
+      ListenableFuture<ProbeResponse> sent =
+          send(first, headers, request.followRedirects(), 0, step);
+      Futures.addCallback(
+          sent,
+          new FutureCallback<ProbeResponse>() {
+            @Override
+            public void onSuccess(ProbeResponse response) {
+              span.setAttribute("http.response.status_code", response.status());
+              span.end();
+            }
+
+            @Override
+            public void onFailure(Throwable failure) {
+              span.fail(
+                  failure instanceof CancellationException
+                      ? "cancelled"
+                      : failure.getClass().getSimpleName());
+              span.end();
+            }
+          },
+          directExecutor());
+      return FluentFuture.from(sent)
           .catching(
               Exception.class,
               e -> {

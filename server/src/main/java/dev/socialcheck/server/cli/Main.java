@@ -1,6 +1,8 @@
 package dev.socialcheck.server.cli;
 
 import dev.socialcheck.server.checkers.CommonPoolParallelism;
+import dev.socialcheck.server.logging.BatchingConsoleAppender;
+import java.time.Duration;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       CheckCommand.class,
+      ScreenCommand.class,
       SelfCheckCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -35,7 +38,10 @@ public final class Main {
       System.exit(2);
       return;
     }
-    System.exit(commandLine.execute(args));
+    int exit = commandLine.execute(args);
+    // The console appender writes on a daemon thread: let it write the last lines first.
+    BatchingConsoleAppender.awaitAllWritten(Duration.ofSeconds(2));
+    System.exit(exit);
   }
 
   /** The command line with built-in defaults only, for tests. */

@@ -8,12 +8,15 @@ import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.CheckObserver;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.Platform;
+import dev.socialcheck.server.grpc.ConcurrencyLimit;
 import dev.socialcheck.server.grpc.ConnectionLimits;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.server.grpc.TlsFiles;
+import dev.socialcheck.server.logging.BatchingConsoleAppender;
 import dev.socialcheck.server.metrics.MetricsEndpoint;
 import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.server.redis.SharedRedis;
+import dev.socialcheck.server.tracing.Tracing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +106,16 @@ final class ServeCommand implements Callable<Integer> {
   LogFormat logFormat = LogFormat.TEXT;
 
   @Option(
+      names = "--access-log-sample",
+      defaultValue = "1",
+      paramLabel = "FRACTION",
+      description =
+          "Share of successful calls written to the access log, 0 to 1; calls that fail, are"
+              + " refused, shed or cancelled are always written. Default: ${DEFAULT-VALUE} (every"
+              + " call).")
+  double accessLogSample = 1;
+
+  @Option(
       names = "--metrics-port",
       paramLabel = "PORT",
       description = "Serve Prometheus metrics at http://HOST:PORT/metrics (off unless set).")
@@ -163,9 +176,37 @@ final class ServeCommand implements Callable<Integer> {
       names = "--max-in-flight",
       defaultValue = "1000",
       description =
-          "Calls in progress at most; beyond, calls fail fast with RESOURCE_EXHAUSTED. Default:"
+          "Calls in progress at most; beyond, calls fail fast with RESOURCE_EXHAUSTED (with"
+              + " --concurrency-limit adaptive: the most the limit may reach). Default:"
               + " ${DEFAULT-VALUE}.")
   int maxInFlight = 1000;
+
+  @Option(
+      names = "--check-many-concurrency",
+      defaultValue = "16",
+      paramLabel = "ITEMS",
+      description =
+          "CheckMany: items one stream checks (or holds unsent) at once, at most "
+              + SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY
+              + "; the stream reads no further item meanwhile. Default: ${DEFAULT-VALUE}.")
+  int checkManyConcurrency = SocialCheckServer.DEFAULT_CHECK_MANY_CONCURRENCY;
+
+  @Option(
+      names = "--concurrency-limit",
+      defaultValue = "fixed",
+      paramLabel = "fixed|adaptive",
+      description =
+          "fixed: --max-in-flight calls in progress at most. adaptive: a limit that falls while"
+              + " calls queue (latency above the no-load latency, TCP Vegas) and rises while they"
+              + " do not, up to --max-in-flight; exported as socialcheck_concurrency_limit."
+              + " Default: ${DEFAULT-VALUE}.")
+  LimitKind concurrencyLimit = LimitKind.FIXED;
+
+  /** Values of {@code --concurrency-limit}. */
+  enum LimitKind {
+    FIXED,
+    ADAPTIVE
+  }
 
   @Option(
       names = "--max-calls-per-connection",
@@ -250,9 +291,33 @@ final class ServeCommand implements Callable<Integer> {
     Map<String, String> tokens = tokens();
     Optional<TlsFiles> tls = tls();
     checkCacheKeySecret();
+    if (!(accessLogSample >= 0 && accessLogSample <= 1)) {
+      throw new ParameterException(
+          spec.commandLine(), "--access-log-sample must be between 0 and 1: " + accessLogSample);
+    }
+    if (checkManyConcurrency < 1
+        || checkManyConcurrency > SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--check-many-concurrency must be between 1 and "
+              + SocialCheckServer.MAX_CHECK_MANY_CONCURRENCY);
+    }
     List<AutoCloseable> resources = new ArrayList<>();
     ScheduledExecutorService scheduler = CheckEngine.newScheduler();
     resources.add(scheduler::shutdownNow);
+    Tracing tracing;
+    try {
+      tracing = Tracing.fromEnvironment();
+    } catch (IllegalArgumentException e) {
+      scheduler.shutdownNow();
+      spec.commandLine().getErr().printf("socialcheck: %s%n", e.getMessage());
+      return 1;
+    }
+    // Closed last: flushes the spans of the calls that ended during shutdown.
+    resources.add(tracing);
+    if (tracing.enabled()) {
+      log.info("tracing on (OpenTelemetry, configured by the OTEL_* environment)");
+    }
     SocialCheckServer server;
     try {
       SharedRedis redis = redisOptions.start();
@@ -302,7 +367,8 @@ final class ServeCommand implements Callable<Integer> {
           new CheckEngine(
               scheduler,
               Ticker.systemTicker(),
-              metrics == null ? CheckObserver.NONE : metrics,
+              CheckObserver.both(
+                  metrics == null ? CheckObserver.NONE : metrics, tracing.observer()),
               adaptiveSettings());
       if (metrics != null) {
         catalog.platforms().forEach(p -> metrics.bindLearning(p.id(), engine.learning()));
@@ -316,7 +382,13 @@ final class ServeCommand implements Callable<Integer> {
               .bearerTokens(tokens)
               .protect(protectHealth, protectReflection)
               .callerRateLimit(callerRateLimit)
-              .maxInFlight(maxInFlight)
+              .accessLogSample(accessLogSample)
+              .checkManyConcurrency(checkManyConcurrency)
+              .concurrencyLimit(
+                  concurrencyLimit == LimitKind.ADAPTIVE
+                      ? ConcurrencyLimit.adaptive(maxInFlight)
+                      : ConcurrencyLimit.fixed(maxInFlight))
+              .tracing(tracing)
               .connectionLimits(
                   ConnectionLimits.DEFAULTS
                       .withMaxCallsPerConnection(maxCallsPerConnection)
@@ -376,6 +448,8 @@ final class ServeCommand implements Callable<Integer> {
                   running.shutdown();
                   closeAll(resources);
                   log.info("stopped");
+                  // The JVM exits when the hooks end, without waiting for the log writer.
+                  BatchingConsoleAppender.awaitAllWritten(Duration.ofSeconds(2));
                 },
                 "socialcheck-shutdown"));
     server.awaitTermination();

@@ -65,35 +65,15 @@ public final class CheckEngine {
     this.scheduler = requireNonNull(scheduler, "scheduler");
     this.ticker = requireNonNull(ticker, "ticker");
     this.learning = new PlatformLearning(adaptive, ticker);
-    CheckObserver outer = requireNonNull(observer, "observer");
-    this.observer =
+    CheckObserver learns =
         new CheckObserver() {
-          @Override
-          public void checkStarted(String platformId) {
-            outer.checkStarted(platformId);
-          }
-
           @Override
           public void checkEnded(String platformId, CheckStatus status, Duration latency) {
             learning.record(platformId, status, latency);
-            outer.checkEnded(platformId, status, latency);
-          }
-
-          @Override
-          public void checkAnsweredFromCache(String platformId, CheckStatus status) {
-            outer.checkAnsweredFromCache(platformId, status); // nothing to learn: no call made
-          }
-
-          @Override
-          public void checkWasted(String platformId) {
-            outer.checkWasted(platformId);
-          }
-
-          @Override
-          public void runAnswered(Strategy strategy, Verdict verdict, Duration elapsed) {
-            outer.runAnswered(strategy, verdict, elapsed);
           }
         };
+    // Learning first, then the caller's observer; cached answers teach nothing (no call made).
+    this.observer = CheckObserver.both(learns, requireNonNull(observer, "observer"));
   }
 
   /** Starts a run whose results are only reported in the answer. */
@@ -109,7 +89,15 @@ public final class CheckEngine {
    */
   public ListenableFuture<CheckReport> run(CheckRequest request, CheckListener listener) {
     CheckRun run =
-        new CheckRun(request, schedule(request), listener, scheduler, ticker, stats, observer);
+        new CheckRun(
+            request,
+            schedule(request),
+            listener,
+            scheduler,
+            ticker,
+            stats,
+            observer,
+            observer.runStarted(request));
     run.start();
     return run;
   }
@@ -134,11 +122,7 @@ public final class CheckEngine {
 
   /** The order and hedge delays of the request's strategy. */
   private Schedule plannedSchedule(CheckRequest request) {
-    List<Platform> byPrior =
-        request.platforms().stream()
-            .sorted(
-                Comparator.comparingDouble(Platform::prior).reversed().thenComparing(Platform::id))
-            .toList();
+    List<Platform> byPrior = byPrior(request.platforms());
     Optional<Duration> delay =
         switch (request.strategy()) {
           case RACE -> Optional.of(Duration.ZERO);
@@ -150,6 +134,23 @@ public final class CheckEngine {
       return learning.schedule(byPrior, request.hedgeDelay());
     }
     return Schedule.fixed(byPrior, delay);
+  }
+
+  /** Descending prior, then id. */
+  private static final Comparator<Platform> BY_PRIOR =
+      Comparator.comparingDouble(Platform::prior).reversed().thenComparing(Platform::id);
+
+  /**
+   * {@code platforms} by descending prior, then id: the list itself when it is in that order
+   * already, as a catalog's list is (a request for every platform), else a sorted copy.
+   */
+  private static List<Platform> byPrior(List<Platform> platforms) {
+    for (int i = 1; i < platforms.size(); i++) {
+      if (BY_PRIOR.compare(platforms.get(i - 1), platforms.get(i)) > 0) {
+        return platforms.stream().sorted(BY_PRIOR).toList();
+      }
+    }
+    return platforms;
   }
 
   /** What the engine learned about platforms, and the adaptive plan built from it. */
@@ -165,5 +166,13 @@ public final class CheckEngine {
   /** The engine's clock. */
   public Ticker ticker() {
     return ticker;
+  }
+
+  /**
+   * The scheduler the engine's timers run on (borrowed), for callers that wait alongside its runs
+   * on the same clock; their tasks must be short and never block.
+   */
+  public ScheduledExecutorService scheduler() {
+    return scheduler;
   }
 }

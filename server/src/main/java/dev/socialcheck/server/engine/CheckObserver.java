@@ -3,8 +3,8 @@ package dev.socialcheck.server.engine;
 import java.time.Duration;
 
 /**
- * Hears what the engine does, for metrics. Calls come from arbitrary threads, never under an engine
- * lock; implementations must be thread-safe and fast (count, do not block).
+ * Hears what the engine does, for metrics and tracing. Calls come from arbitrary threads, never
+ * under an engine lock; implementations must be thread-safe and fast (count, do not block).
  */
 public interface CheckObserver {
 
@@ -34,4 +34,59 @@ public interface CheckObserver {
 
   /** A run answered (not called for runs the caller cancelled). */
   default void runAnswered(Strategy strategy, Verdict verdict, Duration elapsed) {}
+
+  /**
+   * A run starts, on the thread that called {@link CheckEngine#run} (so a tracer can read that
+   * thread's current context): returns what hears about this run's checks. Default: {@link
+   * RunObserver#NONE}, which costs nothing per check.
+   */
+  default RunObserver runStarted(CheckRequest request) {
+    return RunObserver.NONE;
+  }
+
+  /** An observer that tells {@code first}, then {@code second}, everything. */
+  static CheckObserver both(CheckObserver first, CheckObserver second) {
+    if (first == NONE) {
+      return second;
+    }
+    if (second == NONE) {
+      return first;
+    }
+    return new CheckObserver() {
+      @Override
+      public void checkStarted(String platformId) {
+        first.checkStarted(platformId);
+        second.checkStarted(platformId);
+      }
+
+      @Override
+      public void checkEnded(String platformId, CheckStatus status, Duration latency) {
+        first.checkEnded(platformId, status, latency);
+        second.checkEnded(platformId, status, latency);
+      }
+
+      @Override
+      public void checkAnsweredFromCache(String platformId, CheckStatus status) {
+        first.checkAnsweredFromCache(platformId, status);
+        second.checkAnsweredFromCache(platformId, status);
+      }
+
+      @Override
+      public void checkWasted(String platformId) {
+        first.checkWasted(platformId);
+        second.checkWasted(platformId);
+      }
+
+      @Override
+      public void runAnswered(Strategy strategy, Verdict verdict, Duration elapsed) {
+        first.runAnswered(strategy, verdict, elapsed);
+        second.runAnswered(strategy, verdict, elapsed);
+      }
+
+      @Override
+      public RunObserver runStarted(CheckRequest request) {
+        return RunObservers.both(first.runStarted(request), second.runStarted(request));
+      }
+    };
+  }
 }

@@ -40,6 +40,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   private final Ticker ticker;
   private final EngineStats stats;
   private final CheckObserver observer;
+  private final RunObserver runObserver;
   private final long startNanos;
   private final @Nullable Long deadlineNanos;
 
@@ -79,7 +80,8 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       ScheduledExecutorService scheduler,
       Ticker ticker,
       EngineStats stats,
-      CheckObserver observer) {
+      CheckObserver observer,
+      RunObserver runObserver) {
     this.request = request;
     this.schedule = schedule;
     this.listener = listener;
@@ -87,6 +89,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     this.ticker = ticker;
     this.stats = stats;
     this.observer = observer;
+    this.runObserver = runObserver;
     this.startNanos = ticker.read();
     this.deadlineNanos = request.budget().map(b -> startNanos + b.toNanos()).orElse(null);
     this.slots = schedule.order().stream().map(Slot::new).toList();
@@ -101,6 +104,8 @@ final class CheckRun extends AbstractFuture<CheckReport> {
 
     /** Its checker was (about to be) called: a platform call was made. */
     boolean launched;
+
+    StartReason reason = StartReason.FIRST;
 
     long startedAtNanos;
     Duration timeout = Duration.ZERO;
@@ -128,7 +133,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     stats.runStarted();
     Effects effects = new Effects();
     synchronized (lock) {
-      claimNext(effects, 0);
+      claimNext(effects, 0, StartReason.FIRST);
     }
     apply(effects);
   }
@@ -140,8 +145,8 @@ final class CheckRun extends AbstractFuture<CheckReport> {
    * allows.
    */
   @GuardedBy("lock")
-  private void claimNext(Effects effects, double waste) {
-    claim(effects, waste);
+  private void claimNext(Effects effects, double waste, StartReason reason) {
+    claim(effects, waste, reason);
     startWhileFreeOrLikelyNeeded(effects);
     armHedge(effects);
   }
@@ -151,10 +156,11 @@ final class CheckRun extends AbstractFuture<CheckReport> {
    * call is not needed (0 when nothing else runs).
    */
   @GuardedBy("lock")
-  private void claim(Effects effects, double waste) {
+  private void claim(Effects effects, double waste, StartReason reason) {
     schedule.started(waste);
     Slot slot = slots.get(nextToStart++);
     slot.started = true;
+    slot.reason = reason;
     slot.startedAtNanos = ticker.read();
     slot.timeout = timeoutFor(slot.platform, slot.startedAtNanos);
     running++;
@@ -171,12 +177,12 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   private void startWhileFreeOrLikelyNeeded(Effects effects) {
     while (nextToStart < slots.size()) {
       if (running == 0) {
-        claim(effects, 0);
+        claim(effects, 0, StartReason.NEXT);
         continue;
       }
       double waste = wasteIfStartedNow();
       if (waste <= schedule.earlyStartWaste() && schedule.allowHedge(waste)) {
-        claim(effects, waste);
+        claim(effects, waste, StartReason.EARLY);
         continue;
       }
       return;
@@ -197,7 +203,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     if (hedge.get().isZero()) {
       double waste = wasteIfStartedNow();
       if (schedule.allowHedge(waste)) {
-        claimNext(effects, waste);
+        claimNext(effects, waste, StartReason.PARALLEL);
       }
     } else {
       hedgeTimer =
@@ -254,7 +260,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       if (!schedule.allowHedge(waste)) {
         return;
       }
-      claimNext(effects, waste);
+      claimNext(effects, waste, StartReason.HEDGE);
     }
     apply(effects);
   }
@@ -271,7 +277,8 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       stats.checkStarted();
     }
     observer.checkStarted(slot.platform.id());
-    ListenableFuture<CheckOutcome> outcome = invokeChecker(slot.platform, slot.timeout);
+    CheckTrace trace = runObserver.checkStarted(slot.platform.id(), slot.reason);
+    ListenableFuture<CheckOutcome> outcome = invokeChecker(slot.platform, slot.timeout, trace);
     // An answer already there (a cache hit, a local refusal) needs no timeout timer.
     ListenableFuture<CheckOutcome> timed =
         outcome.isDone()
@@ -305,10 +312,11 @@ final class CheckRun extends AbstractFuture<CheckReport> {
         directExecutor());
   }
 
-  private ListenableFuture<CheckOutcome> invokeChecker(Platform platform, Duration timeout) {
+  private ListenableFuture<CheckOutcome> invokeChecker(
+      Platform platform, Duration timeout, CheckTrace trace) {
     try {
       ListenableFuture<CheckOutcome> future =
-          platform.checker().check(request.email(), new CheckContext(timeout));
+          platform.checker().check(request.email(), new CheckContext(timeout, trace));
       if (future == null) {
         return Futures.immediateFailedFuture(new NullPointerException("checker returned null"));
       }
@@ -352,6 +360,13 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       effects.observations.add(
           () -> observer.checkEnded(result.platformId(), result.status(), result.latency()));
     }
+    if (runObserver != RunObserver.NONE) { // no allocation per check when nobody listens
+      boolean cached = outcome.cached();
+      effects.observations.add(
+          () ->
+              runObserver.checkEnded(
+                  result.platformId(), result.status(), result.latency(), cached));
+    }
     effects.notification = result;
     notificationsInFlight++;
     if (outcome.status() == CheckStatus.FOUND && firstFound == null) {
@@ -359,7 +374,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     }
     if (outcome.status() == CheckStatus.FOUND && request.stopAtFirstFound()) {
       decide(effects, "found on " + slot.platform.id() + " first");
-    } else if (slots.stream().allMatch(s -> s.result != null)) {
+    } else if (allSettled()) {
       decide(effects, "");
     } else if (nextToStart < slots.size()) {
       int before = nextToStart;
@@ -368,6 +383,16 @@ final class CheckRun extends AbstractFuture<CheckReport> {
         armHedge(effects);
       }
     }
+  }
+
+  @GuardedBy("lock")
+  private boolean allSettled() {
+    for (Slot s : slots) {
+      if (s.result == null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static CheckOutcome outcomeOf(ListenableFuture<CheckOutcome> future, Duration timeout) {
@@ -404,7 +429,10 @@ final class CheckRun extends AbstractFuture<CheckReport> {
         new CheckReport(
             Verdict.of(results), Optional.ofNullable(firstFound), results, sinceNanos(startNanos));
     effects.observations.add(
-        () -> observer.runAnswered(request.strategy(), answer.verdict(), answer.elapsed()));
+        () -> {
+          observer.runAnswered(request.strategy(), answer.verdict(), answer.elapsed());
+          runObserver.answerDecided(answer.verdict(), answer.foundOn(), answer.elapsed());
+        });
     if (notificationsInFlight == 0) {
       effects.report = answer;
     } else {
@@ -436,9 +464,11 @@ final class CheckRun extends AbstractFuture<CheckReport> {
         stats.checkCancelled();
         PlatformResult cancelled = slot.result;
         effects.observations.add(
-            () ->
-                observer.checkEnded(
-                    cancelled.platformId(), CheckStatus.CANCELLED, cancelled.latency()));
+            () -> {
+              observer.checkEnded(
+                  cancelled.platformId(), CheckStatus.CANCELLED, cancelled.latency());
+              runObserver.checkCancelled(cancelled.platformId(), reason, cancelled.latency());
+            });
         if (slot.future != null) {
           effects.cancellations.add(slot.future);
         }
@@ -502,6 +532,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       settleUnfinished(effects, "the call was cancelled");
     }
     effects.observations.forEach(Runnable::run);
+    runObserver.runCancelled();
     for (Future<?> future : effects.cancellations) {
       future.cancel(true);
     }

@@ -5,12 +5,15 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import java.net.IDN;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.text.Normalizer;
 import java.util.HexFormat;
 import java.util.Locale;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,11 +61,16 @@ public final class EmailAddress {
     if (text.length() > 4 * MAX_LENGTH) {
       throw new InvalidEmailException("email is longer than " + MAX_LENGTH + " characters");
     }
-    String trimmed = Normalizer.normalize(text.strip(), Normalizer.Form.NFC);
-    if (trimmed
-        .codePoints()
-        .anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-      throw new InvalidEmailException("email contains white space or control characters");
+    String stripped = text.strip();
+    // ASCII text is already in NFC: skip the normalizer's copy for the common case.
+    String trimmed =
+        isAscii(stripped) ? stripped : Normalizer.normalize(stripped, Normalizer.Form.NFC);
+    for (int i = 0; i < trimmed.length(); ) {
+      int c = trimmed.codePointAt(i);
+      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+        throw new InvalidEmailException("email contains white space or control characters");
+      }
+      i += Character.charCount(c);
     }
     if (trimmed.startsWith("\"")) {
       throw new InvalidEmailException("email has a quoted local part, which is not supported");
@@ -95,16 +103,15 @@ public final class EmailAddress {
       throw new InvalidEmailException(
           "email's local part starts or ends with a dot, or has two dots in a row");
     }
-    localPart
-        .codePoints()
-        .filter(c -> !isLocalPartCharacter(c))
-        .findFirst()
-        .ifPresent(
-            c -> {
-              throw new InvalidEmailException(
-                  String.format(
-                      Locale.ROOT, "email's local part contains a forbidden character U+%04X", c));
-            });
+    for (int i = 0; i < localPart.length(); ) {
+      int c = localPart.codePointAt(i);
+      if (!isLocalPartCharacter(c)) {
+        throw new InvalidEmailException(
+            String.format(
+                Locale.ROOT, "email's local part contains a forbidden character U+%04X", c));
+      }
+      i += Character.charCount(c);
+    }
     return localPart;
   }
 
@@ -127,30 +134,110 @@ public final class EmailAddress {
       throw new InvalidEmailException("email has an IP-literal domain, which is not supported");
     }
     String ascii;
-    try {
-      ascii = IDN.toASCII(domain, 0).toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidEmailException("email's domain is not a valid domain name");
+    if (isPlainAsciiDomain(domain)) {
+      // What IDN.toASCII returns for such a domain: the same text (it converts non-ASCII labels
+      // and refuses empty or over-long ones; a plain domain has neither).
+      ascii = domain.toLowerCase(Locale.ROOT);
+    } else {
+      try {
+        ascii = IDN.toASCII(domain, 0).toLowerCase(Locale.ROOT);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidEmailException("email's domain is not a valid domain name");
+      }
     }
-    String[] labels = ascii.split("\\.", -1);
-    if (labels.length < 2) {
+    int labels = 0;
+    int lastLabelStart = 0;
+    for (int start = 0; start <= ascii.length(); ) {
+      int dot = ascii.indexOf('.', start);
+      int end = dot < 0 ? ascii.length() : dot;
+      labels++;
+      lastLabelStart = start;
+      checkLabel(ascii, start, end);
+      start = end + 1;
+    }
+    if (labels < 2) {
       throw new InvalidEmailException(
           "email's domain needs at least two labels (like example.com)");
     }
-    for (String label : labels) {
-      if (label.isEmpty() || label.length() > MAX_LABEL_LENGTH) {
-        throw new InvalidEmailException(
-            "email's domain has an empty label or one longer than " + MAX_LABEL_LENGTH);
-      }
-      if (label.startsWith("-") || label.endsWith("-") || !label.matches("[a-z0-9-]+")) {
-        throw new InvalidEmailException(
-            "email's domain may only contain letters, digits, dots and inner hyphens");
-      }
-    }
-    if (labels[labels.length - 1].matches("[0-9]+")) {
+    if (isDigits(ascii, lastLabelStart, ascii.length())) {
       throw new InvalidEmailException("email's domain ends in a numeric label");
     }
     return ascii;
+  }
+
+  /**
+   * One label of a lower-case ASCII domain: 1 to 63 of {@code [a-z0-9-]}, no hyphen at either end.
+   * A domain of one label is reported as such, not for its label.
+   */
+  private static void checkLabel(String domain, int start, int end) {
+    if (start == end || end - start > MAX_LABEL_LENGTH) {
+      if (start == 0 && end == domain.length()) {
+        return; // one label only: the caller says so
+      }
+      throw new InvalidEmailException(
+          "email's domain has an empty label or one longer than " + MAX_LABEL_LENGTH);
+    }
+    boolean valid = domain.charAt(start) != '-' && domain.charAt(end - 1) != '-';
+    for (int i = start; valid && i < end; i++) {
+      char c = domain.charAt(i);
+      valid = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    }
+    if (!valid) {
+      if (start == 0 && end == domain.length()) {
+        return;
+      }
+      throw new InvalidEmailException(
+          "email's domain may only contain letters, digits, dots and inner hyphens");
+    }
+  }
+
+  private static boolean isDigits(String text, int start, int end) {
+    if (start == end) {
+      return false;
+    }
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Letters, digits, hyphens and dots only, in labels of 1 to 63 characters: a domain that {@link
+   * IDN#toASCII} returns unchanged.
+   */
+  static boolean isPlainAsciiDomain(String domain) {
+    int labelLength = 0;
+    for (int i = 0; i < domain.length(); i++) {
+      char c = domain.charAt(i);
+      if (c == '.') {
+        if (labelLength == 0) {
+          return false;
+        }
+        labelLength = 0;
+      } else if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-') {
+        if (++labelLength > MAX_LABEL_LENGTH) {
+          return false;
+        }
+      } else {
+        return false;
+      }
+    }
+    return labelLength > 0;
   }
 
   /** The normalized address. Personal data: give it to platforms, never to logs. */
@@ -192,13 +279,60 @@ public final class EmailAddress {
    * {@link #useFingerprintKey} installs a shared one. A plain hash would not do: whoever reads the
    * logs could hash a list of candidate addresses and match the tags.
    */
-  private static volatile HashFunction fingerprintHash = Hashing.hmacSha256(randomKey());
+  private static volatile FingerprintKey fingerprintKey = new FingerprintKey(randomKey());
 
   private static byte[] randomKey() {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     return key;
   }
+
+  /**
+   * A fingerprint key: its HMAC as a Guava function, and as one initialized {@link Mac} per thread
+   * (a Guava hasher clones its Mac for every hash; a thread's own Mac is reset by {@code doFinal}
+   * and reused).
+   */
+  private static final class FingerprintKey {
+    final HashFunction hash;
+    private final @Nullable ThreadLocal<Mac> macs;
+
+    FingerprintKey(byte[] key) {
+      this.hash = Hashing.hmacSha256(key);
+      SecretKeySpec spec = new SecretKeySpec(key.clone(), "HmacSHA256");
+      this.macs =
+          ThreadLocal.withInitial(
+              () -> {
+                try {
+                  Mac mac = Mac.getInstance("HmacSHA256");
+                  mac.init(spec);
+                  return mac;
+                } catch (GeneralSecurityException e) {
+                  throw new IllegalStateException("every JDK provides HmacSHA256", e);
+                }
+              });
+    }
+
+    /** A key known only as a hash function (restored by tests): hashed through Guava. */
+    FingerprintKey(HashFunction hash) {
+      this.hash = hash;
+      this.macs = null;
+    }
+
+    /** The first 12 hex digits of the keyed hash of {@code text}. */
+    String tag(String text) {
+      if (macs == null) {
+        return hash.hashString(text, UTF_8).toString().substring(0, 12);
+      }
+      byte[] digest = macs.get().doFinal(text.getBytes(UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 6);
+    }
+  }
+
+  /** A fingerprint and the key it was computed under. */
+  private record Fingerprint(FingerprintKey key, String tag) {}
+
+  /** This address's fingerprint under the current key, once computed. */
+  private volatile @Nullable Fingerprint fingerprint;
 
   /**
    * Keys every {@link #fingerprint()} from now on with {@code key} (at least 16 bytes), so that the
@@ -209,32 +343,39 @@ public final class EmailAddress {
     if (key.length < 16) {
       throw new IllegalArgumentException("a fingerprint key needs at least 16 bytes");
     }
-    fingerprintHash = Hashing.hmacSha256(key);
+    fingerprintKey = new FingerprintKey(key);
   }
 
   /** The current key's hash function (for tests that must restore it). */
   static HashFunction fingerprintHash() {
-    return fingerprintHash;
+    return fingerprintKey.hash;
   }
 
   /** Restores a hash function returned by {@link #fingerprintHash()} (for tests). */
   static void restoreFingerprintHash(HashFunction hash) {
-    fingerprintHash = hash;
+    fingerprintKey = new FingerprintKey(hash);
   }
 
   /**
    * A short, stable tag of the address for logs: the first 12 hex digits of a keyed hash
    * (HMAC-SHA256) of the lower-cased address, so it cannot be matched against candidate addresses
    * without the key. Stable within a process, and across the replicas that share the key of {@link
-   * #useFingerprintKey}.
+   * #useFingerprintKey}. Computed once per address object (and again if the key changes).
    */
   public String fingerprint() {
-    return tag(lowerCase());
+    FingerprintKey key = fingerprintKey;
+    Fingerprint known = fingerprint;
+    if (known != null && known.key() == key) {
+      return known.tag();
+    }
+    String tag = key.tag(lowerCase());
+    fingerprint = new Fingerprint(key, tag);
+    return tag;
   }
 
-  /** The first 12 hex digits of the keyed hash of {@code text}. */
+  /** The first 12 hex digits of the keyed hash of {@code text} under the current key. */
   private static String tag(String text) {
-    return fingerprintHash.hashString(text, UTF_8).toString().substring(0, 12);
+    return fingerprintKey.tag(text);
   }
 
   /**

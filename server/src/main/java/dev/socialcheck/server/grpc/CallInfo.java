@@ -2,15 +2,24 @@ package dev.socialcheck.server.grpc;
 
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.v1.CheckEachRequest;
+import dev.socialcheck.v1.CheckManyRequest;
 import dev.socialcheck.v1.HasSocialAccountRequest;
+import dev.socialcheck.v1.Strategy;
 import io.grpc.Context;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What the telemetry knows about one call: filled as the call goes through the interceptors (who
- * called, what was asked) and read once it ends. Never holds the e-mail address, only its hash.
+ * called, what was asked) and read once it ends.
+ *
+ * <p>The address's keyed hash is computed once per call, and only if the access log asks for it
+ * ({@link #emailHash()}): from the {@link EmailAddress} the service parsed ({@link
+ * #describeAddress}), whose fingerprint the service's own log lines share, else from the request's
+ * text. Until then the call's request is kept here (it is alive anyway while the call runs); it is
+ * never logged, and dropped once the hash is taken.
  */
 final class CallInfo {
   /** The call's info, for the interceptors inside {@link CallTelemetry}. */
@@ -23,7 +32,12 @@ final class CallInfo {
   private final AtomicBoolean recorded = new AtomicBoolean();
   private volatile @Nullable String caller;
   private volatile String strategy = "none";
+  private volatile @Nullable EmailAddress address;
+  private volatile @Nullable String requestEmail;
   private volatile @Nullable String emailHash;
+  private final AtomicLong itemsReceived = new AtomicLong();
+  private final AtomicLong itemsAnswered = new AtomicLong();
+  private final AtomicLong itemErrors = new AtomicLong();
 
   CallInfo(String requestId, String method, String peer, long startNanos) {
     this.requestId = requestId;
@@ -50,25 +64,79 @@ final class CallInfo {
     return strategy;
   }
 
+  /**
+   * The keyed hash of the address the call asked about ({@link EmailAddress#fingerprintOf}), or
+   * null if no request named one. Computed on the first call of this method, which is the access
+   * log's: calls that are not logged never hash.
+   */
   @Nullable String emailHash() {
-    return emailHash;
+    String hash = emailHash;
+    if (hash == null) {
+      EmailAddress parsed = address;
+      String text = requestEmail;
+      if (parsed != null) {
+        hash = parsed.fingerprint();
+      } else if (text != null) {
+        hash = EmailAddress.fingerprintOf(text);
+      } else {
+        return null;
+      }
+      emailHash = hash;
+      requestEmail = null;
+    }
+    return hash;
   }
 
-  /** Notes what the request asks, without keeping the address ({@link RequestDecoding}). */
+  /** Notes what the request asks ({@link RequestDecoding}): strategy, and the address to hash. */
   void describe(Object request) {
     if (request instanceof HasSocialAccountRequest r) {
-      strategy =
-          switch (r.getStrategy()) {
-            case STRATEGY_UNSPECIFIED, STRATEGY_RACE -> "race";
-            case UNRECOGNIZED -> "unknown";
-            default ->
-                r.getStrategy().name().substring("STRATEGY_".length()).toLowerCase(Locale.ROOT);
-          };
-      emailHash = EmailAddress.fingerprintOf(r.getEmail());
+      strategy = strategyName(r.getStrategy());
+      requestEmail = r.getEmail();
     } else if (request instanceof CheckEachRequest r) {
       strategy = "each";
-      emailHash = EmailAddress.fingerprintOf(r.getEmail());
+      requestEmail = r.getEmail();
+    } else if (request instanceof CheckManyRequest) {
+      // One access-log line per stream: items are counted, their addresses not even hashed.
+      strategy = "many";
+      itemsReceived.incrementAndGet();
     }
+  }
+
+  /** A {@code CheckMany} item was answered ({@code failed}: with an error status). */
+  void itemSent(boolean failed) {
+    (failed ? itemErrors : itemsAnswered).incrementAndGet();
+  }
+
+  /** {@code CheckMany} items read so far. */
+  long itemsReceived() {
+    return itemsReceived.get();
+  }
+
+  /** {@code CheckMany} items answered so far, errors not included. */
+  long itemsAnswered() {
+    return itemsAnswered.get();
+  }
+
+  /** {@code CheckMany} items answered with an error status so far. */
+  long itemErrors() {
+    return itemErrors.get();
+  }
+
+  /** The address as the service parsed it: its fingerprint is the one computed for the call. */
+  void describeAddress(EmailAddress parsed) {
+    address = parsed;
+  }
+
+  /** The strategy label of metrics and the access log: race, sequential, hedged, adaptive. */
+  private static String strategyName(Strategy strategy) {
+    return switch (strategy) {
+      case STRATEGY_UNSPECIFIED, STRATEGY_RACE -> "race";
+      case STRATEGY_SEQUENTIAL -> "sequential";
+      case STRATEGY_HEDGED -> "hedged";
+      case STRATEGY_ADAPTIVE -> "adaptive";
+      case UNRECOGNIZED -> "unknown";
+      default -> strategy.name().substring("STRATEGY_".length()).toLowerCase(Locale.ROOT);
+    };
   }
 
   /** True the first time only: a call is recorded once, however it ends. */

@@ -15,18 +15,23 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.time.Duration;
+import java.security.SecureRandom;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The outermost interceptor: gives every call a request id ({@code x-request-id}: the caller's if
  * it is sane, else a new one; echoed in the response headers or trailers), writes one access-log
  * line per call (logger {@code socialcheck.access}) and records the call's metrics — also for calls
- * refused by the interceptors inside it (authentication, rate limit, load shedding).
+ * refused by the interceptors inside it (authentication, rate limit, load shedding). With a sample
+ * below 1, only that share of the calls that end {@code OK} is written; every other call (failed,
+ * refused, shed, cancelled) always is.
  *
  * <p>The access log carries the method, status, elapsed time, request id, peer, caller, strategy
  * and a hash of the address, never the address. Requests pass through here unparsed ({@link
@@ -41,10 +46,20 @@ final class CallTelemetry implements ServerInterceptor {
 
   private final @Nullable ServiceMetrics metrics;
   private final Ticker ticker;
+  private final double okSample;
 
   CallTelemetry(@Nullable ServiceMetrics metrics, Ticker ticker) {
+    this(metrics, ticker, 1);
+  }
+
+  /**
+   * @param okSample share of the calls that end {@code OK} written to the access log (every other
+   *     call is written): 1 writes every call
+   */
+  CallTelemetry(@Nullable ServiceMetrics metrics, Ticker ticker, double okSample) {
     this.metrics = metrics;
     this.ticker = ticker;
+    this.okSample = okSample;
   }
 
   @Override
@@ -99,29 +114,60 @@ final class CallTelemetry implements ServerInterceptor {
     if (!info.markRecorded()) {
       return;
     }
-    Duration elapsed = Duration.ofNanos(ticker.read() - info.startNanos);
+    long elapsedNanos = ticker.read() - info.startNanos;
     String code = status.getCode().name();
     if (metrics != null) {
-      metrics.recordCall(info.method, info.strategy(), code, elapsed);
+      metrics.callMeters(info.method, info.strategy()).record(code, elapsedNanos);
     }
+    if (!accessLog.isInfoEnabled() || (status.isOk() && !sampled())) {
+      return; // nothing below is needed, the address's hash least of all
+    }
+    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
     String caller = info.caller();
     String emailHash = info.emailHash();
-    accessLog
-        .atInfo()
-        .addKeyValue("rpc", info.method)
-        .addKeyValue("code", code)
-        .addKeyValue("elapsed_ms", elapsed.toMillis())
-        .addKeyValue("request_id", info.requestId)
-        .addKeyValue("peer", info.peer)
-        .addKeyValue("caller", caller == null ? "-" : caller)
-        .addKeyValue("strategy", info.strategy())
-        .addKeyValue("email", emailHash == null ? "-" : "hmac:" + emailHash)
-        .log("{} {} {}ms", info.method, code, elapsed.toMillis());
+    LoggingEventBuilder line =
+        accessLog
+            .atInfo()
+            .addKeyValue("rpc", info.method)
+            .addKeyValue("code", code)
+            .addKeyValue("elapsed_ms", elapsedMillis)
+            .addKeyValue("request_id", info.requestId)
+            .addKeyValue("peer", info.peer)
+            .addKeyValue("caller", caller == null ? "-" : caller)
+            .addKeyValue("strategy", info.strategy())
+            .addKeyValue("email", emailHash == null ? "-" : "hmac:" + emailHash);
+    if (info.strategy().equals("many")) {
+      line =
+          line.addKeyValue("items", info.itemsReceived())
+              .addKeyValue("items_answered", info.itemsAnswered())
+              .addKeyValue("item_errors", info.itemErrors());
+    }
+    // The line's text built here: slf4j's "{}" formatting allocates a map per line to guard
+    // against cyclic array arguments, which three strings and a number do not need.
+    line.log(info.method + " " + code + " " + elapsedMillis + "ms");
   }
 
-  private static String newId() {
-    return UUID.randomUUID().toString();
+  /** Whether this successful call is one of the sampled ones. */
+  private boolean sampled() {
+    return okSample >= 1 || (okSample > 0 && ThreadLocalRandom.current().nextDouble() < okSample);
   }
+
+  /**
+   * A new request id: a random (version 4) UUID from {@link ThreadLocalRandom}, not {@link
+   * UUID#randomUUID()}, whose {@code SecureRandom} is one lock for every thread. Request ids must
+   * be unique, not secret (the caller sees them, the log keeps them): 122 random bits per id from a
+   * per-thread generator, mixed with a per-process random salt so that two replicas whose
+   * generators happened to start alike still differ.
+   */
+  static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() ^ PROCESS_SALT) & ~0xf000L | 0x4000L; // version 4
+    long low = random.nextLong() & ~(0xc000L << 48) | (0x8000L << 48); // IETF variant
+    return new UUID(high, low).toString();
+  }
+
+  /** Random per process, from the system's secure generator: drawn once. */
+  private static final long PROCESS_SALT = new SecureRandom().nextLong();
 
   private static String peer(@Nullable SocketAddress address) {
     if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {

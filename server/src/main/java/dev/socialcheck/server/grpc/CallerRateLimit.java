@@ -43,30 +43,40 @@ import org.jspecify.annotations.Nullable;
  * without holding a thread (the call is started, or refused, from the decision's callback), at most
  * the Redis command timeout; when Redis is DOWN, slow or failing, this replica's own limiter
  * decides, as without Redis.
+ *
+ * <p>{@code CheckMany} items take their permits from the same budget ({@link ItemPermits}): the
+ * stream itself is one call, and each of its items one more.
  */
-final class CallerRateLimit implements ServerInterceptor {
+final class CallerRateLimit implements ServerInterceptor, ItemPermits {
   static final Metadata.Key<String> RETRY_PUSHBACK =
       Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** Without a shared Redis, the local limiter decides: one future for every call. */
+  private static final ListenableFuture<Optional<RedisRateLimiter.Decision>> LOCAL_DECISION =
+      Futures.immediateFuture(Optional.empty());
 
   private final double perSecond;
   private final RateLimiterConfig config;
   private final LoadingCache<String, RateLimiter> buckets;
   private final @Nullable SharedRedis shared;
   private final RedisRateLimiter.Rate sharedRate;
+  private final Runnable onRefused;
 
   /**
    * @param perSecond calls per second allowed to each caller
    */
   CallerRateLimit(double perSecond) {
-    this(perSecond, null);
+    this(perSecond, null, () -> {});
   }
 
   /**
    * @param perSecond calls per second allowed to each caller
    * @param shared where the budget is shared with the other replicas; {@code null}: local only
+   * @param onRefused told about every refused call (metrics); fast, never throws
    */
-  CallerRateLimit(double perSecond, @Nullable SharedRedis shared) {
+  CallerRateLimit(double perSecond, @Nullable SharedRedis shared, Runnable onRefused) {
     this.perSecond = perSecond;
+    this.onRefused = onRefused;
     this.shared = shared;
     this.sharedRate = RedisRateLimiter.Rate.perSecond(perSecond);
     this.config =
@@ -85,26 +95,18 @@ final class CallerRateLimit implements ServerInterceptor {
         Caffeine.newBuilder()
             .maximumSize(100_000)
             .expireAfterAccess(Duration.ofMinutes(10))
+            // Maintenance (replaying reads for expiry and eviction) on the calling thread, a bit
+            // at a time: with the default executor, a busy caller's reads schedule a task on the
+            // common pool every few calls, a thread wake-up that cost more than the lookup.
+            .executor(Runnable::run)
             .build(key -> RateLimiter.of("caller", config));
   }
 
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-    CallInfo info = CallInfo.current();
-    String key =
-        info == null
-            ? "-"
-            : info.caller() != null ? "caller:" + info.caller() : "peer:" + info.peer;
-    ListenableFuture<Optional<RedisRateLimiter.Decision>> decision =
-        shared == null
-            ? Futures.immediateFuture(Optional.empty())
-            : shared
-                .rateLimiter()
-                .acquire(
-                    "quota:" + Hashing.sha256().hashString(key, StandardCharsets.UTF_8),
-                    sharedRate,
-                    RedisStats.Limit.CALLER);
+    String key = callerKey(CallInfo.current());
+    ListenableFuture<Optional<RedisRateLimiter.Decision>> decision = decide(key);
     if (decision.isDone()) {
       Optional<Duration> refusal = refusal(key, decision);
       if (refusal.isPresent()) {
@@ -128,6 +130,33 @@ final class CallerRateLimit implements ServerInterceptor {
         },
         directExecutor());
     return delayed;
+  }
+
+  /** The key of the caller's budget: its token name, else its IP address. */
+  static String callerKey(@Nullable CallInfo info) {
+    return info == null
+        ? "-"
+        : info.caller() != null ? "caller:" + info.caller() : "peer:" + info.peer;
+  }
+
+  @Override
+  public ListenableFuture<Optional<Duration>> tryAcquire(String callerKey) {
+    ListenableFuture<Optional<RedisRateLimiter.Decision>> decision = decide(callerKey);
+    return decision.isDone()
+        ? Futures.immediateFuture(refusal(callerKey, decision))
+        : Futures.transform(decision, ignored -> refusal(callerKey, decision), directExecutor());
+  }
+
+  /** Redis's decision, or empty at once without Redis (then the local limiter decides). */
+  private ListenableFuture<Optional<RedisRateLimiter.Decision>> decide(String key) {
+    return shared == null
+        ? LOCAL_DECISION
+        : shared
+            .rateLimiter()
+            .acquire(
+                "quota:" + Hashing.sha256().hashString(key, StandardCharsets.UTF_8),
+                sharedRate,
+                RedisStats.Limit.CALLER);
   }
 
   private <ReqT, RespT> void decide(
@@ -177,6 +206,7 @@ final class CallerRateLimit implements ServerInterceptor {
   }
 
   private void refuse(ServerCall<?, ?> call, Duration hint) {
+    onRefused.run();
     Metadata trailers = new Metadata();
     addRetryHint(trailers, hint);
     call.close(

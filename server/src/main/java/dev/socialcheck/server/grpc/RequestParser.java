@@ -9,6 +9,7 @@ import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.InvalidEmailException;
 import dev.socialcheck.server.engine.Strategy;
 import dev.socialcheck.v1.CheckEachRequest;
+import dev.socialcheck.v1.CheckManyRequest;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -66,6 +67,25 @@ final class RequestParser {
       builder.checkTimeout(checkTimeout(request.getCheckTimeout()));
     }
     return builder.build();
+  }
+
+  /**
+   * Parses a {@code CheckMany} item exactly as the {@code HasSocialAccount} request with the same
+   * fields, so that an item is refused with the same message.
+   */
+  CheckRequest parse(CheckManyRequest item, @Nullable Deadline deadline) throws StatusException {
+    HasSocialAccountRequest.Builder request =
+        HasSocialAccountRequest.newBuilder()
+            .setEmail(item.getEmail())
+            .addAllPlatforms(item.getPlatformsList())
+            .setStrategyValue(item.getStrategyValue());
+    if (item.hasHedgeDelay()) {
+      request.setHedgeDelay(item.getHedgeDelay());
+    }
+    if (item.hasCheckTimeout()) {
+      request.setCheckTimeout(item.getCheckTimeout());
+    }
+    return parse(request.build(), deadline);
   }
 
   private CheckRequest.Builder start(

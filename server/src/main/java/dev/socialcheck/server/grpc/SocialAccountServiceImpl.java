@@ -14,6 +14,8 @@ import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.engine.PlatformLearning;
 import dev.socialcheck.v1.CheckEachRequest;
 import dev.socialcheck.v1.CheckEachResponse;
+import dev.socialcheck.v1.CheckManyRequest;
+import dev.socialcheck.v1.CheckManyResponse;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.HasSocialAccountResponse;
 import dev.socialcheck.v1.ListPlatformsRequest;
@@ -27,7 +29,9 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -40,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * thread that completes the run (the engine's timer thread or a checker's I/O thread): converting
  * the report and handing ~150 bytes to the transport takes microseconds, and a hop to {@code
  * executor} cost milliseconds at p99 on a busy machine (benchmarks/RESULTS.md, target 3). Streams
- * still go through {@code executor} ({@link CheckEachStream}). When the call is cancelled or its
- * deadline passes, the run is cancelled, which cancels every check still in flight.
+ * still go through {@code executor} ({@link CheckEachStream}, {@link CheckManyStream}). When the
+ * call is cancelled or its deadline passes, the run is cancelled, which cancels every check still
+ * in flight.
  */
 final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAccountServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(SocialAccountServiceImpl.class);
@@ -52,8 +57,13 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
   private final Duration defaultHedgeDelay;
   private final Executor executor;
   private final Function<String, Optional<Canary.State>> canary;
+  private final CheckManyStream.Settings checkMany;
+  private final Set<CheckManyStream> openStreams = ConcurrentHashMap.newKeySet();
 
   /**
+   * @param checkManyConcurrency most items of one CheckMany stream held at once
+   * @param itemPermits where CheckMany items take their rate-limit permits
+   * @param checkManyStats the CheckMany counters
    * @param canary what the canary knows of a platform (empty when no canary watches it)
    */
   SocialAccountServiceImpl(
@@ -61,6 +71,9 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
       Catalog catalog,
       Duration defaultHedgeDelay,
       Executor executor,
+      int checkManyConcurrency,
+      ItemPermits itemPermits,
+      CheckManyStats checkManyStats,
       Function<String, Optional<Canary.State>> canary) {
     this.engine = engine;
     this.catalog = catalog;
@@ -68,6 +81,9 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
     this.defaultHedgeDelay = defaultHedgeDelay;
     this.executor = executor;
     this.canary = canary;
+    this.checkMany =
+        new CheckManyStream.Settings(
+            engine, parser, itemPermits, checkManyConcurrency, checkManyStats, executor);
   }
 
   @Override
@@ -81,6 +97,7 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
       responseObserver.onError(e);
       return;
     }
+    describeAddress(checkRequest);
     ListenableFuture<CheckReport> run = engine.run(checkRequest);
     // Runs on client cancel, deadline, and also once the call has completed (then it is a no-op).
     Context.CancellationListener cancelRun = ignored -> run.cancel(true);
@@ -91,12 +108,14 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
           @Override
           public void onSuccess(CheckReport report) {
             context.removeListener(cancelRun);
-            log.debug(
-                "HasSocialAccount email={} strategy={} verdict={} elapsed={}",
-                checkRequest.email().fingerprint(),
-                checkRequest.strategy(),
-                report.verdict(),
-                report.elapsed());
+            if (log.isDebugEnabled()) { // the fingerprint is an HMAC: not for a line not written
+              log.debug(
+                  "HasSocialAccount email={} strategy={} verdict={} elapsed={}",
+                  checkRequest.email().fingerprint(),
+                  checkRequest.strategy(),
+                  report.verdict(),
+                  report.elapsed());
+            }
             responseObserver.onNext(Protos.toProto(report));
             responseObserver.onCompleted();
           }
@@ -127,9 +146,37 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
       observer.onError(e);
       return;
     }
+    describeAddress(checkRequest);
     CheckEachStream stream = new CheckEachStream(observer, executor);
     ListenableFuture<CheckReport> run = engine.run(checkRequest, stream);
     stream.follow(run);
+  }
+
+  /** Hands the parsed address to the telemetry, so the call's fingerprint is computed once. */
+  private static void describeAddress(CheckRequest checkRequest) {
+    CallInfo info = CallInfo.current();
+    if (info != null) {
+      info.describeAddress(checkRequest.email());
+    }
+  }
+
+  @Override
+  public StreamObserver<CheckManyRequest> checkMany(
+      StreamObserver<CheckManyResponse> responseObserver) {
+    return CheckManyStream.start(
+        (ServerCallStreamObserver<CheckManyResponse>) responseObserver,
+        checkMany,
+        Context.current().getDeadline(),
+        CallInfo.current(),
+        openStreams);
+  }
+
+  /**
+   * Server shutdown: every open CheckMany stream reads no further item, answers the ones it holds,
+   * then ends with {@code UNAVAILABLE}.
+   */
+  void drainStreams() {
+    openStreams.forEach(CheckManyStream::drain);
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.server.redis.SharedRedis;
+import dev.socialcheck.server.tracing.Tracing;
 import dev.socialcheck.v1.SocialAccountServiceGrpc;
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
@@ -36,6 +37,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,14 +48,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every call of the service goes through, outermost first: telemetry (request id, access log,
  * metrics), bearer-token authentication (if tokens are configured), the per-caller rate limit (if
- * set), and the global in-flight limit (load shedding); only then is the request message parsed
- * ({@link RequestDecoding}: bytes that are not a valid message get {@code INVALID_ARGUMENT}).
- * Health and reflection are open unless configured otherwise.
+ * set), and the concurrency limit (load shedding, fixed or adaptive: {@link ConcurrencyLimit});
+ * only then is the request message parsed ({@link RequestDecoding}: bytes that are not a valid
+ * message get {@code INVALID_ARGUMENT}). Health and reflection are open unless configured
+ * otherwise.
  *
  * <p>Lifecycle: {@link Builder#start()} binds and reports health {@code SERVING}; {@link
  * #shutdown()} reports {@code NOT_SERVING}, stops accepting calls, lets calls in flight finish for
- * the grace period, then cancels the rest (which cancels their checks) and releases the threads it
- * created. It does not shut down the engine's scheduler or the catalog, which the caller owns.
+ * the grace period (a {@code CheckMany} stream stops reading items, answers those it read, then
+ * ends with {@code UNAVAILABLE}), then cancels the rest (which cancels their checks) and releases
+ * the threads it created. It does not shut down the engine's scheduler or the catalog, which the
+ * caller owns.
  *
  * <p>Thread-safe.
  */
@@ -75,19 +80,35 @@ public final class SocialCheckServer implements AutoCloseable {
 
   private static final int MAX_INBOUND_METADATA_SIZE = 16 * 1024;
 
+  /** Default of {@link Builder#checkManyConcurrency}. */
+  public static final int DEFAULT_CHECK_MANY_CONCURRENCY = 16;
+
+  /** Largest accepted {@link Builder#checkManyConcurrency}. */
+  public static final int MAX_CHECK_MANY_CONCURRENCY = 256;
+
   private final Server server;
   private final InFlightCalls inFlight;
   private final HealthStatusManager health;
   private final @Nullable ExecutorService ownedExecutor;
   private final Duration shutdownGrace;
 
+  /** The engine-backed service; null when a baseline replaced it ({@link Builder#service}). */
+  private final @Nullable SocialAccountServiceImpl service;
+
+  private final CheckManyStats checkManyStats;
+  private final AtomicBoolean shutdownBegun = new AtomicBoolean();
+
   private SocialCheckServer(
       Server server,
       InFlightCalls inFlight,
       HealthStatusManager health,
       @Nullable ExecutorService ownedExecutor,
-      Duration shutdownGrace) {
+      Duration shutdownGrace,
+      @Nullable SocialAccountServiceImpl service,
+      CheckManyStats checkManyStats) {
     this.server = server;
+    this.service = service;
+    this.checkManyStats = checkManyStats;
     this.inFlight = inFlight;
     this.health = health;
     this.ownedExecutor = ownedExecutor;
@@ -111,8 +132,13 @@ public final class SocialCheckServer implements AutoCloseable {
    * Idempotent.
    */
   public void shutdown() {
-    health.enterTerminalState();
+    if (shutdownBegun.compareAndSet(false, true)) {
+      health.enterTerminalState(); // warns, with a stack trace, when called twice
+    }
     server.shutdown();
+    if (service != null) {
+      service.drainStreams();
+    }
     try {
       if (!inFlight.awaitIdle(shutdownGrace)) {
         log.warn(
@@ -137,6 +163,11 @@ public final class SocialCheckServer implements AutoCloseable {
   /** socialcheck calls in progress (those counted against the in-flight limit). */
   public int callsInFlight() {
     return inFlight.count();
+  }
+
+  /** Counters of the {@code CheckMany} streams. */
+  public CheckManyStats checkManyStats() {
+    return checkManyStats;
   }
 
   /** Whether shutdown has begun: new calls are refused. */
@@ -174,10 +205,15 @@ public final class SocialCheckServer implements AutoCloseable {
     private boolean protectHealth;
     private boolean protectReflection;
     private double callerRatePerSecond;
-    private int maxInFlight = 1000;
+    private int checkManyConcurrency = DEFAULT_CHECK_MANY_CONCURRENCY;
+    private ConcurrencyLimit concurrencyLimit = ConcurrencyLimit.fixed(1000);
+    private Tracing tracing = Tracing.off();
     private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
     private @Nullable SharedRedis redis;
     private @Nullable Canary canary;
+    private @Nullable BindableService replacement;
+    private boolean requestDecoding = true;
+    private double accessLogSample = 1;
 
     private Builder(CheckEngine engine, Catalog catalog) {
       this.engine = requireNonNull(engine, "engine");
@@ -292,7 +328,76 @@ public final class SocialCheckServer implements AutoCloseable {
     /** Most socialcheck calls in progress at once; beyond, calls are shed (default 1000). */
     public Builder maxInFlight(int calls) {
       checkArgument(calls > 0, "maxInFlight must be positive");
-      this.maxInFlight = calls;
+      this.concurrencyLimit = ConcurrencyLimit.fixed(calls);
+      return this;
+    }
+
+    /**
+     * How many socialcheck calls may be in progress at once, fixed or adaptive; beyond, calls are
+     * shed (default: fixed at 1000). Replaces {@link #maxInFlight}.
+     */
+    public Builder concurrencyLimit(ConcurrencyLimit limit) {
+      this.concurrencyLimit = requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /**
+     * Opens a server span per RPC (grpc-java's OpenTelemetry module) when {@code tracing} is on;
+     * the engine's check spans come from {@link Tracing#observer()}, given to the engine. Borrowed:
+     * not closed by the server. Default: off.
+     */
+    public Builder tracing(Tracing tracing) {
+      this.tracing = requireNonNull(tracing, "tracing");
+      return this;
+    }
+
+    /**
+     * Most items one {@code CheckMany} stream holds at once: being checked, waiting for a
+     * rate-limit permit, or answered but not yet sent (default 16, at most {@value
+     * #MAX_CHECK_MANY_CONCURRENCY}). The stream reads no further item while it holds that many.
+     */
+    public Builder checkManyConcurrency(int items) {
+      checkArgument(
+          items >= 1 && items <= MAX_CHECK_MANY_CONCURRENCY,
+          "checkManyConcurrency must be between 1 and %s: %s",
+          MAX_CHECK_MANY_CONCURRENCY,
+          items);
+      this.checkManyConcurrency = items;
+      return this;
+    }
+
+    /**
+     * Serves {@code service} in place of the engine-backed {@code SocialAccountService}, behind the
+     * same interceptors (telemetry, authentication, rate limit, load shedding). For baselines that
+     * measure what the server adds around the engine (the benchmarks' echo); a server for callers
+     * never sets it. {@code service} must implement {@code socialcheck.v1.SocialAccountService}.
+     */
+    public Builder service(BindableService service) {
+      this.replacement = requireNonNull(service, "service");
+      return this;
+    }
+
+    /**
+     * Whether requests are parsed by {@link RequestDecoding} (default, and the only setting for
+     * callers: bytes that are not a valid request get {@code INVALID_ARGUMENT} instead of {@code
+     * UNKNOWN} and a stack trace in the log). {@code false} lets grpc-java parse them, which the
+     * benchmarks use to measure what the decoding layer costs.
+     */
+    public Builder requestDecoding(boolean enabled) {
+      this.requestDecoding = enabled;
+      return this;
+    }
+
+    /**
+     * Share of the calls that end {@code OK} written to the access log, 0 to 1 (default 1: every
+     * call). Calls that fail, are refused, shed or cancelled are always written; metrics count
+     * every call either way. Below 1 for traffic whose every success need not leave a line: an
+     * access line costs about as much CPU as the rest of the server's work on a call
+     * (benchmarks/RESULTS.md, target 1).
+     */
+    public Builder accessLogSample(double share) {
+      checkArgument(share >= 0 && share <= 1, "access log sample must be between 0 and 1");
+      this.accessLogSample = share;
       return this;
     }
 
@@ -329,37 +434,65 @@ public final class SocialCheckServer implements AutoCloseable {
       HealthStatusManager health = new HealthStatusManager();
       health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
       health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
-      InFlightCalls inFlight = new InFlightCalls(maxInFlight);
-      if (metrics != null) {
-        metrics.bindEngine(engine.stats());
-        metrics.bindCallsInFlight(inFlight::count);
+      ServiceMetrics callMetrics = metrics;
+      InFlightCalls inFlight =
+          new InFlightCalls(
+              concurrencyLimit, callMetrics == null ? () -> {} : callMetrics::callShed);
+      CheckManyStats checkManyStats = new CheckManyStats();
+      if (callMetrics != null) {
+        callMetrics.bindEngine(engine.stats());
+        callMetrics.bindCallsInFlight(inFlight::count);
+        callMetrics.bindConcurrencyLimit(inFlight::limit);
+        callMetrics.bindCheckMany(checkManyStats);
       }
       BearerTokenAuthenticator authenticator =
           bearerTokens.isEmpty() ? null : new BearerTokenAuthenticator(bearerTokens);
-      if (authenticator == null) {
+      if (authenticator == null && transport == null) {
         log.warn("authentication is off: any client that can reach the port can call");
       }
       // Innermost first: ServerInterceptors.intercept makes the last one the outermost.
       List<ServerInterceptor> chain = new ArrayList<>();
       chain.add(inFlight);
-      if (callerRatePerSecond > 0) {
-        chain.add(new CallerRateLimit(callerRatePerSecond, redis));
+      CallerRateLimit rateLimit =
+          callerRatePerSecond > 0
+              ? new CallerRateLimit(
+                  callerRatePerSecond,
+                  redis,
+                  callMetrics == null ? () -> {} : callMetrics::callRateLimited)
+              : null;
+      if (rateLimit != null) {
+        chain.add(rateLimit);
       }
       if (authenticator != null) {
         chain.add(authenticator);
       }
-      chain.add(new CallTelemetry(metrics, Ticker.systemTicker()));
+      chain.add(new CallTelemetry(metrics, Ticker.systemTicker(), accessLogSample));
+      @Nullable SocialAccountServiceImpl impl =
+          replacement != null
+              ? null
+              : new SocialAccountServiceImpl(
+                  engine,
+                  catalog,
+                  defaultHedgeDelay,
+                  callbacks,
+                  checkManyConcurrency,
+                  rateLimit != null ? rateLimit : ItemPermits.UNLIMITED,
+                  checkManyStats,
+                  canaryStates(canary));
+      ServerServiceDefinition service =
+          impl != null ? impl.bindService() : requireNonNull(replacement).bindService();
+      checkState(
+          service.getServiceDescriptor().getName().equals(SERVICE_NAME),
+          "the service must be %s",
+          SERVICE_NAME);
+      tracing.configure(builder);
       builder
           .executor(callbacks)
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)
           .maxInboundMetadataSize(MAX_INBOUND_METADATA_SIZE)
           .addService(
               ServerInterceptors.intercept(
-                  RequestDecoding.of(
-                      new SocialAccountServiceImpl(
-                              engine, catalog, defaultHedgeDelay, callbacks, canaryStates(canary))
-                          .bindService()),
-                  chain))
+                  requestDecoding ? RequestDecoding.of(service) : service, chain))
           .addService(guarded(health.getHealthService(), protectHealth, authenticator))
           .addService(
               guarded(ProtoReflectionServiceV1.newInstance(), protectReflection, authenticator))
@@ -378,7 +511,8 @@ public final class SocialCheckServer implements AutoCloseable {
             REDIS_HEALTH_NAME, shared.isUp() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
       }
       checkState(!server.isShutdown(), "server did not start");
-      return new SocialCheckServer(server, inFlight, health, owned, shutdownGrace);
+      return new SocialCheckServer(
+          server, inFlight, health, owned, shutdownGrace, impl, checkManyStats);
     }
 
     private NettyServerBuilder netty() throws IOException {

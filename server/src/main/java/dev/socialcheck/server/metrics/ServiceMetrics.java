@@ -3,11 +3,16 @@ package dev.socialcheck.server.metrics;
 import dev.socialcheck.server.canary.Canary;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckObserver;
+import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.CheckStatus;
+import dev.socialcheck.server.engine.CheckTrace;
 import dev.socialcheck.server.engine.EngineStats;
 import dev.socialcheck.server.engine.PlatformLearning;
+import dev.socialcheck.server.engine.RunObserver;
+import dev.socialcheck.server.engine.StartReason;
 import dev.socialcheck.server.engine.Strategy;
 import dev.socialcheck.server.engine.Verdict;
+import dev.socialcheck.server.grpc.CheckManyStats;
 import dev.socialcheck.server.redis.RedisStats;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
@@ -21,8 +26,17 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The service's metrics, in a Prometheus registry. Names follow Prometheus conventions (Micrometer
@@ -43,7 +57,20 @@ import java.util.function.IntSupplier;
  *   <li>{@code socialcheck_cache_hits_total{platform,status}}: checks answered from the result
  *       cache; {@code socialcheck_cache_coalesced_total{platform}}: checks that missed it while an
  *       identical check was in flight, and waited for that one instead of calling the platform
+ *   <li>{@code socialcheck_check_many_items_total{result}} (answered, error): CheckMany items
+ *       answered; {@code socialcheck_check_many_items_coalesced_total}: items answered by an
+ *       identical item's check; {@code socialcheck_check_many_permit_waits_total}: items that
+ *       waited for the caller's rate limit; {@code socialcheck_check_many_items_held}: items read
+ *       and not yet answered; {@code socialcheck_check_many_streams}: open streams
  *   <li>{@code socialcheck_circuit_state{platform}}: 0 closed, 1 open, 2 half-open, 3 other
+ *   <li>{@code socialcheck_concurrency_limit}: calls allowed in progress now (fixed, or what the
+ *       adaptive limit learned); {@code socialcheck_rpc_rejected_total{reason}}: calls refused
+ *       before any work, {@code shed} (over the concurrency limit) or {@code rate_limited} (over
+ *       the caller's rate)
+ *   <li>{@code socialcheck_run_checks_total{strategy,start}}: checks started, by why they started
+ *       then ({@code first}, {@code next}, {@code parallel}, {@code hedge}, {@code early}; strategy
+ *       {@code each} for {@code CheckEach}); the hedges and early starts of {@code adaptive} are
+ *       its extra load
  *   <li>With {@code --redis}: {@code socialcheck_redis_up} (1 up, 0 down), {@code
  *       socialcheck_redis_state_changes_total}, {@code
  *       socialcheck_redis_cache_lookups_total{result}} (hit, miss: lookups Redis answered), {@code
@@ -58,6 +85,8 @@ import java.util.function.IntSupplier;
 public final class ServiceMetrics implements CheckObserver {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  private final Map<String, RunObserver> startsByStrategy = startCounters();
 
   public ServiceMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -85,11 +114,69 @@ public final class ServiceMetrics implements CheckObserver {
         .register(registry);
   }
 
+  /** Exposes the counters of the CheckMany streams. */
+  public void bindCheckMany(CheckManyStats stats) {
+    FunctionCounter.builder("socialcheck.check.many.items", stats, CheckManyStats::itemsAnswered)
+        .description("CheckMany items answered, by result")
+        .tag("result", "answered")
+        .register(registry);
+    FunctionCounter.builder("socialcheck.check.many.items", stats, CheckManyStats::itemErrors)
+        .description("CheckMany items answered, by result")
+        .tag("result", "error")
+        .register(registry);
+    FunctionCounter.builder(
+            "socialcheck.check.many.items.coalesced", stats, CheckManyStats::itemsCoalesced)
+        .description("CheckMany items answered by the check of an identical item in flight")
+        .register(registry);
+    FunctionCounter.builder(
+            "socialcheck.check.many.permit.waits", stats, CheckManyStats::permitWaits)
+        .description("CheckMany items refused a rate-limit permit that waited to ask again")
+        .register(registry);
+    Gauge.builder("socialcheck.check.many.items.held", stats, CheckManyStats::itemsHeld)
+        .description("CheckMany items read and not yet answered")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("socialcheck.check.many.streams", stats, CheckManyStats::streamsOpen)
+        .description("CheckMany streams open")
+        .strongReference(true)
+        .register(registry);
+  }
+
   /** Exposes the number of calls in progress. */
   public void bindCallsInFlight(IntSupplier inFlight) {
     Gauge.builder("socialcheck.rpc.in.flight", inFlight, s -> s.getAsInt())
         .description("socialcheck calls in progress")
         .strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * Exposes the current concurrency limit, and registers the rejection counters at zero (so both
+   * series exist before the first rejection).
+   */
+  public void bindConcurrencyLimit(IntSupplier limit) {
+    Gauge.builder("socialcheck.concurrency.limit", limit, s -> s.getAsInt())
+        .description("socialcheck calls allowed in progress now (fixed or adaptive limit)")
+        .strongReference(true)
+        .register(registry);
+    rejected("shed");
+    rejected("rate_limited");
+  }
+
+  /** Records a call shed over the concurrency limit. */
+  public void callShed() {
+    rejected("shed").increment();
+  }
+
+  /** Records a call refused over its caller's rate limit. */
+  public void callRateLimited() {
+    rejected("rate_limited").increment();
+  }
+
+  private Counter rejected(String reason) {
+    return Counter.builder("socialcheck.rpc.rejected")
+        .description("socialcheck calls refused before any work, by reason (shed, rate_limited)")
+        .tag("reason", reason)
         .register(registry);
   }
 
@@ -261,87 +348,290 @@ public final class ServiceMetrics implements CheckObserver {
     };
   }
 
+  /**
+   * The meters of one method and strategy, looked up once per call: recording a call then touches
+   * no registry and builds no tag list (the registry's lookup of a meter by name and tags costs
+   * more than the increment). Meters are still registered on first use, so the exposition lists
+   * exactly the series that have seen a call.
+   */
+  public final class CallMeters {
+    private final String method;
+    private final String strategy;
+    private final Timer duration;
+    private final ConcurrentHashMap<String, Counter> requestsByCode = new ConcurrentHashMap<>();
+
+    private CallMeters(String method, String strategy) {
+      this.method = method;
+      this.strategy = strategy;
+      this.duration =
+          Timer.builder("socialcheck.rpc.duration")
+              .description("socialcheck call latency")
+              .tags("method", method, "strategy", strategy)
+              .publishPercentileHistogram()
+              .register(registry);
+    }
+
+    /**
+     * Records one finished call.
+     *
+     * @param code the gRPC status code's name, e.g. {@code OK}
+     */
+    public void record(String code, long elapsedNanos) {
+      Counter requests = requestsByCode.get(code);
+      if (requests == null) {
+        requests =
+            requestsByCode.computeIfAbsent(
+                code,
+                c ->
+                    Counter.builder("socialcheck.rpc.requests")
+                        .description("socialcheck calls by method, strategy and gRPC status code")
+                        .tags("method", method, "strategy", strategy, "code", c)
+                        .register(registry));
+      }
+      requests.increment();
+      duration.record(elapsedNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Call meters by method, then strategy. */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, CallMeters>> callMeters =
+      new ConcurrentHashMap<>();
+
+  /** The meters of calls of {@code method} with {@code strategy} (no allocation once created). */
+  public CallMeters callMeters(String method, String strategy) {
+    ConcurrentHashMap<String, CallMeters> byStrategy = callMeters.get(method);
+    if (byStrategy == null) {
+      byStrategy = callMeters.computeIfAbsent(method, m -> new ConcurrentHashMap<>());
+    }
+    CallMeters meters = byStrategy.get(strategy);
+    if (meters == null) {
+      meters = byStrategy.computeIfAbsent(strategy, st -> new CallMeters(method, st));
+    }
+    return meters;
+  }
+
   /** Records one finished call. */
   public void recordCall(String method, String strategy, String code, Duration elapsed) {
-    Counter.builder("socialcheck.rpc.requests")
-        .description("socialcheck calls by method, strategy and gRPC status code")
-        .tags("method", method, "strategy", strategy, "code", code)
-        .register(registry)
-        .increment();
-    Timer.builder("socialcheck.rpc.duration")
-        .description("socialcheck call latency")
-        .tags("method", method, "strategy", strategy)
-        .publishPercentileHistogram()
-        .register(registry)
-        .record(elapsed);
+    callMeters(method, strategy).record(code, elapsed.toNanos());
+  }
+
+  /**
+   * A platform's check meters, each registered on first use and then kept, indexed by status:
+   * recording a check builds no tag list and looks nothing up in the registry.
+   */
+  private final class PlatformMeters {
+    private final String platform;
+    private final int statuses = CheckStatus.values().length;
+    private final AtomicReferenceArray<Counter> ended = new AtomicReferenceArray<>(statuses);
+    private final AtomicReferenceArray<Timer> durations = new AtomicReferenceArray<>(statuses);
+    private final AtomicReferenceArray<Counter> cacheHits = new AtomicReferenceArray<>(statuses);
+    private volatile @Nullable Counter started;
+    private volatile @Nullable Counter cancelled;
+    private volatile @Nullable Counter wasted;
+
+    PlatformMeters(String platform) {
+      this.platform = platform;
+    }
+
+    Counter started() {
+      Counter c = started;
+      if (c == null) {
+        c =
+            Counter.builder("socialcheck.checks.started")
+                .description("Checks started (platform calls made)")
+                .tag("platform", platform)
+                .register(registry);
+        started = c;
+      }
+      return c;
+    }
+
+    Counter ended(CheckStatus status) {
+      Counter c = ended.get(status.ordinal());
+      if (c == null) {
+        c =
+            Counter.builder("socialcheck.checks")
+                .description("Checks ended, by platform and status")
+                .tags("platform", platform, "status", label(status))
+                .register(registry);
+        ended.set(status.ordinal(), c);
+      }
+      return c;
+    }
+
+    Timer duration(CheckStatus status) {
+      Timer t = durations.get(status.ordinal());
+      if (t == null) {
+        t =
+            Timer.builder("socialcheck.check.duration")
+                .description("Check latency, by platform and status")
+                .tags("platform", platform, "status", label(status))
+                .publishPercentileHistogram()
+                .register(registry);
+        durations.set(status.ordinal(), t);
+      }
+      return t;
+    }
+
+    Counter cancelled() {
+      Counter c = cancelled;
+      if (c == null) {
+        c =
+            Counter.builder("socialcheck.checks.cancelled")
+                .description("Checks cancelled because the answer was known or the caller left")
+                .tag("platform", platform)
+                .register(registry);
+        cancelled = c;
+      }
+      return c;
+    }
+
+    Counter cacheHit(CheckStatus status) {
+      Counter c = cacheHits.get(status.ordinal());
+      if (c == null) {
+        c =
+            Counter.builder("socialcheck.cache.hits")
+                .description(
+                    "Checks answered from the result cache (no platform call); platform calls are"
+                        + " socialcheck_checks_started_total minus these and minus"
+                        + " socialcheck_cache_coalesced_total")
+                .tags("platform", platform, "status", label(status))
+                .register(registry);
+        cacheHits.set(status.ordinal(), c);
+      }
+      return c;
+    }
+
+    Counter wasted() {
+      Counter c = wasted;
+      if (c == null) {
+        c =
+            Counter.builder("socialcheck.checks.wasted")
+                .description("Checks that completed after they had been cancelled")
+                .tag("platform", platform)
+                .register(registry);
+        wasted = c;
+      }
+      return c;
+    }
+  }
+
+  private final ConcurrentHashMap<String, PlatformMeters> platformMeters =
+      new ConcurrentHashMap<>();
+
+  private PlatformMeters platform(String platformId) {
+    PlatformMeters meters = platformMeters.get(platformId);
+    if (meters == null) {
+      meters = platformMeters.computeIfAbsent(platformId, PlatformMeters::new);
+    }
+    return meters;
+  }
+
+  private static String label(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT);
   }
 
   @Override
   public void checkStarted(String platformId) {
-    Counter.builder("socialcheck.checks.started")
-        .description("Checks started (platform calls made)")
-        .tag("platform", platformId)
-        .register(registry)
-        .increment();
+    platform(platformId).started().increment();
   }
 
   @Override
   public void checkEnded(String platformId, CheckStatus status, Duration latency) {
-    String statusTag = status.name().toLowerCase(Locale.ROOT);
-    Counter.builder("socialcheck.checks")
-        .description("Checks ended, by platform and status")
-        .tags("platform", platformId, "status", statusTag)
-        .register(registry)
-        .increment();
+    PlatformMeters meters = platform(platformId);
+    meters.ended(status).increment();
     if (status == CheckStatus.CANCELLED) {
-      Counter.builder("socialcheck.checks.cancelled")
-          .description("Checks cancelled because the answer was known or the caller left")
-          .tag("platform", platformId)
-          .register(registry)
-          .increment();
+      meters.cancelled().increment();
     }
-    Timer.builder("socialcheck.check.duration")
-        .description("Check latency, by platform and status")
-        .tags("platform", platformId, "status", statusTag)
-        .publishPercentileHistogram()
-        .register(registry)
-        .record(latency);
+    meters.duration(status).record(latency);
   }
 
   @Override
   public void checkAnsweredFromCache(String platformId, CheckStatus status) {
-    Counter.builder("socialcheck.cache.hits")
-        .description(
-            "Checks answered from the result cache (no platform call); platform calls are"
-                + " socialcheck_checks_started_total minus these and minus"
-                + " socialcheck_cache_coalesced_total")
-        .tags("platform", platformId, "status", status.name().toLowerCase(Locale.ROOT))
-        .register(registry)
-        .increment();
+    platform(platformId).cacheHit(status).increment();
   }
 
   @Override
   public void checkWasted(String platformId) {
-    Counter.builder("socialcheck.checks.wasted")
-        .description("Checks that completed after they had been cancelled")
-        .tag("platform", platformId)
-        .register(registry)
-        .increment();
+    platform(platformId).wasted().increment();
   }
+
+  /**
+   * Counts the run's checks by why they started ({@code socialcheck_run_checks_total}); the label
+   * {@code strategy} is {@code each} for runs that check every platform ({@code CheckEach}).
+   */
+  @Override
+  public RunObserver runStarted(CheckRequest request) {
+    return request.stopAtFirstFound()
+        ? startsByStrategy.get(request.strategy().name().toLowerCase(Locale.ROOT))
+        : startsByStrategy.get("each");
+  }
+
+  /** One run observer per strategy label (no allocation per run). */
+  private Map<String, RunObserver> startCounters() {
+    Map<String, RunObserver> observers = new HashMap<>();
+    List<String> labels = new ArrayList<>();
+    for (Strategy strategy : Strategy.values()) {
+      labels.add(strategy.name().toLowerCase(Locale.ROOT));
+    }
+    labels.add("each");
+    for (String label : labels) {
+      Map<StartReason, Counter> counters = new EnumMap<>(StartReason.class);
+      for (StartReason reason : StartReason.values()) {
+        counters.put(
+            reason,
+            Counter.builder("socialcheck.run.checks")
+                .description(
+                    "Checks started, by strategy and why they started then (first, next, parallel,"
+                        + " hedge, early)")
+                .tags("strategy", label, "start", reason.name().toLowerCase(Locale.ROOT))
+                .register(registry));
+      }
+      observers.put(
+          label,
+          new RunObserver() {
+            @Override
+            public CheckTrace checkStarted(String platformId, StartReason reason) {
+              counters.get(reason).increment();
+              return CheckTrace.NONE;
+            }
+          });
+    }
+    return Map.copyOf(observers);
+  }
+
+  /**
+   * Answers by [strategy][verdict], and time to the answer by strategy; registered on first use.
+   */
+  private final AtomicReferenceArray<Counter> verdicts =
+      new AtomicReferenceArray<>(Strategy.values().length * Verdict.values().length);
+
+  private final AtomicReferenceArray<Timer> answerDurations =
+      new AtomicReferenceArray<>(Strategy.values().length);
 
   @Override
   public void runAnswered(Strategy strategy, Verdict verdict, Duration elapsed) {
-    String strategyTag = strategy.name().toLowerCase(Locale.ROOT);
-    Counter.builder("socialcheck.verdicts")
-        .description("Answers, by strategy and verdict")
-        .tags("strategy", strategyTag, "verdict", verdict.name().toLowerCase(Locale.ROOT))
-        .register(registry)
-        .increment();
-    Timer.builder("socialcheck.answer.duration")
-        .description("Time to the answer, by strategy")
-        .tag("strategy", strategyTag)
-        .publishPercentileHistogram()
-        .register(registry)
-        .record(elapsed);
+    int slot = strategy.ordinal() * Verdict.values().length + verdict.ordinal();
+    Counter answers = verdicts.get(slot);
+    if (answers == null) {
+      answers =
+          Counter.builder("socialcheck.verdicts")
+              .description("Answers, by strategy and verdict")
+              .tags("strategy", label(strategy), "verdict", label(verdict))
+              .register(registry);
+      verdicts.set(slot, answers);
+    }
+    answers.increment();
+    Timer duration = answerDurations.get(strategy.ordinal());
+    if (duration == null) {
+      duration =
+          Timer.builder("socialcheck.answer.duration")
+              .description("Time to the answer, by strategy")
+              .tag("strategy", label(strategy))
+              .publishPercentileHistogram()
+              .register(registry);
+      answerDurations.set(strategy.ordinal(), duration);
+    }
+    duration.record(elapsed);
   }
 }

@@ -136,6 +136,7 @@ class CatalogLoaderTest {
         "`platforms: [{id: x, name: X, prior: 0.5, request: {url: 'https://h/{email_md5}'}, rules: [{status: 200, result: FOUND}], self_check: {exists: nope, missing: a@b.co}}]` | test.yaml: platform 'x' (#1): self_check.exists: email has no '@'",
         "`platforms: [{id: x, name: X, prior: 0.5, request: {url: 'https://h/{email_md5}'}, rules: [{status: 200, result: FOUND}], rate_limit: {requests: 0, per: 1s}}]` | test.yaml: platform 'x' (#1): rate_limit.requests: must be a whole number between 1 and 1000000",
         "`{platforms: [` | test.yaml: not valid YAML",
+        "`{defaults: {user_agent: &ua Mozilla}, platforms: [{id: x, name: X, prior: 0.5, kind: api, user_agent: *ua, request: {url: 'https://h/{email_md5}'}, rules: [{status: 200, result: FOUND}]}]}` | test.yaml: not valid YAML at line 1: YAML aliases (*ua) are not supported",
       })
   void invalidCatalog_isRejected_withFilePlatformAndField(String yaml, String message) {
     assertThatThrownBy(() -> fixture.catalog(yaml))

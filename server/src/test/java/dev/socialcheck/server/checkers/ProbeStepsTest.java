@@ -375,4 +375,38 @@ class ProbeStepsTest {
                 CheckStatus.ERROR,
                 "step control: the domain answers yes for a random address: inconclusive"));
   }
+
+  @Test
+  void allStepsOfACheck_countOnceAgainstThePlatformsRateLimit() throws Exception {
+    joinPage();
+    platform.stubFor(post("/signup/check").willReturn(aResponse().withBody("taken")));
+    Platform probe =
+        fixture
+            .catalog(
+                """
+                platforms:
+                  - id: example
+                    name: Example
+                    prior: 0.01
+                    kind: api
+                    rate_limit: {requests: 1, per: 1h}
+                    steps:
+                      - name: join
+                        request: {url: "%1$s/join"}
+                        extract: {csrf: {regex: 'value="([^"]+)"'}}
+                    request: {method: POST, url: "%1$s/signup/check", form: {csrf: "{csrf}"}}
+                    rules: [{body_equals: taken, result: FOUND}]
+                """
+                    .formatted(platform.baseUrl()))
+            .platforms()
+            .get(0);
+
+    CheckOutcome first = check(probe, "one@email.com", TIMEOUT);
+    CheckOutcome second = check(probe, "two@email.com", TIMEOUT);
+
+    assertThat(first.status()).as("two requests, one check").isEqualTo(CheckStatus.FOUND);
+    assertThat(second.status()).isEqualTo(CheckStatus.RATE_LIMITED);
+    platform.verify(1, getRequestedFor(urlEqualTo("/join")));
+    platform.verify(1, postRequestedFor(urlEqualTo("/signup/check")));
+  }
 }

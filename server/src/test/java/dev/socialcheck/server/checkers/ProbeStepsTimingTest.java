@@ -9,6 +9,7 @@ import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.engine.CheckContext;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckStatus;
+import dev.socialcheck.server.engine.CheckTrace;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.testing.ProbeFixture;
@@ -119,5 +120,80 @@ class ProbeStepsTimingTest {
     check.cancel(true);
 
     assertThat(pending.get(1).isCancelled()).as("the deciding request was cancelled").isTrue();
+  }
+
+  /** Records the steps a probe reports, as a tracer would. */
+  private static final class RecordingTrace implements CheckTrace {
+    final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public Step startStep(String name) {
+      events.add("start " + name);
+      return new Step() {
+        @Override
+        public void setAttribute(String key, String value) {
+          events.add(name + " " + key + "=" + value);
+        }
+
+        @Override
+        public void setAttribute(String key, long value) {
+          events.add(name + " " + key + "=" + value);
+        }
+
+        @Override
+        public void fail(String reason) {
+          events.add(name + " failed: " + reason);
+        }
+
+        @Override
+        public void end() {
+          events.add("end " + name);
+        }
+      };
+    }
+  }
+
+  @Test
+  void eachRequestOfAProbe_isAStepOfTheChecksTrace_withoutTheUrl() {
+    RecordingTrace trace = new RecordingTrace();
+    ListenableFuture<CheckOutcome> check =
+        twoStep()
+            .checker()
+            .check(
+                EmailAddress.parse("user@email.com"),
+                new CheckContext(Duration.ofSeconds(5), trace));
+    pending.get(0).set(page("csrf=abc"));
+    pending.get(1).set(page("ok"));
+
+    assertThat(check).isDone();
+    assertThat(trace.events)
+        .containsExactly(
+            "start step join",
+            "step join socialcheck.platform=slowpoke",
+            "step join http.request.method=GET",
+            "step join http.response.status_code=200",
+            "end step join",
+            "start request",
+            "request socialcheck.platform=slowpoke",
+            "request http.request.method=GET",
+            "request http.response.status_code=200",
+            "end request");
+    assertThat(String.join("\n", trace.events))
+        .doesNotContain("user@email.com", "slowpoke.example");
+  }
+
+  @Test
+  void aCancelledStep_endsItsTraceStepAsCancelled() {
+    RecordingTrace trace = new RecordingTrace();
+    ListenableFuture<CheckOutcome> check =
+        twoStep()
+            .checker()
+            .check(
+                EmailAddress.parse("user@email.com"),
+                new CheckContext(Duration.ofSeconds(5), trace));
+
+    check.cancel(true);
+
+    assertThat(trace.events).endsWith("step join failed: cancelled", "end step join");
   }
 }

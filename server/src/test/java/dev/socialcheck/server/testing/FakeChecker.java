@@ -46,6 +46,14 @@ public final class FakeChecker implements PlatformChecker {
     return calls.get(calls.size() - 1);
   }
 
+  /** The call of the given index, in the order checks were started; fails if there is none. */
+  public synchronized Call call(int index) {
+    if (index >= calls.size()) {
+      throw new AssertionError("checker was called " + calls.size() + " times, not " + (index + 1));
+    }
+    return calls.get(index);
+  }
+
   /** Waits for the first call (for tests where a server thread makes it). */
   public Call awaitCall() throws InterruptedException {
     if (!firstCall.await(10, TimeUnit.SECONDS)) {
