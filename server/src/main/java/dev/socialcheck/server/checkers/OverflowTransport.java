@@ -38,6 +38,13 @@ import java.util.function.Supplier;
  * Thread-safe.
  */
 final class OverflowTransport implements ProbeTransport {
+  /**
+   * Hosts remembered per transport before those whose first exchange has ended are forgotten
+   * (redirects may lead to any number of hosts; forgetting one only lets its next cold start go
+   * ungated).
+   */
+  static final int MAX_REMEMBERED_HOSTS = 1024;
+
   private final Supplier<HttpClient> newClient;
   private final int maxClients;
   private final Object lock = new Object();
@@ -75,6 +82,9 @@ final class OverflowTransport implements ProbeTransport {
     synchronized (lock) {
       SettableFuture<Void> gate = opened.get(key);
       if (gate == null) {
+        if (opened.size() >= MAX_REMEMBERED_HOSTS) {
+          opened.values().removeIf(SettableFuture::isDone);
+        }
         first = SettableFuture.create();
         opened.put(key, first);
         wait = null;
@@ -118,6 +128,13 @@ final class OverflowTransport implements ProbeTransport {
         clients.add(ProbeTransport.of(newClient.get()));
       }
       return clients.get(index);
+    }
+  }
+
+  /** Hosts remembered (for tests). */
+  int rememberedHosts() {
+    synchronized (lock) {
+      return opened.size();
     }
   }
 

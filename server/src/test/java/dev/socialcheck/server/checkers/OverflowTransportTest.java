@@ -135,6 +135,31 @@ class OverflowTransportTest {
   }
 
   @Test
+  void hostsRemembered_stayBounded_whateverTheHostsVisited() throws Exception {
+    FakeClient client = new FakeClient();
+    int hosts = OverflowTransport.MAX_REMEMBERED_HOSTS * 3;
+    for (int i = 0; i < hosts; i++) {
+      client.answer(200);
+    }
+    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4);
+
+    for (int i = 0; i < hosts; i++) {
+      OutgoingRequest request =
+          new OutgoingRequest(
+              "GET",
+              URI.create("https://h" + i + ".example/u"),
+              Map.of(),
+              new byte[0],
+              Duration.ofSeconds(1));
+      assertThat(transport.send(request, 1024).get().status()).isEqualTo(200);
+    }
+
+    assertThat(transport.rememberedHosts())
+        .as("hosts remembered after %s distinct ones", hosts)
+        .isLessThanOrEqualTo(OverflowTransport.MAX_REMEMBERED_HOSTS);
+  }
+
+  @Test
   void cancellingAWaitingRequest_leavesTheFirstInFlight() {
     FakeClient client = new FakeClient().pending();
     OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4);
