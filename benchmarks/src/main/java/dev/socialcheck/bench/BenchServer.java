@@ -1,5 +1,7 @@
 package dev.socialcheck.bench;
 
+import static java.util.Objects.requireNonNull;
+
 import ch.qos.logback.classic.Level;
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.MoreExecutors;
@@ -8,6 +10,8 @@ import dev.socialcheck.server.assembly.ServerAssembly;
 import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.CatalogDefinition;
+import dev.socialcheck.server.catalog.CatalogLoader;
+import dev.socialcheck.server.checkers.CommonPoolParallelism;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckEngine;
 import dev.socialcheck.server.engine.DurationText;
@@ -31,6 +35,7 @@ import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -68,6 +73,14 @@ import org.slf4j.LoggerFactory;
  * catalog does: {@code CachingChecker} over one shared {@code ResultCache} with TTL {@code D} for
  * FOUND and NOT_FOUND alike).
  *
+ * <p>Target 6 (outbound probes, see {@link FleetScenarios}): {@code --catalog-file FILE} loads a
+ * catalog YAML with {@code CatalogLoader} (the loopback fleet's), its probes on an HTTP client that
+ * trusts {@code --trust PEM} with {@code --http-threads N} executor threads and at most {@code
+ * --max-clients N} clients; {@code --service raw} runs no gRPC server but the raw prober over the
+ * same client ({@code --fleet-urls id=URL,...}; commands {@code raw-start MODE CALLS WARMUP_MS
+ * MEASURE_MS HEDGE_MS}, then {@code raw-wait}); {@code --catalog fleet-sim --fleet-latency
+ * MEDIAN/P99} simulates the fleet with timers.
+ *
  * <p>Further commands: {@code learning} (what the engine learned per platform: samples, p50, p95,
  * found rate), {@code cache-keys N} (checks every key and value held by the result cache for the
  * address, for a {@link ZipfAddresses} population of {@code N}).
@@ -76,9 +89,11 @@ public final class BenchServer {
   private BenchServer() {}
 
   public static void main(String[] args) throws Exception {
+    // As socialcheck's main does (the probes' HTTP client would start a thread per answer).
+    CommonPoolParallelism.ensure();
     Map<String, String> options = parse(args);
     String service = options.getOrDefault("service", "engine");
-    if (!List.of("engine", "echo", "echo-intercepted", "echo-decoded").contains(service)) {
+    if (!List.of("engine", "echo", "echo-intercepted", "echo-decoded", "raw").contains(service)) {
       throw new IllegalArgumentException("unknown --service " + service);
     }
     boolean metricsOn = onOff(options, "metrics");
@@ -86,6 +101,7 @@ public final class BenchServer {
       ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("socialcheck.access"))
           .setLevel(Level.OFF);
     }
+    ScheduledExecutorService scheduler = CheckEngine.newScheduler();
     @Nullable TimelineRecorder timeline =
         options.containsKey("timeline") ? new TimelineRecorder() : null;
     NettyServerBuilder transport =
@@ -96,37 +112,54 @@ public final class BenchServer {
     Runnable stop;
     int port;
     @Nullable CallCounter counter =
-        options.containsKey("count-calls") && !service.equals("echo") ? new CallCounter() : null;
+        options.containsKey("count-calls") && !service.equals("echo") && !service.equals("raw")
+            ? new CallCounter()
+            : null;
     @Nullable ResultCache cache = null;
     List<String> platformIds = List.of();
-    EngineStats engineStats;
+    @Nullable FleetClient fleetClient =
+        options.containsKey("trust")
+            ? new FleetClient(
+                Path.of(options.get("trust")),
+                Integer.parseInt(options.getOrDefault("http-threads", "2")),
+                Integer.parseInt(
+                    options.getOrDefault(
+                        "max-clients", String.valueOf(CatalogLoader.MAX_HTTP_CLIENTS))))
+            : null;
+    @Nullable RawProber raw = null;
+    // The baselines have no engine: its counters stay at zero, for the same stats line.
+    EngineStats engineStats = new CheckEngine(scheduler, Ticker.systemTicker()).stats();
     @Nullable PlatformLearning learning = null;
     if (service.equals("echo")) {
       Server echo = startEcho(transport);
       port = echo.getPort();
-      // The baseline has no engine; its counters stay at zero, for the same stats line.
-      ScheduledExecutorService idle = CheckEngine.newScheduler();
-      engineStats = new CheckEngine(idle, Ticker.systemTicker()).stats();
-      stop =
-          () -> {
-            echo.shutdownNow();
-            idle.shutdownNow();
-          };
+      stop = echo::shutdownNow;
+    } else if (service.equals("raw")) {
+      raw = FleetScenarios.rawProber(options, requireNonNull(fleetClient), scheduler);
+      port = 0;
+      stop = () -> {};
     } else {
-      // The server as serve assembles it, over a benchmark catalog built by code.
-      String catalogName = options.getOrDefault("catalog", "instant");
-      Duration latency =
-          Duration.ofMillis(Long.parseLong(options.getOrDefault("latency-ms", "100")));
-      double timeScale = Double.parseDouble(options.getOrDefault("time-scale", "1"));
-      long seed = Long.parseLong(options.getOrDefault("seed", "1"));
+      // The server as serve assembles it (ServerSettings, ServerAssembly), over a catalog the
+      // benchmark builds: its own checkers, as they are, on the assembly's scheduler.
       @Nullable CallCounter counting = counter;
+      @Nullable FleetClient fleet = fleetClient;
       ServerSettings.Builder settings =
           ServerSettings.newBuilder()
               .catalog(
                   context -> {
+                    ScheduledExecutorService timers = context.scheduler();
                     Catalog catalog =
-                        BenchCatalogs.create(
-                            catalogName, context.scheduler(), latency, timeScale, seed);
+                        options.containsKey("catalog-file")
+                            ? requireNonNull(fleet).catalog(Path.of(options.get("catalog-file")))
+                            : FleetScenarios.isSimulated(options)
+                                ? FleetScenarios.simulatedCatalog(options, timers)
+                                : BenchCatalogs.create(
+                                    options.getOrDefault("catalog", "instant"),
+                                    timers,
+                                    Duration.ofMillis(
+                                        Long.parseLong(options.getOrDefault("latency-ms", "100"))),
+                                    Double.parseDouble(options.getOrDefault("time-scale", "1")),
+                                    Long.parseLong(options.getOrDefault("seed", "1")));
                     if (timeline != null) {
                       catalog = timeline.instrument(catalog);
                     }
@@ -141,7 +174,8 @@ public final class BenchServer {
               .accessLogSample(Double.parseDouble(options.getOrDefault("access-log-sample", "1")))
               .maxInFlight(Integer.parseInt(options.getOrDefault("max-in-flight", "1000")))
               .metrics(metricsOn)
-              // The server's result cache in front of every platform, as the real catalog has it.
+              // --cache-ttl: the server's result cache in front of every platform, as the real
+              // catalog has it (one ResultCache, the same TTL for FOUND and NOT_FOUND).
               .resultCache(options.containsKey("cache-ttl"));
       if (options.containsKey("cache-ttl")) {
         Duration ttl = DurationText.parse(options.get("cache-ttl"));
@@ -175,26 +209,38 @@ public final class BenchServer {
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
+    FleetScenarios.@Nullable RawRun rawRun = null;
     while ((line = in.readLine()) != null) {
       String command = line.trim();
+      String work = raw == null ? engineCounters(engineStats) : raw.stats();
       switch (command) {
-        case "stats" -> System.out.println(stats(engineStats, counter, cache));
+        case "stats" -> System.out.println(stats(work, counter, cache));
         case "stats-gc" -> {
           System.gc();
-          System.out.println(stats(engineStats, counter, cache));
+          String afterGc = raw == null ? engineCounters(engineStats) : raw.stats();
+          System.out.println(stats(afterGc, counter, cache));
         }
+        case "raw-wait" ->
+            System.out.println(rawRun == null ? "ERROR no raw run" : rawRun.awaitLine());
         case "learning" ->
             System.out.println(learning == null ? "LEARNING" : learning(learning, platformIds));
         case "timeline" ->
             System.out.println(timeline == null ? "TIMELINE off" : timeline.reportAndReset());
         case "quit" -> {
           stop.run();
+          if (fleetClient != null) {
+            fleetClient.close();
+          }
+          scheduler.shutdownNow();
           System.out.println("BYE");
           System.out.flush();
           System.exit(0);
         }
         default -> {
-          if (command.startsWith("cache-keys ") && cache != null) {
+          if (command.startsWith("raw-start ") && raw != null) {
+            rawRun = FleetScenarios.RawRun.start(raw, command.substring(10).trim());
+            System.out.println("RAW started");
+          } else if (command.startsWith("cache-keys ") && cache != null) {
             System.out.println(
                 CacheInspection.inspect(cache, Integer.parseInt(command.substring(11).trim())));
           } else {
@@ -205,6 +251,7 @@ public final class BenchServer {
       System.out.flush();
     }
     stop.run();
+    scheduler.shutdownNow();
     System.exit(0);
   }
 
@@ -254,8 +301,26 @@ public final class BenchServer {
     return line.toString();
   }
 
+  /** The engine's counters in the stats line's format. */
+  private static String engineCounters(EngineStats engine) {
+    return " runsStarted="
+        + engine.runsStarted()
+        + " runsInFlight="
+        + engine.runsInFlight()
+        + " checksStarted="
+        + engine.checksStarted()
+        + " checksCancelled="
+        + engine.checksCancelled()
+        + " checksInFlight="
+        + engine.checksInFlight();
+  }
+
+  /**
+   * @param work counters of the work in flight: the engine's, or the raw prober's under the same
+   *     names
+   */
   private static String stats(
-      EngineStats engine, @Nullable CallCounter counter, @Nullable ResultCache cache) {
+      String work, @Nullable CallCounter counter, @Nullable ResultCache cache) {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     long gcCount = 0;
@@ -289,6 +354,8 @@ public final class BenchServer {
         + threads.getThreadCount()
         + " peakThreads="
         + threads.getPeakThreadCount()
+        + " threadsStarted="
+        + threads.getTotalStartedThreadCount()
         + " heapUsed="
         + heap.getUsed()
         + " heapMax="
@@ -303,16 +370,7 @@ public final class BenchServer {
         + cpuNanos
         + " allocatedBytes="
         + allocatedBytes
-        + " runsStarted="
-        + engine.runsStarted()
-        + " runsInFlight="
-        + engine.runsInFlight()
-        + " checksStarted="
-        + engine.checksStarted()
-        + " checksCancelled="
-        + engine.checksCancelled()
-        + " checksInFlight="
-        + engine.checksInFlight()
+        + work
         + (counter == null ? "" : counter.stats())
         + (cache == null ? "" : " cacheSize=" + cache.size());
   }

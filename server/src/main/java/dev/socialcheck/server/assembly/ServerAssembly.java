@@ -18,7 +18,6 @@ import dev.socialcheck.server.checkers.BlockingCheckPool;
 import dev.socialcheck.server.checkers.CacheKeys;
 import dev.socialcheck.server.checkers.HttpProbeChecker;
 import dev.socialcheck.server.checkers.HttpProbeEnvironment;
-import dev.socialcheck.server.checkers.ProbeTransport;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.checkers.SharedPlatformBudget;
 import dev.socialcheck.server.engine.CheckEngine;
@@ -243,7 +242,7 @@ public final class ServerAssembly implements AutoCloseable {
         if (probes == null) {
           ExecutorService http = newHttpExecutor();
           onClose = http::shutdownNow;
-          probes = new HttpProbeEnvironment(ProbeTransport.of(CatalogLoader.newHttpClient(http)));
+          probes = new HttpProbeEnvironment(CatalogLoader.newProbeTransport(http));
         }
         Runnable releaseHttp = onClose;
         context.service(
@@ -314,8 +313,11 @@ public final class ServerAssembly implements AutoCloseable {
     }
   }
 
-  /** Threads of the probes' HTTP client (daemon: they never keep the process alive). */
-  private static ExecutorService newHttpExecutor() {
+  /**
+   * Threads for an HTTP client of probes (daemon: they never keep the process alive); the caller
+   * shuts them down.
+   */
+  public static ExecutorService newHttpExecutor() {
     return Executors.newFixedThreadPool(
         2, new ThreadFactoryBuilder().setNameFormat("socialcheck-http-%d").setDaemon(true).build());
   }

@@ -1,6 +1,5 @@
 package dev.socialcheck.server.cli;
 
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.socialcheck.server.assembly.ServerAssembly;
 import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.canary.SelfCheckVerdict;
@@ -36,7 +35,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,7 +69,7 @@ import picocli.CommandLine.Spec;
     })
 final class SelfCheckCommand implements Callable<Integer> {
   private static final String ROW = "%-12s %-14s %-14s %s%n";
-  private static final String REPLAY_ROW = "%-12s %-14s %-12s %-12s %-10s %s%n";
+  private static final String REPLAY_ROW = "%-12s %-18s %-12s %-12s %-6s %s%n";
 
   @Spec CommandSpec spec;
 
@@ -248,7 +246,7 @@ final class SelfCheckCommand implements Callable<Integer> {
 
   private int replay(Path dir) throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    ExecutorService http = newHttpExecutor();
+    ExecutorService http = ServerAssembly.newHttpExecutor();
     HttpClient client = CatalogLoader.newHttpClient(http);
     ServerSettings.Builder settings =
         catalogOptions.applyTo(ServerSettings.newBuilder()).resultCache(false);
@@ -308,12 +306,6 @@ final class SelfCheckCommand implements Callable<Integer> {
     } finally {
       http.shutdownNow();
     }
-  }
-
-  /** Threads of the fake platforms' HTTP client (daemon: they never keep the process alive). */
-  private static ExecutorService newHttpExecutor() {
-    return Executors.newFixedThreadPool(
-        2, new ThreadFactoryBuilder().setNameFormat("socialcheck-http-%d").setDaemon(true).build());
   }
 
   private static String provenance(Fixture fixture) {
