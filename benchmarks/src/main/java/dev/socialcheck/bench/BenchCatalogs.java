@@ -4,7 +4,9 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.ListeningScheduledExecutorService;
 import com.google.common.util.concurrent.MoreExecutors;
+import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.catalog.CatalogDefinition;
 import dev.socialcheck.server.catalog.DemoCatalog;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.Platform;
@@ -58,6 +60,16 @@ final class BenchCatalogs {
       case "mix-repeat" -> mixRepeat(scheduler, new MixModel(seed));
       default -> throw new IllegalArgumentException("unknown catalog: " + name);
     };
+  }
+
+  /**
+   * The catalog {@code name} (see {@link #create}) as {@link ServerSettings} take one built by
+   * code: its checkers as they are, on the assembly's scheduler.
+   */
+  static ServerSettings.CatalogFactory factory(
+      String name, Duration latency, double timeScale, long seed) {
+    return context ->
+        CatalogDefinition.unprotected(create(name, context.scheduler(), latency, timeScale, seed));
   }
 
   private static Catalog instant(boolean demoAnswers) {

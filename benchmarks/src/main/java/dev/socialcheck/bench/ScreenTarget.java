@@ -2,7 +2,6 @@ package dev.socialcheck.bench;
 
 import dev.socialcheck.server.assembly.ServerAssembly;
 import dev.socialcheck.server.assembly.ServerSettings;
-import dev.socialcheck.server.catalog.CatalogDefinition;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.v1.CheckManyRequest;
 import dev.socialcheck.v1.CheckManyResponse;
@@ -155,11 +154,7 @@ final class ScreenTarget {
     Target(String transport) throws InterruptedException {
       ServerSettings.Builder settings =
           ServerSettings.newBuilder()
-              .catalog(
-                  context ->
-                      CatalogDefinition.unprotected(
-                          BenchCatalogs.create(
-                              "instant-demo", context.scheduler(), Duration.ZERO, 1, 1)))
+              .catalog(BenchCatalogs.factory("instant-demo", Duration.ZERO, 1, 1))
               .resultCache(false)
               .checkManyConcurrency(CONCURRENCY)
               .shutdownGrace(Duration.ZERO);

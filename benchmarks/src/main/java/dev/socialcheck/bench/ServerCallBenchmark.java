@@ -9,7 +9,6 @@ import ch.qos.logback.core.spi.AppenderAttachable;
 import com.google.common.util.concurrent.MoreExecutors;
 import dev.socialcheck.server.assembly.ServerAssembly;
 import dev.socialcheck.server.assembly.ServerSettings;
-import dev.socialcheck.server.catalog.CatalogDefinition;
 import dev.socialcheck.server.logging.BatchingConsoleAppender;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.HasSocialAccountResponse;
@@ -94,11 +93,7 @@ public class ServerCallBenchmark {
       // The server as serve assembles it (metrics, caller rate limit), in process.
       ServerSettings.Builder settings =
           ServerSettings.newBuilder()
-              .catalog(
-                  context ->
-                      CatalogDefinition.unprotected(
-                          BenchCatalogs.create(
-                              "instant", context.scheduler(), Duration.ZERO, 1, 1)))
+              .catalog(BenchCatalogs.factory("instant", Duration.ZERO, 1, 1))
               .resultCache(false)
               .transport(InProcessServerBuilder.forName(name))
               .executor(MoreExecutors.directExecutor())

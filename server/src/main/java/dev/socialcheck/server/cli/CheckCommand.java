@@ -15,7 +15,6 @@ import dev.socialcheck.server.engine.Strategy;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -111,10 +110,7 @@ final class CheckCommand implements Callable<Integer> {
     ServerSettings.Builder settings = catalogOptions.applyTo(ServerSettings.newBuilder());
     try (Progress progress = Progress.start(terminal, err, "check");
         ServerAssembly assembly =
-            SettingFlags.create(
-                spec,
-                SettingFlags.build(
-                    spec, settings.resultCache(false).observer(progress), Map.of()));
+            SettingFlags.assemble(spec, settings.resultCache(false).observer(progress));
         CancelOnInterrupt interrupt = new CancelOnInterrupt(terminal)) {
       ResultTable table = new ResultTable(spec.commandLine().getOut());
       CheckRequest request = request(address, assembly.catalog());

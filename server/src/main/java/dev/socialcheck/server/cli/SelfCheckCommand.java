@@ -127,10 +127,7 @@ final class SelfCheckCommand implements Callable<Integer> {
         catalogOptions.applyTo(ServerSettings.newBuilder()).resultCache(false);
     try (Progress progress = Progress.start(terminal, err, "selfcheck");
         ServerAssembly assembly =
-            SettingFlags.create(
-                spec,
-                SettingFlags.build(
-                    spec, settings.probeRecorder(recorder).observer(progress), Map.of()));
+            SettingFlags.assemble(spec, settings.probeRecorder(recorder).observer(progress));
         CancelOnInterrupt interrupt = new CancelOnInterrupt(terminal)) {
       Catalog catalog = assembly.catalog();
       CheckEngine engine = assembly.engine();

@@ -76,6 +76,12 @@ final class SettingFlags {
     }
   }
 
+  /** The assembly of {@code builder}'s settings; their problems are usage errors. */
+  static ServerAssembly assemble(CommandSpec spec, ServerSettings.Builder builder)
+      throws InterruptedException {
+    return create(spec, build(spec, builder, Map.of()));
+  }
+
   /**
    * The assembly of {@code settings}; a setting it cannot use, or a catalog it cannot load, is a
    * usage error. (A part that cannot start throws {@link
