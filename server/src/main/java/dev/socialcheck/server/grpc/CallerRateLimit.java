@@ -12,7 +12,6 @@ import dev.socialcheck.server.redis.RedisStats;
 import dev.socialcheck.server.redis.SharedRedis;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -57,7 +56,7 @@ final class CallerRateLimit implements ServerInterceptor, ItemPermits {
 
   private final double perSecond;
   private final RateLimiterConfig config;
-  private final LoadingCache<String, RateLimiter> buckets;
+  private final LoadingCache<String, CallerBucket> buckets;
   private final @Nullable SharedRedis shared;
   private final RedisRateLimiter.Rate sharedRate;
   private final Runnable onRefused;
@@ -99,8 +98,13 @@ final class CallerRateLimit implements ServerInterceptor, ItemPermits {
             // at a time: with the default executor, a busy caller's reads schedule a task on the
             // common pool every few calls, a thread wake-up that cost more than the lookup.
             .executor(Runnable::run)
-            .build(key -> RateLimiter.of("caller", config));
+            .build(key -> new CallerBucket(RateLimiter.of("caller", config), System.nanoTime()));
   }
+
+  /**
+   * One caller's local limiter, and when it was made: its refresh periods are counted from then.
+   */
+  private record CallerBucket(RateLimiter limiter, long createdNanos) {}
 
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
@@ -201,8 +205,8 @@ final class CallerRateLimit implements ServerInterceptor, ItemPermits {
       RedisRateLimiter.Decision d = fromRedis.get();
       return d.allowed() ? Optional.empty() : Optional.of(d.retryAfter());
     }
-    RateLimiter bucket = buckets.get(key);
-    return bucket.acquirePermission() ? Optional.empty() : Optional.of(retryHint(bucket));
+    CallerBucket bucket = buckets.get(key);
+    return bucket.limiter().acquirePermission() ? Optional.empty() : Optional.of(retryHint(bucket));
   }
 
   private void refuse(ServerCall<?, ?> call, Duration hint) {
@@ -219,15 +223,15 @@ final class CallerRateLimit implements ServerInterceptor, ItemPermits {
         trailers);
   }
 
-  /** Time until the caller's next permit (the whole refresh period if the limiter cannot tell). */
-  private Duration retryHint(RateLimiter bucket) {
-    if (bucket instanceof AtomicRateLimiter atomic) {
-      long nanos = atomic.getDetailedMetrics().getNanosToWait();
-      if (nanos > 0) {
-        return Duration.ofNanos(nanos);
-      }
-    }
-    return config.getLimitRefreshPeriod();
+  /**
+   * Time until the caller's next permit: the end of the current refresh period. resilience4j's
+   * limiter (public API: permits restored every period) counts its periods from its creation; were
+   * it to count them otherwise, the hint would still be at most one period.
+   */
+  private Duration retryHint(CallerBucket bucket) {
+    long period = config.getLimitRefreshPeriod().toNanos();
+    long intoPeriod = Math.floorMod(System.nanoTime() - bucket.createdNanos(), period);
+    return Duration.ofNanos(period - intoPeriod);
   }
 
   static void addRetryHint(Metadata trailers, Duration hint) {

@@ -12,7 +12,6 @@ import dev.socialcheck.server.engine.RunObserver;
 import dev.socialcheck.server.engine.StartReason;
 import dev.socialcheck.server.engine.Strategy;
 import dev.socialcheck.server.engine.Verdict;
-import dev.socialcheck.server.grpc.CheckManyStats;
 import dev.socialcheck.server.redis.RedisStats;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
@@ -115,28 +114,28 @@ public final class ServiceMetrics implements CheckObserver {
   }
 
   /** Exposes the counters of the CheckMany streams. */
-  public void bindCheckMany(CheckManyStats stats) {
-    FunctionCounter.builder("socialcheck.check.many.items", stats, CheckManyStats::itemsAnswered)
+  public void bindCheckMany(CheckManyCounts stats) {
+    FunctionCounter.builder("socialcheck.check.many.items", stats, CheckManyCounts::itemsAnswered)
         .description("CheckMany items answered, by result")
         .tag("result", "answered")
         .register(registry);
-    FunctionCounter.builder("socialcheck.check.many.items", stats, CheckManyStats::itemErrors)
+    FunctionCounter.builder("socialcheck.check.many.items", stats, CheckManyCounts::itemErrors)
         .description("CheckMany items answered, by result")
         .tag("result", "error")
         .register(registry);
     FunctionCounter.builder(
-            "socialcheck.check.many.items.coalesced", stats, CheckManyStats::itemsCoalesced)
+            "socialcheck.check.many.items.coalesced", stats, CheckManyCounts::itemsCoalesced)
         .description("CheckMany items answered by the check of an identical item in flight")
         .register(registry);
     FunctionCounter.builder(
-            "socialcheck.check.many.permit.waits", stats, CheckManyStats::permitWaits)
+            "socialcheck.check.many.permit.waits", stats, CheckManyCounts::permitWaits)
         .description("CheckMany items refused a rate-limit permit that waited to ask again")
         .register(registry);
-    Gauge.builder("socialcheck.check.many.items.held", stats, CheckManyStats::itemsHeld)
+    Gauge.builder("socialcheck.check.many.items.held", stats, CheckManyCounts::itemsHeld)
         .description("CheckMany items read and not yet answered")
         .strongReference(true)
         .register(registry);
-    Gauge.builder("socialcheck.check.many.streams", stats, CheckManyStats::streamsOpen)
+    Gauge.builder("socialcheck.check.many.streams", stats, CheckManyCounts::streamsOpen)
         .description("CheckMany streams open")
         .strongReference(true)
         .register(registry);
