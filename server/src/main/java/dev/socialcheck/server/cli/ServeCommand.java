@@ -262,8 +262,20 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "0.25",
       description =
           "ADAPTIVE: extra platform calls allowed, as a fraction of the calls SEQUENTIAL would"
-              + " make (0.25: at most 25 %% more). Default: ${DEFAULT-VALUE}.")
+              + " make, at least 0 and below 1 (0.25: at most 25 %% more). Default:"
+              + " ${DEFAULT-VALUE}.")
   double adaptiveMaxExtraLoad = 0.25;
+
+  @Option(
+      names = "--adaptive-min-hedge-delay",
+      paramLabel = "DURATION",
+      defaultValue = "1ms",
+      converter = DurationConverter.class,
+      description =
+          "ADAPTIVE: the shortest hedge delay learned from latencies, so that a platform that"
+              + " answers in no time does not start the next one at once. Default:"
+              + " ${DEFAULT-VALUE}.")
+  Duration adaptiveMinHedgeDelay = AdaptiveSettings.DEFAULT_MIN_HEDGE_DELAY;
 
   @Option(
       names = "--adaptive-min-samples",
@@ -561,14 +573,20 @@ final class ServeCommand implements Callable<Integer> {
     String problem = null;
     if (!(adaptivePercentile > 0 && adaptivePercentile < 100)) {
       problem = "--adaptive-percentile must be above 0 and below 100";
-    } else if (!(adaptiveMaxExtraLoad >= 0)) {
-      problem = "--adaptive-max-extra-load must not be negative";
+    } else if (!(adaptiveMaxExtraLoad >= 0 && adaptiveMaxExtraLoad < 1)) {
+      problem = "--adaptive-max-extra-load must be at least 0 and below 1";
     } else if (adaptiveMinSamples < 1) {
       problem = "--adaptive-min-samples must be at least 1";
     } else if (adaptiveWindow.toSeconds() < 1) {
       problem = "--adaptive-window must be at least 1s";
     } else if (!(adaptiveEarlyStartWaste >= 0 && adaptiveEarlyStartWaste < 1)) {
       problem = "--adaptive-early-start-waste must be at least 0 and below 1";
+    } else if (adaptiveMinHedgeDelay.isZero()
+        || adaptiveMinHedgeDelay.compareTo(CheckRequest.MAX_HEDGE_DELAY) > 0) {
+      problem =
+          "--adaptive-min-hedge-delay must be positive and at most "
+              + CheckRequest.MAX_HEDGE_DELAY.toSeconds()
+              + "s";
     }
     if (problem != null) {
       throw new ParameterException(spec.commandLine(), problem);
@@ -579,7 +597,8 @@ final class ServeCommand implements Callable<Integer> {
           adaptiveMaxExtraLoad,
           adaptiveMinSamples,
           adaptiveWindow,
-          adaptiveEarlyStartWaste);
+          adaptiveEarlyStartWaste,
+          adaptiveMinHedgeDelay);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "adaptive settings: " + e.getMessage());
     }
