@@ -188,20 +188,6 @@ public final class Canary implements AutoCloseable {
     verdict.addListener(() -> schedule(w, settings.interval().toNanos()), directExecutor());
   }
 
-  /**
-   * Runs one canary of {@code platformId} now (also what the timers do).
-   *
-   * @return the verdict, once both checks are done
-   */
-  public ListenableFuture<SelfCheckVerdict> runNow(String platformId) {
-    Watched w = watched.get(platformId);
-    if (w == null) {
-      return Futures.immediateFailedFuture(
-          new IllegalArgumentException("the canary does not watch " + platformId));
-    }
-    return run(w);
-  }
-
   private ListenableFuture<SelfCheckVerdict> run(Watched w) {
     ListenableFuture<CheckOutcome> exists = check(w, w.addresses.exists());
     ListenableFuture<CheckOutcome> missing = check(w, w.addresses.missing());
@@ -307,13 +293,6 @@ public final class Canary implements AutoCloseable {
     }
     if (logRecovery != null) {
       log.info("canary: platform {} {}", id, logRecovery);
-    }
-  }
-
-  /** Every watched platform's state, in catalog order. */
-  public List<State> states() {
-    synchronized (lock) {
-      return watched.values().stream().map(Canary::state).toList();
     }
   }
 

@@ -162,14 +162,6 @@ final class CatalogField {
     }
   }
 
-  /** A mapping's entries in document order. */
-  List<CatalogField> entries() {
-    requireObject();
-    List<CatalogField> entries = new ArrayList<>();
-    node.fieldNames().forEachRemaining(name -> entries.add(at(name)));
-    return entries;
-  }
-
   /** The last name of this field's path ({@code csrf} for {@code steps[0].extract.csrf}). */
   String name() {
     int dot = path.lastIndexOf('.');

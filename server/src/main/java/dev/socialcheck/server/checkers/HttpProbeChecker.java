@@ -107,11 +107,6 @@ public final class HttpProbeChecker implements PlatformChecker {
     return String.format(Locale.ROOT, "%016x", ThreadLocalRandom.current().nextLong());
   }
 
-  /** The probe this checker runs. */
-  public ProbeSpec spec() {
-    return spec;
-  }
-
   /**
    * A checker of the same probe with nothing remembered (no back-off): what a replay of several
    * fixtures uses, so that one case's {@code Retry-After} does not hold back the next.

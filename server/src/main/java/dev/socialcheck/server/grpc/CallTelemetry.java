@@ -48,10 +48,6 @@ final class CallTelemetry implements ServerInterceptor {
   private final Ticker ticker;
   private final double okSample;
 
-  CallTelemetry(@Nullable ServiceMetrics metrics, Ticker ticker) {
-    this(metrics, ticker, 1);
-  }
-
   /**
    * @param okSample share of the calls that end {@code OK} written to the access log (every other
    *     call is written): 1 writes every call

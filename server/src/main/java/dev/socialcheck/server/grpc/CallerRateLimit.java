@@ -63,13 +63,6 @@ final class CallerRateLimit implements ServerInterceptor, ItemPermits {
 
   /**
    * @param perSecond calls per second allowed to each caller
-   */
-  CallerRateLimit(double perSecond) {
-    this(perSecond, null, () -> {});
-  }
-
-  /**
-   * @param perSecond calls per second allowed to each caller
    * @param shared where the budget is shared with the other replicas; {@code null}: local only
    * @param onRefused told about every refused call (metrics); fast, never throws
    */

@@ -49,13 +49,6 @@ final class InFlightCalls implements ServerInterceptor {
   private final Object idle = new Object();
 
   /**
-   * @param limit most calls in progress at once; beyond, calls are shed
-   */
-  InFlightCalls(int limit) {
-    this(ConcurrencyLimit.fixed(limit), () -> {});
-  }
-
-  /**
    * @param limit how many calls may be in progress at once; beyond, calls are shed
    * @param onShed told about every shed call (metrics); fast, never throws
    */
