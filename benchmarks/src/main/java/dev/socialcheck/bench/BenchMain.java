@@ -45,6 +45,7 @@ public final class BenchMain implements Callable<Integer> {
           new EarlyAnswerTarget(),
           new StrategyTradeOffTarget(),
           new ResultCacheTarget(),
+          new OutboundProbeTarget(),
           BenchTarget.onlyWhenNamed(
               "screen",
               run ->

@@ -1,11 +1,15 @@
 package dev.socialcheck.bench;
 
+import static java.util.Objects.requireNonNull;
+
 import ch.qos.logback.classic.Level;
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.socialcheck.server.catalog.Catalog;
+import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.checkers.CachingChecker;
+import dev.socialcheck.server.checkers.CommonPoolParallelism;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.AdaptiveSettings;
 import dev.socialcheck.server.engine.CheckEngine;
@@ -32,6 +36,7 @@ import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,6 +74,14 @@ import org.slf4j.LoggerFactory;
  * catalog does: {@code CachingChecker} over one shared {@code ResultCache} with TTL {@code D} for
  * FOUND and NOT_FOUND alike).
  *
+ * <p>Target 6 (outbound probes, see {@link FleetScenarios}): {@code --catalog-file FILE} loads a
+ * catalog YAML with {@code CatalogLoader} (the loopback fleet's), its probes on an HTTP client that
+ * trusts {@code --trust PEM} with {@code --http-threads N} executor threads and at most {@code
+ * --max-clients N} clients; {@code --service raw} runs no gRPC server but the raw prober over the
+ * same client ({@code --fleet-urls id=URL,...}; commands {@code raw-start MODE CALLS WARMUP_MS
+ * MEASURE_MS HEDGE_MS}, then {@code raw-wait}); {@code --catalog fleet-sim --fleet-latency
+ * MEDIAN/P99} simulates the fleet with timers.
+ *
  * <p>Further commands: {@code learning} (what the engine learned per platform: samples, p50, p95,
  * found rate), {@code cache-keys N} (checks every key and value held by the result cache for the
  * address, for a {@link ZipfAddresses} population of {@code N}).
@@ -77,9 +90,11 @@ public final class BenchServer {
   private BenchServer() {}
 
   public static void main(String[] args) throws Exception {
+    // As socialcheck's main does (the probes' HTTP client would start a thread per answer).
+    CommonPoolParallelism.ensure();
     Map<String, String> options = parse(args);
     String service = options.getOrDefault("service", "engine");
-    if (!List.of("engine", "echo", "echo-intercepted", "echo-decoded").contains(service)) {
+    if (!List.of("engine", "echo", "echo-intercepted", "echo-decoded", "raw").contains(service)) {
       throw new IllegalArgumentException("unknown --service " + service);
     }
     boolean metricsOn = onOff(options, "metrics");
@@ -107,18 +122,36 @@ public final class BenchServer {
     @Nullable CallCounter counter = null;
     @Nullable ResultCache cache = null;
     List<String> platformIds = List.of();
+    @Nullable FleetClient fleetClient =
+        options.containsKey("trust")
+            ? new FleetClient(
+                Path.of(options.get("trust")),
+                Integer.parseInt(options.getOrDefault("http-threads", "2")),
+                Integer.parseInt(
+                    options.getOrDefault(
+                        "max-clients", String.valueOf(CatalogLoader.MAX_HTTP_CLIENTS))))
+            : null;
+    @Nullable RawProber raw = null;
     if (service.equals("echo")) {
       Server echo = startEcho(transport);
       port = echo.getPort();
       stop = echo::shutdownNow;
+    } else if (service.equals("raw")) {
+      raw = FleetScenarios.rawProber(options, requireNonNull(fleetClient), scheduler);
+      port = 0;
+      stop = () -> {};
     } else {
       Catalog catalog =
-          BenchCatalogs.create(
-              options.getOrDefault("catalog", "instant"),
-              scheduler,
-              Duration.ofMillis(Long.parseLong(options.getOrDefault("latency-ms", "100"))),
-              Double.parseDouble(options.getOrDefault("time-scale", "1")),
-              Long.parseLong(options.getOrDefault("seed", "1")));
+          options.containsKey("catalog-file")
+              ? requireNonNull(fleetClient).catalog(Path.of(options.get("catalog-file")))
+              : FleetScenarios.isSimulated(options)
+                  ? FleetScenarios.simulatedCatalog(options, scheduler)
+                  : BenchCatalogs.create(
+                      options.getOrDefault("catalog", "instant"),
+                      scheduler,
+                      Duration.ofMillis(Long.parseLong(options.getOrDefault("latency-ms", "100"))),
+                      Double.parseDouble(options.getOrDefault("time-scale", "1")),
+                      Long.parseLong(options.getOrDefault("seed", "1")));
       if (timeline != null) {
         catalog = timeline.instrument(catalog);
       }
@@ -168,26 +201,37 @@ public final class BenchServer {
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
+    FleetScenarios.@Nullable RawRun rawRun = null;
     while ((line = in.readLine()) != null) {
       String command = line.trim();
+      String work = raw == null ? engineCounters(engine.stats()) : raw.stats();
       switch (command) {
-        case "stats" -> System.out.println(stats(engine.stats(), counter, cache));
+        case "stats" -> System.out.println(stats(work, counter, cache));
         case "stats-gc" -> {
           System.gc();
-          System.out.println(stats(engine.stats(), counter, cache));
+          String afterGc = raw == null ? engineCounters(engine.stats()) : raw.stats();
+          System.out.println(stats(afterGc, counter, cache));
         }
+        case "raw-wait" ->
+            System.out.println(rawRun == null ? "ERROR no raw run" : rawRun.awaitLine());
         case "learning" -> System.out.println(learning(engine.learning(), platformIds));
         case "timeline" ->
             System.out.println(timeline == null ? "TIMELINE off" : timeline.reportAndReset());
         case "quit" -> {
           stop.run();
+          if (fleetClient != null) {
+            fleetClient.close();
+          }
           scheduler.shutdownNow();
           System.out.println("BYE");
           System.out.flush();
           System.exit(0);
         }
         default -> {
-          if (command.startsWith("cache-keys ") && cache != null) {
+          if (command.startsWith("raw-start ") && raw != null) {
+            rawRun = FleetScenarios.RawRun.start(raw, command.substring(10).trim());
+            System.out.println("RAW started");
+          } else if (command.startsWith("cache-keys ") && cache != null) {
             System.out.println(
                 CacheInspection.inspect(cache, Integer.parseInt(command.substring(11).trim())));
           } else {
@@ -264,8 +308,26 @@ public final class BenchServer {
     return line.toString();
   }
 
+  /** The engine's counters in the stats line's format. */
+  private static String engineCounters(EngineStats engine) {
+    return " runsStarted="
+        + engine.runsStarted()
+        + " runsInFlight="
+        + engine.runsInFlight()
+        + " checksStarted="
+        + engine.checksStarted()
+        + " checksCancelled="
+        + engine.checksCancelled()
+        + " checksInFlight="
+        + engine.checksInFlight();
+  }
+
+  /**
+   * @param work counters of the work in flight: the engine's, or the raw prober's under the same
+   *     names
+   */
   private static String stats(
-      EngineStats engine, @Nullable CallCounter counter, @Nullable ResultCache cache) {
+      String work, @Nullable CallCounter counter, @Nullable ResultCache cache) {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     long gcCount = 0;
@@ -299,6 +361,8 @@ public final class BenchServer {
         + threads.getThreadCount()
         + " peakThreads="
         + threads.getPeakThreadCount()
+        + " threadsStarted="
+        + threads.getTotalStartedThreadCount()
         + " heapUsed="
         + heap.getUsed()
         + " heapMax="
@@ -313,16 +377,7 @@ public final class BenchServer {
         + cpuNanos
         + " allocatedBytes="
         + allocatedBytes
-        + " runsStarted="
-        + engine.runsStarted()
-        + " runsInFlight="
-        + engine.runsInFlight()
-        + " checksStarted="
-        + engine.checksStarted()
-        + " checksCancelled="
-        + engine.checksCancelled()
-        + " checksInFlight="
-        + engine.checksInFlight()
+        + work
         + (counter == null ? "" : counter.stats())
         + (cache == null ? "" : " cacheSize=" + cache.size());
   }

@@ -216,12 +216,38 @@ public final class CatalogLoader {
 
   /** An HTTP client fit for probes: HTTP/2 when offered, no automatic redirects. */
   public static HttpClient newHttpClient(Executor executor) {
+    return httpClientBuilder(executor).build();
+  }
+
+  /**
+   * The settings of {@link #newHttpClient}, still open: for a client that must differ in one
+   * respect only, e.g. the benchmarks' loopback platforms, whose self-signed certificate only their
+   * own client trusts ({@code .sslContext(...)}). Production uses {@link #newHttpClient}, with the
+   * JVM's default trust.
+   */
+  public static HttpClient.Builder httpClientBuilder(Executor executor) {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_2)
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(Duration.ofSeconds(5))
-        .executor(executor)
-        .build();
+        .executor(executor);
+  }
+
+  /**
+   * HTTP clients a probe transport may use at most (see {@link #newProbeTransport}): with a
+   * platform's HTTP/2 limit of 100–256 streams per connection, 800–2,048 probes in flight to one
+   * platform.
+   */
+  public static final int MAX_HTTP_CLIENTS = 8;
+
+  /**
+   * The probes' transport: {@link #newHttpClient} clients on {@code executor}, a further one (a
+   * further connection per host) whenever a host's HTTP/2 stream limit refuses a request, at most
+   * {@link #MAX_HTTP_CLIENTS}.
+   */
+  public static ProbeTransport newProbeTransport(Executor executor) {
+    return ProbeTransport.overflowing(
+        newHttpClient(executor), () -> newHttpClient(executor), MAX_HTTP_CLIENTS);
   }
 
   /** Whether {@code name} is a bundled catalog ({@code builtin}, {@code extended}). */

@@ -451,6 +451,10 @@ public final class HttpProbeChecker implements PlatformChecker {
     if (cause instanceof ConnectException) {
       return CheckOutcome.error(prefix + "connection failed");
     }
+    if (OverflowTransport.isStreamLimit(cause)) {
+      return CheckOutcome.error(
+          prefix + "the platform's HTTP/2 stream limit is reached (too many concurrent streams)");
+    }
     if (cause instanceof IOException) {
       return CheckOutcome.error(prefix + "I/O error: " + cause.getClass().getSimpleName());
     }

@@ -6,6 +6,7 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.util.function.Supplier;
 
 /**
  * Sends a probe's HTTP requests. Production uses {@link #of(HttpClient)}; {@code selfcheck
@@ -19,6 +20,17 @@ public interface ProbeTransport {
 
   /** Sends {@code request}; the future fails with the client's exception (timeouts included). */
   ListenableFuture<ProbeResponse> send(OutgoingRequest request, int maxBodyBytes);
+
+  /**
+   * Sends with {@code first}, and with up to {@code maxClients − 1} more clients from {@code
+   * newClient} (created when first needed) for requests that {@code first} refuses because the
+   * host's HTTP/2 stream limit is reached: each client has its own connection to the host. See
+   * {@link OverflowTransport}.
+   */
+  static ProbeTransport overflowing(
+      HttpClient first, Supplier<HttpClient> newClient, int maxClients) {
+    return new OverflowTransport(first, newClient, maxClients);
+  }
 
   /**
    * Sends with the JDK {@link HttpClient} ({@code sendAsync}); build it with {@code

@@ -8,6 +8,7 @@ import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.catalog.DemoCatalog;
 import dev.socialcheck.server.catalog.PlatformKind;
 import dev.socialcheck.server.checkers.HttpProbeChecker;
+import dev.socialcheck.server.checkers.ProbeTransport;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.checkers.SharedPlatformBudget;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -161,7 +162,8 @@ final class CatalogOptions {
       Catalog loaded =
           CatalogLoader.load(
               catalog,
-              customize.apply(settings(CatalogLoader.newHttpClient(http), cache, sharedBudget)));
+              customize.apply(
+                  settings(CatalogLoader.newProbeTransport(http), cache, sharedBudget)));
       return new Catalog(loaded.name(), loaded.platforms(), http::shutdownNow);
     } catch (CatalogException e) {
       http.shutdownNow();
@@ -178,16 +180,24 @@ final class CatalogOptions {
   /** The probes' settings for the chosen catalog, over {@code http}. */
   CatalogLoader.Settings settings(
       HttpClient http, ResultCache cache, @Nullable SharedPlatformBudget sharedBudget) {
+    return settings(ProbeTransport.of(http), cache, sharedBudget);
+  }
+
+  /** The probes' settings for the chosen catalog, sending through {@code transport}. */
+  CatalogLoader.Settings settings(
+      ProbeTransport transport, ResultCache cache, @Nullable SharedPlatformBudget sharedBudget) {
     return new CatalogLoader.Settings(
-            http,
-            userAgent,
-            cache,
-            Ticker.systemTicker(),
-            Clock.systemUTC(),
-            System::getenv,
-            circuitBreakers,
-            sharedBudget)
-        .withAllowedKinds(allowedKinds());
+        transport,
+        userAgent,
+        cache,
+        Ticker.systemTicker(),
+        Clock.systemUTC(),
+        System::getenv,
+        circuitBreakers,
+        sharedBudget,
+        allowedKinds(),
+        null,
+        HttpProbeChecker::randomToken);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.socialcheck.server.cli;
 
+import dev.socialcheck.server.checkers.CommonPoolParallelism;
 import dev.socialcheck.server.logging.BatchingConsoleAppender;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -28,6 +29,8 @@ public final class Main {
       "DURATION is written like 500ms, 2s, 1.5s, 1m or 1h (or ISO-8601: PT2S); never negative.";
 
   public static void main(String[] args) {
+    // Before anything uses the common pool: else a thread per probe answered on small machines.
+    CommonPoolParallelism.ensure();
     // gRPC logs through java.util.logging: route it to the same place as ours.
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();

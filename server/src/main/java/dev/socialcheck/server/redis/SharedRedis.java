@@ -552,9 +552,18 @@ public final class SharedRedis implements AutoCloseable {
     up.set(null); // wakes awaitUp, which then sees the closed state
     threads.shutdownNow();
     if (current != null) {
-      current.close();
+      // Closing the connection first stops its reconnect watchdog; waiting for it (bounded) and a
+      // short quiet period below let a reconnect attempt in flight wind down on the event loop
+      // instead of meeting a terminated one (which Netty logs as an error with a stack trace).
+      try {
+        current.closeAsync().get(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        // Shutting down anyway.
+      }
     }
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    client.shutdown(Duration.ofMillis(100), Duration.ofSeconds(2));
   }
 
   private static boolean isSuccess(ListenableFuture<?> future) {

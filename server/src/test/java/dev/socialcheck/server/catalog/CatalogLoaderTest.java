@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.testing.ProbeFixture;
+import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,6 +68,32 @@ class CatalogLoaderTest {
       // Steps share the check's time, so the two-request probes get more of it.
       assertThat(builtin.find("eventbrite").orElseThrow().timeout())
           .isEqualTo(Duration.ofSeconds(8));
+    }
+  }
+
+  @Test
+  void httpClientBuilder_hasTheProbeSettings_whichNewHttpClientUses() throws Exception {
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    try {
+      SSLContext own = SSLContext.getInstance("TLS");
+      own.init(null, null, null);
+      HttpClient production = CatalogLoader.newHttpClient(executor);
+      HttpClient custom = CatalogLoader.httpClientBuilder(executor).sslContext(own).build();
+
+      for (HttpClient client : List.of(production, custom)) {
+        assertThat(client.version()).as("HTTP/2 preferred").isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(client.followRedirects())
+            .as("probes follow redirects themselves")
+            .isEqualTo(HttpClient.Redirect.NEVER);
+        assertThat(client.connectTimeout()).as("connect timeout").contains(Duration.ofSeconds(5));
+        assertThat(client.executor()).as("the executor given").contains(executor);
+      }
+      assertThat(production.sslContext())
+          .as("production trusts what the JVM trusts")
+          .isSameAs(SSLContext.getDefault());
+      assertThat(custom.sslContext()).as("a custom client's own TLS context").isSameAs(own);
+    } finally {
+      executor.shutdownNow();
     }
   }
 

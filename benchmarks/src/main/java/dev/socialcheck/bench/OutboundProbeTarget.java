@@ -1,0 +1,700 @@
+package dev.socialcheck.bench;
+
+import static dev.socialcheck.bench.BenchRun.CONNECTIONS;
+import static dev.socialcheck.bench.BenchRun.DEADLINE;
+import static dev.socialcheck.bench.BenchRun.seconds;
+
+import dev.socialcheck.bench.LoadGenerator.Window;
+import dev.socialcheck.server.catalog.CatalogLoader;
+import dev.socialcheck.v1.HasSocialAccountRequest;
+import dev.socialcheck.v1.PlatformResult;
+import dev.socialcheck.v1.Strategy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+/**
+ * Target 6: the outbound probe path at scale. A loopback {@link PlatformFleet} of five platforms
+ * (one of them two-step) answers real HTTP probes; three scenarios run side by side at the same
+ * number of probes in flight, for RACE and HEDGED:
+ *
+ * <ol>
+ *   <li>(a) socialcheck end to end: gRPC calls in, HTTP probes out, the catalog YAML loaded by
+ *       {@code CatalogLoader} as {@code serve --catalog FILE} would;
+ *   <li>(b) the ceiling: {@link RawProber} sends the same requests through the same client, no
+ *       gRPC, engine or catalog;
+ *   <li>(c) the same platforms simulated with timers (what targets 2–5 measure).
+ * </ol>
+ *
+ * Concurrency N means N ÷ 5 calls in flight, so up to N probes (RACE starts all five; HEDGED
+ * fewer). Every figure comes from the same window: fleet counters (connections, TLS handshakes,
+ * requests, abandoned answers) and the server JVM's counters are read when it opens and closes.
+ */
+final class OutboundProbeTarget implements BenchTarget {
+
+  @Option(
+      names = "--t6-concurrency",
+      split = ",",
+      paramLabel = "N",
+      description = "Target 6: probes in flight (N/5 calls). Default: ${DEFAULT-VALUE}.")
+  List<Integer> t6Concurrency = List.of(100, 1000, 5000);
+
+  @Option(
+      names = "--t6-protocols",
+      split = ",",
+      paramLabel = "P",
+      description =
+          "Target 6: how the fleet serves the probes: h2 (HTTP/2 over TLS), h1s (HTTP/1.1 over"
+              + " TLS), h1 (HTTP/1.1 cleartext). Default: ${DEFAULT-VALUE}.")
+  List<String> t6Protocols = List.of("h2", "h1s");
+
+  @Option(
+      names = "--t6-strategies",
+      split = ",",
+      paramLabel = "S",
+      description = "Target 6: race, hedged. Default: ${DEFAULT-VALUE}.")
+  List<String> t6Strategies = List.of("race", "hedged");
+
+  @Option(
+      names = "--t6-latency",
+      paramLabel = "MEDIAN/P99",
+      description =
+          "Target 6: the fleet's latency distribution in ms (log-normal; per platform scaled by"
+              + " 0.6–1.5). Default: ${DEFAULT-VALUE}.")
+  String t6Latency = "100/400";
+
+  @Option(
+      names = "--t6-hedge-ms",
+      paramLabel = "MS",
+      description = "Target 6: HEDGED's hedge delay. Default: ${DEFAULT-VALUE}.")
+  long t6HedgeMillis = 100;
+
+  @Option(
+      names = "--t6-http-threads",
+      paramLabel = "N",
+      description =
+          "Target 6: executor threads of the probes' HTTP client (serve's default: 2). Default:"
+              + " ${DEFAULT-VALUE}.")
+  int t6HttpThreads = 2;
+
+  @Option(
+      names = "--t6-max-clients",
+      paramLabel = "N",
+      description =
+          "Target 6: HTTP clients the probes may use at most, each a connection per host (serve:"
+              + " ${DEFAULT-VALUE}; 1 = one connection per platform, as before).")
+  int t6MaxClients = CatalogLoader.MAX_HTTP_CLIENTS;
+
+  @Option(
+      names = "--t6-max-streams",
+      paramLabel = "N",
+      description =
+          "Target 6: the fleet's HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS. Default: ${DEFAULT-VALUE}.")
+  int t6MaxStreams = 128;
+
+  @Option(
+      names = "--t6-fleet-threads",
+      paramLabel = "N",
+      description = "Target 6: the fleet's Netty event loop threads. Default: ${DEFAULT-VALUE}.")
+  int t6FleetThreads = 2;
+
+  @Option(
+      names = "--t6-warmup",
+      paramLabel = "SECONDS",
+      description = "Target 6: warm-up per measurement (--quick: 1). Default: ${DEFAULT-VALUE}.")
+  double t6Warmup = 2;
+
+  @Option(
+      names = "--t6-window",
+      paramLabel = "SECONDS",
+      description =
+          "Target 6: measured window per measurement (--quick: 1). Default: ${DEFAULT-VALUE}.")
+  double t6Window = 4;
+
+  @Option(
+      names = "--t6-jvm-flag",
+      paramLabel = "FLAG",
+      description =
+          "Target 6: an extra flag for the socialcheck and raw JVMs (repeatable), e.g."
+              + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2.")
+  List<String> t6JvmFlags = new ArrayList<>();
+
+  @Override
+  public String name() {
+    return "t6";
+  }
+
+  /** What one scenario measured at one concurrency. */
+  record Cell(
+      String strategy,
+      String protocol,
+      String scenario,
+      int concurrency,
+      int calls,
+      double probesPerSecond,
+      double callsPerSecond,
+      double probesPerCall,
+      double p50,
+      double p99,
+      long threadsMin,
+      long threadsMax,
+      double heapMaxMiB,
+      double liveKiBPerProbe,
+      long probesInFlightAtGc,
+      double connectionsPer1000,
+      double tlsPer1000,
+      double abandonedPer1000,
+      double threadsStartedPer1000,
+      double cpuMicrosPerProbe,
+      String errors) {}
+
+  @Override
+  public void run(BenchRun run) throws Exception {
+    double warmup = run.quick ? 1 : t6Warmup;
+    double window = run.quick ? 1 : t6Window;
+    FleetModel model = new FleetModel(FleetModel.Latency.parse(t6Latency));
+    Set<PlatformFleet.Protocol> protocols = EnumSet.noneOf(PlatformFleet.Protocol.class);
+    t6Protocols.forEach(p -> protocols.add(PlatformFleet.Protocol.parse(p)));
+    FleetCertificate certificate = FleetCertificate.create();
+    Path pem = run.out.resolve("t6-fleet.pem");
+    certificate.writePem(pem);
+    List<Cell> cells = new ArrayList<>();
+    Map<String, Cell> raws = new LinkedHashMap<>();
+    try (PlatformFleet fleet =
+        new PlatformFleet(model, certificate, protocols, t6FleetThreads, t6MaxStreams)) {
+      for (PlatformFleet.Protocol protocol : protocols) {
+        Path catalog = run.out.resolve("t6-fleet-" + protocol.label() + ".yaml");
+        Files.writeString(catalog, FleetCatalog.yaml(fleet.urls(protocol)));
+        List<String> client =
+            List.of(
+                "--trust",
+                pem.toString(),
+                "--http-threads",
+                "" + t6HttpThreads,
+                "--max-clients",
+                "" + t6MaxClients);
+        // Room for c/5 calls: target 6 measures the probes, not the load shedding.
+        List<String> serverArgs =
+            new ArrayList<>(
+                List.of("--catalog-file", catalog.toString(), "--max-in-flight", maxInFlight()));
+        serverArgs.addAll(client);
+        List<String> rawArgs =
+            new ArrayList<>(
+                List.of(
+                    "--service",
+                    "raw",
+                    "--fleet-urls",
+                    FleetScenarios.formatUrls(fleet.urls(protocol))));
+        rawArgs.addAll(client);
+        try (ServerProcess server =
+                server(run, "t6-" + protocol.label() + "-socialcheck", serverArgs);
+            ServerProcess raw = server(run, "t6-" + protocol.label() + "-raw", rawArgs);
+            LoadGenerator load = new LoadGenerator(server.port(), CONNECTIONS)) {
+          long serverIdle = server.stats(true).get("heapUsed");
+          long rawIdle = raw.stats(true).get("heapUsed");
+          warmUp(server, load, raw, warmup);
+          for (String strategy : t6Strategies) {
+            for (int c : t6Concurrency) {
+              Cell a =
+                  measureServer(
+                      run,
+                      server,
+                      load,
+                      fleet,
+                      strategy,
+                      protocol.label(),
+                      "socialcheck",
+                      c,
+                      serverIdle,
+                      warmup,
+                      window);
+              Cell b =
+                  measureRaw(
+                      run, raw, fleet, strategy, protocol.label(), c, rawIdle, warmup, window);
+              cells.add(a);
+              cells.add(b);
+              raws.put(strategy + "/" + protocol.label() + "/" + c, b);
+              figures(run, a, b);
+            }
+          }
+        }
+      }
+      try (ServerProcess sim =
+              server(
+                  run,
+                  "t6-sim",
+                  List.of(
+                      "--catalog",
+                      "fleet-sim",
+                      "--fleet-latency",
+                      t6Latency,
+                      "--max-in-flight",
+                      maxInFlight()));
+          LoadGenerator load = new LoadGenerator(sim.port(), CONNECTIONS)) {
+        long idle = sim.stats(true).get("heapUsed");
+        warmUp(sim, load, null, warmup);
+        for (String strategy : t6Strategies) {
+          for (int c : t6Concurrency) {
+            Cell cell =
+                measureServer(
+                    run, sim, load, null, strategy, "timers", "simulated", c, idle, warmup, window);
+            cells.add(cell);
+            String key = "t6." + strategy + "-sim.c" + c;
+            run.report.figure(key + ".probesPerSecond", cell.probesPerSecond());
+            run.report.figure(key + ".p99ms", cell.p99());
+          }
+        }
+      }
+    }
+    report(run, model, cells, raws);
+  }
+
+  /** The servers' call limit: twice the calls in flight at the largest concurrency. */
+  private String maxInFlight() {
+    int most = t6Concurrency.stream().max(Integer::compare).orElse(100);
+    return String.valueOf(Math.max(1000, 2 * most / FleetModel.PLATFORMS.size()));
+  }
+
+  /** A server JVM with target 6's extra flags. */
+  private ServerProcess server(BenchRun run, String name, List<String> args)
+      throws IOException, InterruptedException {
+    List<String> flags = new ArrayList<>(run.serverFlags(name));
+    flags.addAll(t6JvmFlags);
+    return new ServerProcess(name, flags, args, run.out.resolve(name + ".log"));
+  }
+
+  /**
+   * Warms the JVMs up before anything is measured: one call at a time first, so that each
+   * platform's connection is opened (and its TLS handshake made) once, as a replica that has been
+   * serving for a while has them; then {@code 2 × warmup} seconds at the largest concurrency up to
+   * 1,000 (JIT, pools). Without the first step, a cold client meeting hundreds of probes at once
+   * opens a connection per probe before the first handshake completes (measured: see RESULTS.md).
+   */
+  private void warmUp(
+      ServerProcess server, LoadGenerator load, @Nullable ServerProcess raw, double warmup)
+      throws Exception {
+    int calls =
+        Math.max(1, Math.min(1000, t6Concurrency.stream().max(Integer::compare).orElse(100)) / 5);
+    load.closedLoop(lane("race"), 1, Duration.ZERO, seconds(1), DEADLINE, Window.NONE);
+    load.closedLoop(lane("race"), calls, Duration.ZERO, seconds(2 * warmup), DEADLINE, Window.NONE);
+    if (raw != null) {
+      raw.command("raw-start RACE 1 0 1000 0");
+      raw.command("raw-wait");
+      raw.command("raw-start RACE " + calls + " 0 " + Math.round(2000 * warmup) + " 0");
+      raw.command("raw-wait");
+    }
+  }
+
+  private static void figures(BenchRun run, Cell a, Cell b) {
+    String key = "t6." + a.strategy() + "-" + a.protocol() + ".c" + a.concurrency();
+    run.report.figure(key + ".ratioToRaw", a.probesPerSecond() / b.probesPerSecond());
+    run.report.figure(key + ".connectionsPer1000", a.connectionsPer1000());
+    run.report.figure(key + ".tlsHandshakesPer1000", a.tlsPer1000());
+    run.report.figure(key + ".p99ms", a.p99());
+    run.report.figure(key + ".probesPerSecond", a.probesPerSecond());
+    run.report.figure(key + ".liveKiBPerProbe", a.liveKiBPerProbe());
+    run.report.figure(key + ".threads.max", a.threadsMax());
+    run.report.figure(key + ".threadsStartedPer1000", a.threadsStartedPer1000());
+    run.report.figure(key + ".cpuRatioToRaw", a.cpuMicrosPerProbe() / b.cpuMicrosPerProbe());
+    String rawKey = "t6." + b.strategy() + "-" + b.protocol() + "-raw.c" + b.concurrency();
+    run.report.figure(rawKey + ".probesPerSecond", b.probesPerSecond());
+    run.report.figure(rawKey + ".connectionsPer1000", b.connectionsPer1000());
+    run.report.figure(rawKey + ".p99ms", b.p99());
+  }
+
+  private Cell measureServer(
+      BenchRun run,
+      ServerProcess server,
+      LoadGenerator load,
+      @Nullable PlatformFleet fleet,
+      String strategy,
+      String protocol,
+      String scenario,
+      int concurrency,
+      long idleHeap,
+      double warmup,
+      double window)
+      throws Exception {
+    int calls = Math.max(1, concurrency / FleetModel.PLATFORMS.size());
+    ServerSampler sampler = new ServerSampler(server);
+    List<Map<String, Long>> stats = new ArrayList<>();
+    List<PlatformFleet.Counters> counters = new ArrayList<>();
+    AtomicReference<Map<String, Long>> live = new AtomicReference<>(Map.of());
+    Thread midWindow =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(Math.round(window * 500));
+                live.set(server.stats(true));
+              } catch (IOException | InterruptedException e) {
+                live.set(Map.of());
+              }
+            },
+            "t6-live-heap");
+    Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+    LoadGenerator.Result r =
+        load.closedLoop(
+            lane(strategy, outcomes),
+            calls,
+            seconds(warmup),
+            seconds(window),
+            DEADLINE,
+            new Window() {
+              @Override
+              public void opened() {
+                if (fleet != null) {
+                  counters.add(fleet.counters());
+                }
+                stats.add(BenchRun.statsOrEmpty(server));
+                sampler.start();
+                midWindow.start();
+              }
+
+              @Override
+              public void closed() {
+                if (fleet != null) {
+                  counters.add(fleet.counters());
+                }
+                stats.add(BenchRun.statsOrEmpty(server));
+                sampler.stop();
+              }
+            });
+    midWindow.join();
+    long probes =
+        stats.get(1).getOrDefault("checksStarted", 0L)
+            - stats.get(0).getOrDefault("checksStarted", 0L);
+    PlatformFleet.Counters delta = fleet == null ? null : counters.get(1).minus(counters.get(0));
+    Cell cell =
+        cell(
+            strategy,
+            protocol,
+            scenario,
+            concurrency,
+            calls,
+            probes,
+            r.ok(),
+            r.windowSeconds(),
+            r.latency(),
+            sampler.min("threads"),
+            sampler.max("threads"),
+            sampler.max("heapUsed"),
+            live.get(),
+            idleHeap,
+            delta,
+            stats.get(1).getOrDefault("threadsStarted", 0L)
+                - stats.get(0).getOrDefault("threadsStarted", 0L),
+            stats.get(1).getOrDefault("cpuNanos", 0L) - stats.get(0).getOrDefault("cpuNanos", 0L),
+            errors(r.errors(), outcomes));
+    print(cell);
+    return cell;
+  }
+
+  private Cell measureRaw(
+      BenchRun run,
+      ServerProcess raw,
+      PlatformFleet fleet,
+      String strategy,
+      String protocol,
+      int concurrency,
+      long idleHeap,
+      double warmup,
+      double window)
+      throws Exception {
+    int calls = Math.max(1, concurrency / FleetModel.PLATFORMS.size());
+    ServerSampler sampler = new ServerSampler(raw);
+    long warmupMs = Math.round(warmup * 1000);
+    long windowMs = Math.round(window * 1000);
+    String started =
+        raw.command(
+            "raw-start "
+                + strategy.toUpperCase(Locale.ROOT)
+                + " "
+                + calls
+                + " "
+                + warmupMs
+                + " "
+                + windowMs
+                + " "
+                + t6HedgeMillis);
+    if (!started.startsWith("RAW started")) {
+      throw new IOException("raw prober: " + started);
+    }
+    Thread.sleep(warmupMs);
+    PlatformFleet.Counters before = fleet.counters();
+    Map<String, Long> opened = raw.stats(false);
+    sampler.start();
+    Thread.sleep(windowMs / 2);
+    Map<String, Long> live = raw.stats(true);
+    Thread.sleep(Math.max(0, windowMs - windowMs / 2));
+    PlatformFleet.Counters delta = fleet.counters().minus(before);
+    Map<String, Long> closed = raw.stats(false);
+    sampler.stop();
+    Map<String, String> result = ServerProcess.parsePairs(raw.command("raw-wait"));
+    if (!result.containsKey("latency")) {
+      throw new IOException("raw prober: " + result);
+    }
+    Cell cell =
+        cell(
+            strategy,
+            protocol,
+            "raw",
+            concurrency,
+            calls,
+            Long.parseLong(result.get("probes")),
+            Long.parseLong(result.get("calls")),
+            Long.parseLong(result.get("windowMs")) / 1000.0,
+            Histograms.decode(result.get("latency")),
+            sampler.min("threads"),
+            sampler.max("threads"),
+            sampler.max("heapUsed"),
+            live,
+            idleHeap,
+            delta,
+            closed.get("threadsStarted") - opened.get("threadsStarted"),
+            closed.get("cpuNanos") - opened.get("cpuNanos"),
+            result.get("errors").equals("-") ? "0" : result.get("errors"));
+    print(cell);
+    return cell;
+  }
+
+  private static Cell cell(
+      String strategy,
+      String protocol,
+      String scenario,
+      int concurrency,
+      int calls,
+      long probes,
+      long ok,
+      double seconds,
+      Histogram latency,
+      long threadsMin,
+      long threadsMax,
+      long heapMax,
+      Map<String, Long> live,
+      long idleHeap,
+      PlatformFleet.@Nullable Counters fleet,
+      long threadsStarted,
+      long cpuNanos,
+      String errors) {
+    long inFlight = live.getOrDefault("checksInFlight", 0L);
+    double liveKiB =
+        inFlight <= 0 ? Double.NaN : (live.get("heapUsed") - idleHeap) / 1024.0 / inFlight;
+    double per1000 = probes == 0 ? Double.NaN : 1000.0 / probes;
+    return new Cell(
+        strategy,
+        protocol,
+        scenario,
+        concurrency,
+        calls,
+        probes / seconds,
+        ok / seconds,
+        ok == 0 ? Double.NaN : probes / (double) ok,
+        Histograms.millis(latency, 50),
+        Histograms.millis(latency, 99),
+        threadsMin,
+        threadsMax,
+        heapMax / 1048576.0,
+        liveKiB,
+        inFlight,
+        fleet == null ? Double.NaN : fleet.connections() * per1000,
+        fleet == null ? Double.NaN : fleet.tlsHandshakes() * per1000,
+        fleet == null ? Double.NaN : fleet.abandoned() * per1000,
+        threadsStarted * per1000,
+        probes == 0 ? Double.NaN : cpuNanos / 1e3 / probes,
+        errors);
+  }
+
+  private static void print(Cell c) {
+    System.out.printf(
+        Locale.ROOT,
+        "t6 %-6s %-6s %-11s c=%-5d %8.0f probes/s %7.0f calls/s p50 %6.1f ms p99 %7.1f ms"
+            + " threads %d-%d (+%s/1000) conn/1000 %s tls/1000 %s live %s KiB/probe (%d in"
+            + " flight) errors %s%n",
+        c.strategy(),
+        c.protocol(),
+        c.scenario(),
+        c.concurrency(),
+        c.probesPerSecond(),
+        c.callsPerSecond(),
+        c.p50(),
+        c.p99(),
+        c.threadsMin(),
+        c.threadsMax(),
+        Report.fmt(c.threadsStartedPer1000()),
+        Report.fmt(c.connectionsPer1000()),
+        Report.fmt(c.tlsPer1000()),
+        Report.fmt(c.liveKiBPerProbe()),
+        c.probesInFlightAtGc(),
+        c.errors());
+  }
+
+  private LoadGenerator.Lane lane(String strategy) {
+    return lane(strategy, new ConcurrentHashMap<>());
+  }
+
+  /**
+   * A lane of {@code strategy} calls that counts, in {@code outcomes}, the probe results that are
+   * neither an answer nor a cancellation (by status and the start of the detail): the probe path's
+   * errors, which the gRPC call itself does not show.
+   */
+  private LoadGenerator.Lane lane(String strategy, Map<String, LongAdder> outcomes) {
+    HasSocialAccountRequest.Builder template = HasSocialAccountRequest.newBuilder();
+    if (strategy.equals("hedged")) {
+      template
+          .setStrategy(Strategy.STRATEGY_HEDGED)
+          .setHedgeDelay(
+              com.google.protobuf.Duration.newBuilder()
+                  .setNanos((int) Duration.ofMillis(t6HedgeMillis).toNanos()));
+    } else if (!strategy.equals("race")) {
+      throw new IllegalArgumentException("--t6-strategies: race or hedged, not " + strategy);
+    }
+    HasSocialAccountRequest prototype = template.build();
+    return new LoadGenerator.Lane(
+        strategy,
+        n -> prototype.toBuilder().setEmail("u" + n + "@bench.example").build(),
+        response -> {
+          for (PlatformResult result : response.getResultsList()) {
+            switch (result.getStatus()) {
+              case PLATFORM_STATUS_FOUND,
+                  PLATFORM_STATUS_NOT_FOUND,
+                  PLATFORM_STATUS_CANCELLED,
+                  PLATFORM_STATUS_SKIPPED -> {}
+              default -> {
+                String detail = result.getDetail();
+                String key =
+                    result.getStatus().name().replace("PLATFORM_STATUS_", "")
+                        + ": "
+                        + detail.substring(0, Math.min(40, detail.length()));
+                outcomes.computeIfAbsent(key, k -> new LongAdder()).increment();
+              }
+            }
+          }
+        });
+  }
+
+  private static String errors(Map<String, Long> calls, Map<String, LongAdder> probes) {
+    Map<String, Long> all = new TreeMap<>(calls);
+    probes.forEach((k, v) -> all.put(k, v.sum()));
+    return all.isEmpty() ? "0" : all.toString();
+  }
+
+  private void report(BenchRun run, FleetModel model, List<Cell> cells, Map<String, Cell> raws) {
+    run.report.heading("Target 6: outbound probes at scale (loopback platform fleet)");
+    run.report.line(
+        "Five platforms on 127.0.0.1 (Netty; one listener per platform and protocol; latency "
+            + model.latency()
+            + ", scaled 0.6–1.5 per platform; `forum` takes a token page and a cookie first), HTTP/2"
+            + " SETTINGS_MAX_CONCURRENT_STREAMS "
+            + t6MaxStreams
+            + ". Probes' HTTP client: `CatalogLoader.httpClientBuilder` (JDK HttpClient, HTTP/2"
+            + " preferred) on "
+            + t6HttpThreads
+            + " executor threads, trusting the fleet's self-signed certificate. c = probes in"
+            + " flight (c/5 calls). Warm-up "
+            + Report.fmt(run.quick ? 1 : t6Warmup)
+            + " s, window "
+            + Report.fmt(run.quick ? 1 : t6Window)
+            + " s per row. Ratio = probes/s ÷ the raw prober's (same client, same fleet, same"
+            + " concurrency). Live KiB/probe: (live heap after a full GC mid-window − idle live"
+            + " heap) ÷ probes in flight at that moment. Connections, TLS handshakes and abandoned"
+            + " answers (the client gave up first: a cancelled probe) are the fleet's counters per"
+            + " 1,000 probes started in the window. JVM CPU µs/probe: the"
+            + " process CPU time of the socialcheck, raw or simulated JVM over the window ÷ probes"
+            + " started (the driver JVM, which runs the fleet and the gRPC load generator, is not in"
+            + " it): less disturbed by the neighbours than throughput. The driver and the fleet share"
+            + " the machine's processors with the JVM measured.");
+    run.report.line("");
+    List<List<String>> rows = new ArrayList<>();
+    for (Cell c : cells) {
+      Cell raw =
+          c.scenario().equals("socialcheck")
+              ? raws.get(c.strategy() + "/" + c.protocol() + "/" + c.concurrency())
+              : null;
+      rows.add(
+          List.of(
+              c.strategy(),
+              c.protocol(),
+              c.scenario(),
+              String.valueOf(c.concurrency()),
+              Report.fmt(c.probesPerSecond()),
+              raw == null ? "" : Report.pct(c.probesPerSecond() / raw.probesPerSecond()),
+              Report.fmt(c.callsPerSecond()),
+              Report.fmt(c.probesPerCall()),
+              Report.fmt(c.p50()),
+              Report.fmt(c.p99()),
+              c.threadsMin() + "–" + c.threadsMax(),
+              Report.fmt(c.heapMaxMiB()),
+              Report.fmt(c.liveKiBPerProbe()) + " (" + c.probesInFlightAtGc() + ")",
+              Report.fmt(c.connectionsPer1000()),
+              Report.fmt(c.tlsPer1000()),
+              Report.fmt(c.abandonedPer1000()),
+              Report.fmt(c.threadsStartedPer1000()),
+              Report.fmt(c.cpuMicrosPerProbe()),
+              c.errors()));
+    }
+    run.report.table(
+        List.of(
+            "strategy",
+            "protocol",
+            "scenario",
+            "c",
+            "probes/s",
+            "of raw",
+            "calls/s",
+            "probes/call",
+            "p50 ms",
+            "p99 ms",
+            "threads",
+            "heap max MiB",
+            "live KiB/probe (in flight)",
+            "conns/1000",
+            "TLS/1000",
+            "abandoned/1000",
+            "threads started/1000",
+            "JVM CPU µs/probe",
+            "errors"),
+        rows);
+    for (String strategy : t6Strategies) {
+      List<Charts.Line> lines = new ArrayList<>();
+      for (String scenario : List.of("socialcheck", "raw", "simulated")) {
+        Map<String, List<double[]>> byProtocol = new LinkedHashMap<>();
+        for (Cell c : cells) {
+          if (c.strategy().equals(strategy) && c.scenario().equals(scenario)) {
+            byProtocol
+                .computeIfAbsent(c.protocol(), p -> new ArrayList<>())
+                .add(new double[] {c.concurrency(), c.probesPerSecond()});
+          }
+        }
+        byProtocol.forEach(
+            (protocol, points) ->
+                lines.add(new Charts.Line(scenario + " " + protocol, points, true)));
+      }
+      String file = "t6-" + strategy + "-probes.png";
+      run.plot(
+          () ->
+              Charts.lines(
+                  run.out.resolve(file),
+                  "Target 6, " + strategy + ": probes/s vs probes in flight",
+                  "probes in flight (log scale)",
+                  "probes/s (log scale)",
+                  lines,
+                  true),
+          file);
+    }
+  }
+}

@@ -1,0 +1,371 @@
+package dev.socialcheck.server.checkers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import dev.socialcheck.server.catalog.CatalogLoader;
+import dev.socialcheck.server.engine.CheckContext;
+import dev.socialcheck.server.engine.CheckOutcome;
+import dev.socialcheck.server.engine.EmailAddress;
+import dev.socialcheck.server.engine.Platform;
+import dev.socialcheck.server.testing.ProbeFixture;
+import java.io.IOException;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A request refused for the host's HTTP/2 stream limit moves on to another client (another
+ * connection); nothing else does. Fake clients, no network.
+ */
+class OverflowTransportTest {
+  private static final OutgoingRequest REQUEST =
+      new OutgoingRequest(
+          "GET", URI.create("https://127.0.0.1:1/u"), Map.of(), new byte[0], Duration.ofSeconds(1));
+
+  private static final OutgoingRequest OTHER_HOST =
+      new OutgoingRequest(
+          "GET", URI.create("https://127.0.0.1:2/u"), Map.of(), new byte[0], Duration.ofSeconds(1));
+
+  private final AtomicInteger created = new AtomicInteger();
+
+  private static IOException streamLimit() {
+    return new IOException("too many concurrent streams");
+  }
+
+  @Test
+  void send_whenTheHostsStreamLimitIsReached_usesAnotherClient() throws Exception {
+    FakeClient first = new FakeClient().refuse(streamLimit());
+    FakeClient second = new FakeClient().answer(200);
+    OverflowTransport transport = new OverflowTransport(first, next(second), 4);
+
+    ProbeResponse response = transport.send(REQUEST, 1024).get();
+
+    assertThat(response.status()).as("the second client's answer").isEqualTo(200);
+    assertThat(transport.clients()).as("clients created").isEqualTo(2);
+  }
+
+  @Test
+  void send_otherIoErrors_areTheProbesOwn_andOpenNoClient() {
+    FakeClient first = new FakeClient().refuse(new IOException("connection reset"));
+    OverflowTransport transport = new OverflowTransport(first, next(new FakeClient()), 4);
+
+    assertThatThrownBy(() -> transport.send(REQUEST, 1024).get())
+        .isInstanceOf(ExecutionException.class)
+        .hasRootCauseMessage("connection reset");
+    assertThat(created).as("clients created").hasValue(0);
+  }
+
+  @Test
+  void send_pastTheLastClient_failsWithTheRefusal() {
+    FakeClient first = new FakeClient().refuse(streamLimit());
+    FakeClient second = new FakeClient().refuse(streamLimit());
+    OverflowTransport transport = new OverflowTransport(first, next(second), 2);
+
+    assertThatThrownBy(() -> transport.send(REQUEST, 1024).get())
+        .as("refused by both")
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .satisfies(
+            cause -> assertThat(OverflowTransport.isStreamLimit(cause)).as("the refusal").isTrue());
+  }
+
+  @Test
+  void extraClients_areCreatedOnce_andKeptForLaterRequests() throws Exception {
+    FakeClient first = new FakeClient().refuse(streamLimit()).refuse(streamLimit());
+    FakeClient second = new FakeClient().answer(200).answer(204);
+    OverflowTransport transport = new OverflowTransport(first, next(second), 4);
+
+    transport.send(REQUEST, 1024).get();
+    ProbeResponse later = transport.send(REQUEST, 1024).get();
+
+    assertThat(later.status()).as("second request, second client").isEqualTo(204);
+    assertThat(created).as("clients created").hasValue(1);
+  }
+
+  @Test
+  void cancel_abortsTheAttemptInFlight_onTheOverflowClient() {
+    FakeClient first = new FakeClient().refuse(streamLimit());
+    FakeClient second = new FakeClient().pending();
+    OverflowTransport transport = new OverflowTransport(first, next(second), 4);
+
+    ListenableFuture<ProbeResponse> sent = transport.send(REQUEST, 1024);
+    sent.cancel(false);
+
+    assertThat(second.exchanges).as("the exchange on the second client").hasSize(1);
+    assertThat(second.exchanges.get(0).isCancelled()).as("cancelled").isTrue();
+  }
+
+  @Test
+  void firstRequestToAHost_goesAlone_andTheOthersFollowItsAnswer() throws Exception {
+    FakeClient client = new FakeClient().pending().answer(200).answer(200);
+    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4);
+
+    ListenableFuture<ProbeResponse> first = transport.send(REQUEST, 1024);
+    ListenableFuture<ProbeResponse> second = transport.send(REQUEST, 1024);
+    ListenableFuture<ProbeResponse> elsewhere = transport.send(OTHER_HOST, 1024);
+
+    assertThat(client.sentTo)
+        .as("sent while the first is in flight: the first, and another host's")
+        .containsExactly("127.0.0.1:1", "127.0.0.1:2");
+    client.complete(0, 200);
+    assertThat(second.get().status()).as("the second, after the first's answer").isEqualTo(200);
+    assertThat(first.get().status()).isEqualTo(200);
+    assertThat(elsewhere.get().status()).isEqualTo(200);
+  }
+
+  @Test
+  void hostsRemembered_stayBounded_whateverTheHostsVisited() throws Exception {
+    FakeClient client = new FakeClient();
+    int hosts = OverflowTransport.MAX_REMEMBERED_HOSTS * 3;
+    for (int i = 0; i < hosts; i++) {
+      client.answer(200);
+    }
+    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4);
+
+    for (int i = 0; i < hosts; i++) {
+      OutgoingRequest request =
+          new OutgoingRequest(
+              "GET",
+              URI.create("https://h" + i + ".example/u"),
+              Map.of(),
+              new byte[0],
+              Duration.ofSeconds(1));
+      assertThat(transport.send(request, 1024).get().status()).isEqualTo(200);
+    }
+
+    assertThat(transport.rememberedHosts())
+        .as("hosts remembered after %s distinct ones", hosts)
+        .isLessThanOrEqualTo(OverflowTransport.MAX_REMEMBERED_HOSTS);
+  }
+
+  @Test
+  void cancellingAWaitingRequest_leavesTheFirstInFlight() {
+    FakeClient client = new FakeClient().pending();
+    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4);
+    transport.send(REQUEST, 1024);
+    ListenableFuture<ProbeResponse> waiting = transport.send(REQUEST, 1024);
+
+    waiting.cancel(false);
+
+    assertThat(client.exchanges).as("exchanges sent").hasSize(1);
+    assertThat(client.exchanges.get(0).isCancelled()).as("the first's").isFalse();
+  }
+
+  @Test
+  void probeDetail_namesTheStreamLimit() {
+    assertThat(OverflowTransport.isStreamLimit(streamLimit())).isTrue();
+    assertThat(OverflowTransport.isStreamLimit(new IOException("closed"))).isFalse();
+    assertThat(
+            OverflowTransport.isStreamLimit(
+                new IllegalStateException("too many concurrent streams")))
+        .as("only the client's I/O refusal")
+        .isFalse();
+  }
+
+  @Test
+  void aProbeRefusedByEveryClient_isAnErrorNamingTheStreamLimit() throws Exception {
+    ProbeFixture fixture = new ProbeFixture();
+    try {
+      Platform platform =
+          CatalogLoader.parse(
+                  "t.yaml",
+                  """
+                  platforms:
+                    - id: busy
+                      name: Busy
+                      prior: 0.5
+                      kind: api
+                      request: {url: "https://busy.example/u/{email_sha256}"}
+                      rules: [{status: 200, result: FOUND}]
+                  """,
+                  fixture
+                      .settings()
+                      .withTransport(
+                          (request, max) -> Futures.immediateFailedFuture(streamLimit()),
+                          () -> "0000000000000000"))
+              .platforms()
+              .get(0);
+
+      CheckOutcome outcome =
+          platform
+              .checker()
+              .check(EmailAddress.parse("user@email.com"), new CheckContext(Duration.ofSeconds(5)))
+              .get();
+
+      assertThat(outcome)
+          .as("not a bare 'I/O error'")
+          .isEqualTo(
+              CheckOutcome.error(
+                  "the platform's HTTP/2 stream limit is reached (too many concurrent streams)"));
+    } finally {
+      fixture.close();
+    }
+  }
+
+  private java.util.function.Supplier<HttpClient> next(FakeClient client) {
+    return () -> {
+      created.incrementAndGet();
+      return client;
+    };
+  }
+
+  /** An HttpClient whose exchanges end as the test scripts them, in order. */
+  private static final class FakeClient extends HttpClient {
+    private final List<Object> script = new ArrayList<>();
+    final List<CompletableFuture<?>> exchanges = new ArrayList<>();
+    final List<String> sentTo = new ArrayList<>();
+    private final List<HttpRequest> requests = new ArrayList<>();
+
+    /** Answers the {@code index}-th exchange, which was scripted as pending. */
+    @SuppressWarnings("unchecked")
+    void complete(int index, int status) {
+      HttpRequest request;
+      CompletableFuture<HttpResponse<LimitedBody>> exchange;
+      synchronized (this) {
+        request = requests.get(index);
+        exchange = (CompletableFuture<HttpResponse<LimitedBody>>) exchanges.get(index);
+      }
+      exchange.complete(new Response(request, status, new LimitedBody(new byte[0], false)));
+    }
+
+    FakeClient refuse(IOException e) {
+      script.add(e);
+      return this;
+    }
+
+    FakeClient answer(int status) {
+      script.add(status);
+      return this;
+    }
+
+    FakeClient pending() {
+      script.add("pending");
+      return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public synchronized <T> CompletableFuture<HttpResponse<T>> sendAsync(
+        HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+      Object next = script.remove(0);
+      CompletableFuture<HttpResponse<T>> exchange = new CompletableFuture<>();
+      exchanges.add(exchange);
+      requests.add(request);
+      sentTo.add(request.uri().getRawAuthority());
+      if (next instanceof IOException e) {
+        exchange.completeExceptionally(e);
+      } else if (next instanceof Integer status) {
+        exchange.complete(
+            (HttpResponse<T>) new Response(request, status, new LimitedBody(new byte[0], false)));
+      }
+      return exchange;
+    }
+
+    @Override
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+        HttpRequest request,
+        HttpResponse.BodyHandler<T> handler,
+        HttpResponse.PushPromiseHandler<T> push) {
+      return sendAsync(request, handler);
+    }
+
+    @Override
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<CookieHandler> cookieHandler() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Duration> connectTimeout() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Redirect followRedirects() {
+      return Redirect.NEVER;
+    }
+
+    @Override
+    public Optional<ProxySelector> proxy() {
+      return Optional.empty();
+    }
+
+    @Override
+    public SSLContext sslContext() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SSLParameters sslParameters() {
+      return new SSLParameters();
+    }
+
+    @Override
+    public Optional<Authenticator> authenticator() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Version version() {
+      return Version.HTTP_2;
+    }
+
+    @Override
+    public Optional<Executor> executor() {
+      return Optional.empty();
+    }
+  }
+
+  private record Response(HttpRequest request, int statusCode, LimitedBody body)
+      implements HttpResponse<LimitedBody> {
+    @Override
+    public Optional<HttpResponse<LimitedBody>> previousResponse() {
+      return Optional.empty();
+    }
+
+    @Override
+    public HttpHeaders headers() {
+      return HttpHeaders.of(Map.of(), (a, b) -> true);
+    }
+
+    @Override
+    public Optional<SSLSession> sslSession() {
+      return Optional.empty();
+    }
+
+    @Override
+    public URI uri() {
+      return request.uri();
+    }
+
+    @Override
+    public HttpClient.Version version() {
+      return HttpClient.Version.HTTP_2;
+    }
+  }
+}
