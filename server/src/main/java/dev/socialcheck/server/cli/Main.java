@@ -30,7 +30,7 @@ public final class Main {
 
   public static void main(String[] args) {
     // Before anything uses the common pool: else a thread per probe answered on small machines.
-    CommonPoolParallelism.ensure();
+    CommonPoolParallelism.ensure(System.getProperties());
     // gRPC logs through java.util.logging: route it to the same place as ours.
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
