@@ -133,7 +133,7 @@ final class CatalogField {
     try {
       return DurationText.parse(text());
     } catch (IllegalArgumentException e) {
-      throw fail(e.getMessage());
+      throw fail(String.valueOf(e.getMessage()));
     }
   }
 
@@ -149,7 +149,7 @@ final class CatalogField {
     try {
       return ProbeTemplate.compile(text(), variables);
     } catch (IllegalArgumentException e) {
-      throw fail(e.getMessage());
+      throw fail(String.valueOf(e.getMessage()));
     }
   }
 
@@ -172,7 +172,7 @@ final class CatalogField {
     try {
       return EmailAddress.parse(text());
     } catch (IllegalArgumentException e) {
-      throw fail(e.getMessage());
+      throw fail(String.valueOf(e.getMessage()));
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.socialcheck.server.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.socialcheck.server.checkers.CommonPoolParallelism;
 import dev.socialcheck.server.logging.BatchingConsoleAppender;
 import java.io.PrintWriter;
@@ -70,9 +72,8 @@ public final class Main {
             .setCaseInsensitiveEnumValuesAllowed(true)
             .setDefaultValueProvider(defaults)
             .setParameterExceptionHandler(Main::usageError);
-    ((CheckCommand) commandLine.getSubcommands().get("check").getCommand()).terminal = terminal;
-    ((SelfCheckCommand) commandLine.getSubcommands().get("selfcheck").getCommand()).terminal =
-        terminal;
+    ((CheckCommand) subcommand(commandLine, "check")).terminal = terminal;
+    ((SelfCheckCommand) subcommand(commandLine, "selfcheck")).terminal = terminal;
     return commandLine;
   }
 
@@ -88,5 +89,9 @@ public final class Main {
     err.println("see `" + command.getCommandSpec().qualifiedName() + " --help`");
     err.flush();
     return command.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  private static Object subcommand(CommandLine commandLine, String name) {
+    return requireNonNull(commandLine.getSubcommands().get(name), name).getCommand();
   }
 }

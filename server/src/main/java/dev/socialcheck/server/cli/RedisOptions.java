@@ -65,7 +65,8 @@ final class RedisOptions {
 
   /** Starts connecting (in the background); {@code null} without {@code --redis}. */
   @Nullable SharedRedis start() {
-    if (!enabled()) {
+    String uri = this.uri;
+    if (uri == null || !enabled()) {
       return null;
     }
     try {

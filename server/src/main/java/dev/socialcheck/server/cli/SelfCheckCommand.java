@@ -1,5 +1,7 @@
 package dev.socialcheck.server.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import com.google.common.base.Ticker;
 import dev.socialcheck.server.canary.SelfCheckVerdict;
 import dev.socialcheck.server.catalog.Catalog;
@@ -279,7 +281,7 @@ final class SelfCheckCommand implements Callable<Integer> {
         }
         for (Fixture fixture : fixtures) {
           FixtureReplay.Result result =
-              fake.replay(probes.get(id), fixture, Duration.ofSeconds(10));
+              fake.replay(requireNonNull(probes.get(id)), fixture, Duration.ofSeconds(10));
           allPassed &= result.passed();
           out.printf(
               Locale.ROOT,

@@ -1,5 +1,6 @@
 package dev.socialcheck.server.cli;
 
+import com.google.common.base.Splitter;
 import com.google.common.base.Ticker;
 import dev.socialcheck.server.canary.Canary;
 import dev.socialcheck.server.catalog.Catalog;
@@ -390,7 +391,7 @@ final class ServeCommand implements Callable<Integer> {
         resources.add(0, canary);
       }
       ServiceMetrics metrics = metricsPort == null ? null : new ServiceMetrics();
-      if (metrics != null) {
+      if (metrics != null && metricsPort != null) {
         catalogOptions
             .circuitBreakers
             .getAllCircuitBreakers()
@@ -648,7 +649,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     String fromEnvironment = System.getenv(TOKENS_ENV);
     if (fromEnvironment != null) {
-      for (String entry : fromEnvironment.split(",")) {
+      for (String entry : Splitter.on(',').split(fromEnvironment)) {
         addToken(tokens, entry, TOKENS_ENV);
       }
     }

@@ -157,8 +157,8 @@ final class CallTelemetry implements ServerInterceptor {
    */
   static String newId() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    long high = (random.nextLong() ^ PROCESS_SALT) & ~0xf000L | 0x4000L; // version 4
-    long low = random.nextLong() & ~(0xc000L << 48) | (0x8000L << 48); // IETF variant
+    long high = ((random.nextLong() ^ PROCESS_SALT) & ~0xf000L) | 0x4000L; // version 4
+    long low = (random.nextLong() & ~(0xc000L << 48)) | (0x8000L << 48); // IETF variant
     return new UUID(high, low).toString();
   }
 

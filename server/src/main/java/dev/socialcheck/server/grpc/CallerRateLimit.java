@@ -1,6 +1,7 @@
 package dev.socialcheck.server.grpc;
 
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
@@ -190,7 +191,7 @@ final class CallerRateLimit implements ServerInterceptor, ItemPermits {
       String key, ListenableFuture<Optional<RedisRateLimiter.Decision>> decision) {
     Optional<RedisRateLimiter.Decision> fromRedis;
     try {
-      fromRedis = Futures.getDone(decision);
+      fromRedis = requireNonNull(Futures.getDone(decision));
     } catch (Exception e) {
       fromRedis = Optional.empty(); // never happens by contract; decide locally anyway
     }

@@ -87,7 +87,7 @@ class AdaptiveStrategyTest {
   @Test
   void hedge_firesAtTheLearnedPercentile_ofTheRunningPlatform() {
     for (int ms = 1; ms <= 100; ms++) {
-      engine.learning().record("a", CheckStatus.FOUND, Duration.ofMillis(ms * 4)); // p90 = 360 ms
+      engine.learning().record("a", CheckStatus.FOUND, Duration.ofMillis(ms * 4L)); // p90 = 360 ms
     }
     observe("b", 20, CheckStatus.FOUND, Duration.ofSeconds(2));
     observe("c", 20, CheckStatus.NOT_FOUND, Duration.ofSeconds(2));
