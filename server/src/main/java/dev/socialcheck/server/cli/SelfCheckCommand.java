@@ -72,7 +72,7 @@ import picocli.CommandLine.Spec;
     })
 final class SelfCheckCommand implements Callable<Integer> {
   private static final String ROW = "%-12s %-14s %-14s %s%n";
-  private static final String REPLAY_ROW = "%-12s %-14s %-12s %-12s %-10s %s%n";
+  private static final String REPLAY_ROW = "%-12s %-18s %-12s %-12s %-6s %s%n";
 
   @Spec CommandSpec spec;
 

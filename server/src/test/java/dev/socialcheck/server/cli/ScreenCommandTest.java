@@ -28,7 +28,9 @@ import picocli.CommandLine;
  */
 class ScreenCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String SCALE = "0.01";
+  // Demo latencies times 0.1: github answers in 100 ms, every timeout is 1 s. A 10x margin that a
+  // loaded machine does not eat up (at 0.01 the 100 ms timeouts sometimes passed first).
+  private static final String SCALE = "0.1";
 
   @TempDir Path dir;
 
