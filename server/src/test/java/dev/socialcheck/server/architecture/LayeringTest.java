@@ -31,6 +31,11 @@ import com.tngtech.archunit.lang.ArchRule;
 class LayeringTest {
   private static final String SERVER = "dev.socialcheck.server.";
 
+  /** gRPC, the generated socialcheck.v1 contract, and the protobuf runtime under both. */
+  private static final String[] GRPC = {
+    "io.grpc..", "dev.socialcheck.v1..", "com.google.protobuf.."
+  };
+
   /** Middle tier: each may use checkers and engine, none the others of its tier. */
   private static final String[] MIDDLE = {
     "catalog", "redis", "fixtures", "canary", "tracing", "logging"
@@ -96,7 +101,7 @@ class LayeringTest {
           .resideInAPackage(SERVER + "engine..")
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("io.grpc..", "dev.socialcheck.v1..", "com.google.protobuf..")
+          .resideInAnyPackage(GRPC)
           .because(
               "the engine knows nothing of gRPC or the generated socialcheck.v1 classes: the grpc"
                   + " package adapts the contract onto it");
@@ -134,7 +139,7 @@ class LayeringTest {
               SERVER + "metrics..")
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("io.grpc..", "dev.socialcheck.v1..", "com.google.protobuf..")
+          .resideInAnyPackage(GRPC)
           .because(
               "checkers, catalogs, Redis, fixtures, the canary and metrics work the same under"
                   + " any transport: only grpc, cli and tracing (grpc-opentelemetry) speak gRPC");

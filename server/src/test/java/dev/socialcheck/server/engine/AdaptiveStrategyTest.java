@@ -45,6 +45,11 @@ class AdaptiveStrategyTest {
   }
 
   private ListenableFuture<CheckReport> adaptive() {
+    return adaptiveOn(engine);
+  }
+
+  /** An ADAPTIVE run over a, b and c with a 1 s fallback hedge delay. */
+  private ListenableFuture<CheckReport> adaptiveOn(CheckEngine engine) {
     return engine.run(
         CheckRequest.builder(EMAIL, platforms)
             .strategy(Strategy.ADAPTIVE)
@@ -141,12 +146,7 @@ class AdaptiveStrategyTest {
             .record(id, i % 10 == 0 ? CheckStatus.NOT_FOUND : CheckStatus.FOUND, ms(10));
       }
     }
-    ListenableFuture<CheckReport> run =
-        floored.run(
-            CheckRequest.builder(EMAIL, platforms)
-                .strategy(Strategy.ADAPTIVE)
-                .hedgeDelay(Duration.ofSeconds(1))
-                .build());
+    ListenableFuture<CheckReport> run = adaptiveOn(floored);
 
     scheduler.advance(ms(49));
     assertThat(calls()).as("past the learned p90 (10 ms), before the 50 ms floor").isEqualTo(1);
