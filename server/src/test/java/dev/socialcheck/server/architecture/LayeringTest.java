@@ -8,22 +8,29 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The server's packages in layers, checked on its main classes. A package depends only on the
- * packages below it, never on one beside or above it:
+ * packages of the tiers below it, never on one beside or above it:
  *
  * <pre>
- * cli                                            flags, commands: wires everything
+ * cli                                            flags, commands: map the command line onto settings
+ * assembly                                       builds a server from one settings object
  * grpc                                           the socialcheck.v1 contract onto the engine
  * metrics                                        exports what the layers below count
  * catalog  redis  fixtures  canary  tracing  logging   (independent of each other)
  * checkers                                       platform checkers and their decorators
+ * spi                                            what a checker provider implements
  * engine                                         strategies, runs, learning: no gRPC
  * </pre>
  *
- * A new package needs a place here first: {@code ensureAllClassesAreContainedInArchitecture} fails
- * on a class of a package that no layer names.
+ * {@code spi} and {@code assembly} are optional: they arrive with the checker SPI and the one
+ * assembly (issue 19, parts 1 and 2). A new package needs a tier here first: {@code
+ * ensureAllClassesAreContainedInArchitecture} fails on a class of a package that no layer names.
  */
 @AnalyzeClasses(
     packages = "dev.socialcheck.server",
@@ -36,63 +43,48 @@ class LayeringTest {
     "io.grpc..", "dev.socialcheck.v1..", "com.google.protobuf.."
   };
 
-  /** Middle tier: each may use checkers and engine, none the others of its tier. */
-  private static final String[] MIDDLE = {
-    "catalog", "redis", "fixtures", "canary", "tracing", "logging"
-  };
+  /** The tiers, bottom first; one package per layer. */
+  private static final List<List<String>> TIERS =
+      List.of(
+          List.of("engine"),
+          List.of("spi"),
+          List.of("checkers"),
+          List.of("catalog", "redis", "fixtures", "canary", "tracing", "logging"),
+          List.of("metrics"),
+          List.of("grpc"),
+          List.of("assembly"),
+          List.of("cli"));
 
-  @ArchTest
-  static final ArchRule packages_dependOnlyOnTheLayersBelowThem =
-      layeredArchitecture()
-          .consideringOnlyDependenciesInLayers()
-          .ensureAllClassesAreContainedInArchitecture()
-          .layer("engine")
-          .definedBy(SERVER + "engine..")
-          .layer("checkers")
-          .definedBy(SERVER + "checkers..")
-          .layer("catalog")
-          .definedBy(SERVER + "catalog..")
-          .layer("redis")
-          .definedBy(SERVER + "redis..")
-          .layer("fixtures")
-          .definedBy(SERVER + "fixtures..")
-          .layer("canary")
-          .definedBy(SERVER + "canary..")
-          .layer("tracing")
-          .definedBy(SERVER + "tracing..")
-          .layer("logging")
-          .definedBy(SERVER + "logging..")
-          .layer("metrics")
-          .definedBy(SERVER + "metrics..")
-          .layer("grpc")
-          .definedBy(SERVER + "grpc..")
-          .layer("cli")
-          .definedBy(SERVER + "cli..")
-          .whereLayer("engine")
-          .mayNotAccessAnyLayer()
-          .whereLayer("checkers")
-          .mayOnlyAccessLayers("engine")
-          .whereLayer("catalog")
-          .mayOnlyAccessLayers("checkers", "engine")
-          .whereLayer("redis")
-          .mayOnlyAccessLayers("checkers", "engine")
-          .whereLayer("fixtures")
-          .mayOnlyAccessLayers("checkers", "engine")
-          .whereLayer("canary")
-          .mayOnlyAccessLayers("checkers", "engine")
-          .whereLayer("tracing")
-          .mayOnlyAccessLayers("checkers", "engine")
-          .whereLayer("logging")
-          .mayOnlyAccessLayers("checkers", "engine")
-          .whereLayer("metrics")
-          .mayOnlyAccessLayers(concat(MIDDLE, "checkers", "engine"))
-          .whereLayer("grpc")
-          .mayOnlyAccessLayers(concat(MIDDLE, "metrics", "checkers", "engine"))
-          .whereLayer("cli")
-          .mayNotBeAccessedByAnyLayer()
-          .because(
-              "a package depends only on the layers below it (see LayeringTest's Javadoc); a"
-                  + " new package gets a layer there first");
+  private static final Set<String> OPTIONAL = Set.of("spi", "assembly");
+
+  @ArchTest static final ArchRule packages_dependOnlyOnTheTiersBelowThem = layers();
+
+  private static ArchRule layers() {
+    LayeredArchitecture layers =
+        layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .ensureAllClassesAreContainedInArchitecture();
+    for (List<String> tier : TIERS) {
+      for (String name : tier) {
+        layers =
+            (OPTIONAL.contains(name) ? layers.optionalLayer(name) : layers.layer(name))
+                .definedBy(SERVER + name + "..");
+      }
+    }
+    List<String> below = new ArrayList<>();
+    for (List<String> tier : TIERS) {
+      for (String name : tier) {
+        layers =
+            below.isEmpty()
+                ? layers.whereLayer(name).mayNotAccessAnyLayer()
+                : layers.whereLayer(name).mayOnlyAccessLayers(below.toArray(String[]::new));
+      }
+      below.addAll(tier);
+    }
+    return layers.because(
+        "a package depends only on the tiers below it (see LayeringTest's Javadoc); a new package"
+            + " gets a tier there first");
+  }
 
   @ArchTest
   static final ArchRule engine_knowsNothingOfGrpc =
@@ -131,6 +123,7 @@ class LayeringTest {
       noClasses()
           .that()
           .resideInAnyPackage(
+              SERVER + "spi..",
               SERVER + "checkers..",
               SERVER + "catalog..",
               SERVER + "redis..",
@@ -173,11 +166,4 @@ class LayeringTest {
               "only cli reads the process's configuration (flags, environment, system"
                   + " properties); tracing reads OpenTelemetry's standard OTEL_* settings, which"
                   + " its SDK defines");
-
-  private static String[] concat(String[] first, String... rest) {
-    String[] all = new String[first.length + rest.length];
-    System.arraycopy(first, 0, all, 0, first.length);
-    System.arraycopy(rest, 0, all, first.length, rest.length);
-    return all;
-  }
 }
