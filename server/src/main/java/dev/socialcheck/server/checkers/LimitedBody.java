@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * cancelled, which closes the connection), so a platform answering with a huge page costs at most
  * the limit in memory.
  */
-@SuppressWarnings(
-    "ArrayRecordComponent") // a carrier handed from the client to the probe, never compared
+// A carrier handed from the HTTP client to the probe, never compared.
+@SuppressWarnings("ArrayRecordComponent")
 record LimitedBody(byte[] bytes, boolean truncated) {
 
   static HttpResponse.BodyHandler<LimitedBody> handler(int maxBytes) {
