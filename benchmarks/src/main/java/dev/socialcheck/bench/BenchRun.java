@@ -1,5 +1,8 @@
 package dev.socialcheck.bench;
 
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.base.Splitter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +101,7 @@ final class BenchRun {
   /** The server's process CPU time so far, 0 if it cannot tell. */
   static long cpuNanos(ServerProcess server) {
     try {
-      return server.stats(false).get("cpuNanos");
+      return requireNonNull(server.stats(false).get("cpuNanos"));
     } catch (IOException | InterruptedException e) {
       return 0;
     }
@@ -175,7 +178,7 @@ final class BenchRun {
   /** The 1-minute load average, or NaN. */
   static double loadAverage1() {
     try {
-      return Double.parseDouble(loadAverage().split(" ")[0]);
+      return Double.parseDouble(Splitter.on(' ').split(loadAverage()).iterator().next());
     } catch (NumberFormatException e) {
       return Double.NaN;
     }

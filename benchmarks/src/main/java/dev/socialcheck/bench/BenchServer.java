@@ -90,7 +90,7 @@ public final class BenchServer {
 
   public static void main(String[] args) throws Exception {
     // As socialcheck's main does (the probes' HTTP client would start a thread per answer).
-    CommonPoolParallelism.ensure();
+    CommonPoolParallelism.ensure(System.getProperties());
     Map<String, String> options = parse(args);
     String service = options.getOrDefault("service", "engine");
     if (!List.of("engine", "echo", "echo-intercepted", "echo-decoded", "raw").contains(service)) {

@@ -38,6 +38,7 @@ final class CacheModel {
    * @param callsPerBin platform calls per request, per bin of arrivals (warm-up included)
    * @param callsPerPlatform platform calls per request, per platform (prior order)
    */
+  @SuppressWarnings("ArrayRecordComponent") // a result read field by field, never compared
   record Summary(
       long p50Nanos,
       long p99Nanos,

@@ -5,6 +5,7 @@ import static dev.socialcheck.bench.BenchRun.DEADLINE;
 import static dev.socialcheck.bench.BenchRun.errorsOf;
 import static dev.socialcheck.bench.BenchRun.seconds;
 import static dev.socialcheck.bench.BenchRun.toNanos;
+import static java.util.Objects.requireNonNull;
 
 import dev.socialcheck.bench.LoadGenerator.Window;
 import dev.socialcheck.v1.HasSocialAccountRequest;
@@ -90,10 +91,10 @@ final class EarlyAnswerTarget implements BenchTarget {
                 DEADLINE,
                 Window.NONE);
         Map<String, String> timeline = ServerProcess.parsePairs(server.command("timeline"));
-        Histogram answer = Histograms.decode(timeline.get("foundToAnswer"));
-        Histogram cancel = Histograms.decode(timeline.get("foundToCancel"));
-        Histogram afterAnswer = Histograms.decode(timeline.get("answerToCancel"));
-        Histogram dispatch = Histograms.decode(timeline.get("dispatchDelay"));
+        Histogram answer = Histograms.decode(requireNonNull(timeline.get("foundToAnswer")));
+        Histogram cancel = Histograms.decode(requireNonNull(timeline.get("foundToCancel")));
+        Histogram afterAnswer = Histograms.decode(requireNonNull(timeline.get("answerToCancel")));
+        Histogram dispatch = Histograms.decode(requireNonNull(timeline.get("dispatchDelay")));
         rows.add(row(c, r, "found→answer (server)", answer, timeline));
         rows.add(row(c, r, "found→cancel (server)", cancel, timeline));
         rows.add(row(c, r, "answer→cancel (server)", afterAnswer, timeline));

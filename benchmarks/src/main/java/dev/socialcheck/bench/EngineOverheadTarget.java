@@ -5,6 +5,7 @@ import static dev.socialcheck.bench.BenchRun.DEADLINE;
 import static dev.socialcheck.bench.BenchRun.median;
 import static dev.socialcheck.bench.BenchRun.seconds;
 import static dev.socialcheck.bench.BenchRun.spread;
+import static java.util.Objects.requireNonNull;
 
 import dev.socialcheck.bench.LoadGenerator.Window;
 import java.io.IOException;
@@ -137,8 +138,7 @@ final class EngineOverheadTarget implements BenchTarget {
       }
       // JIT warm-up of each server (and of the client paths), not measured.
       for (String name : names) {
-        loads
-            .get(name)
+        requireNonNull(loads.get(name))
             .closedLoop(
                 Lanes.simple(name),
                 64,
@@ -160,8 +160,7 @@ final class EngineOverheadTarget implements BenchTarget {
             Map<String, Long> before = new LinkedHashMap<>();
             Map<String, Long> after = new LinkedHashMap<>();
             LoadGenerator.Result r =
-                loads
-                    .get(name)
+                requireNonNull(loads.get(name))
                     .closedLoop(
                         Lanes.simple(name),
                         c,
@@ -171,12 +170,12 @@ final class EngineOverheadTarget implements BenchTarget {
                         new Window() {
                           @Override
                           public void opened() {
-                            before.putAll(BenchRun.statsOrEmpty(server));
+                            before.putAll(BenchRun.statsOrEmpty(requireNonNull(server)));
                           }
 
                           @Override
                           public void closed() {
-                            after.putAll(BenchRun.statsOrEmpty(server));
+                            after.putAll(BenchRun.statsOrEmpty(requireNonNull(server)));
                           }
                         });
             long calls = Math.max(1, r.ok());
@@ -190,7 +189,7 @@ final class EngineOverheadTarget implements BenchTarget {
                             - before.getOrDefault("allocatedBytes", 0L))
                         / (double) calls,
                     BenchRun.loadAverage1());
-            windows.get(name).computeIfAbsent(c, x -> new ArrayList<>()).add(w);
+            requireNonNull(windows.get(name)).computeIfAbsent(c, x -> new ArrayList<>()).add(w);
             System.out.printf(
                 Locale.ROOT,
                 "t1 round %d %-17s c=%-4d %8.0f calls/s p50 %.2f ms p99 %.2f ms cpu %.1f µs"
@@ -255,19 +254,20 @@ final class EngineOverheadTarget implements BenchTarget {
       List<double[]> points = new ArrayList<>();
       for (int c : concurrencies) {
         points.add(
-            new double[] {c, medianOf(windows.get(name).get(c), w -> w.result().throughput())});
+            new double[] {c, medianOf(samples(windows, name, c), w -> w.result().throughput())});
       }
       lines.add(new Charts.Line(name, points, true));
     }
     for (int c : concurrencies) {
-      List<Sample> echo = windows.get("echo").get(c);
+      List<Sample> echo = samples(windows, "echo", c);
       double echoCpu = medianOf(echo, Sample::cpuMicros);
       double echoBytes = medianOf(echo, Sample::bytes);
       for (String name : names) {
-        List<Sample> ws = windows.get(name).get(c);
+        List<Sample> ws = samples(windows, name, c);
         List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < ws.size(); i++) {
-          ratios.add(ws.get(i).result().throughput() / echo.get(i).result().throughput());
+        for (int i = 0; i < requireNonNull(ws).size(); i++) {
+          ratios.add(
+              ws.get(i).result().throughput() / requireNonNull(echo).get(i).result().throughput());
         }
         LoadGenerator.Result last = ws.get(ws.size() - 1).result();
         double cpu = medianOf(ws, Sample::cpuMicros);
@@ -323,7 +323,7 @@ final class EngineOverheadTarget implements BenchTarget {
       double best =
           concurrencies.stream()
               .mapToDouble(
-                  c -> medianOf(windows.get("instant-demo").get(c), w -> w.result().throughput()))
+                  c -> medianOf(samples(windows, "instant-demo", c), w -> w.result().throughput()))
               .max()
               .orElse(Double.NaN);
       report.figure(BEST_THROUGHPUT, best);
@@ -358,15 +358,19 @@ final class EngineOverheadTarget implements BenchTarget {
         if (VARIANTS.contains(layer.name())) {
           continue; // other answers or settings, not another layer
         }
-        List<Sample> ws = windows.get(layer.name()).get(c);
-        double cpu = medianOf(ws, Sample::cpuMicros);
-        double bytes = medianOf(ws, Sample::bytes);
+        List<Sample> ws = samples(windows, layer.name(), c);
+        double cpu = medianOf(requireNonNull(ws), Sample::cpuMicros);
+        double bytes = medianOf(requireNonNull(ws), Sample::bytes);
         String addedCpu = "—";
         String addedBytes = "—";
         if (previous != null) {
-          List<Sample> before = windows.get(previous.name()).get(c);
-          addedCpu = String.format(Locale.ROOT, "%+.1f", cpu - medianOf(before, Sample::cpuMicros));
-          addedBytes = String.format(Locale.ROOT, "%+.0f", bytes - medianOf(before, Sample::bytes));
+          List<Sample> before = samples(windows, previous.name(), c);
+          addedCpu =
+              String.format(
+                  Locale.ROOT, "%+.1f", cpu - medianOf(requireNonNull(before), Sample::cpuMicros));
+          addedBytes =
+              String.format(
+                  Locale.ROOT, "%+.0f", bytes - medianOf(requireNonNull(before), Sample::bytes));
         }
         rows.add(
             List.of(
@@ -394,5 +398,11 @@ final class EngineOverheadTarget implements BenchTarget {
     double lo = ws.stream().mapToDouble(Sample::load).min().orElse(Double.NaN);
     double hi = ws.stream().mapToDouble(Sample::load).max().orElse(Double.NaN);
     return String.format(Locale.ROOT, "%.1f–%.1f", lo, hi);
+  }
+
+  /** The windows of server {@code name} at concurrency {@code c}: every round measures each. */
+  private static List<Sample> samples(
+      Map<String, Map<Integer, List<Sample>>> windows, String name, int c) {
+    return requireNonNull(requireNonNull(windows.get(name), name).get(c), name);
   }
 }

@@ -118,7 +118,7 @@ final class FleetModel {
     return latency.scaled(platform.latencyFactor());
   }
 
-  /** Whether {@code platform} has an account for {@code email}: same inputs, same answer. */
+  /** Whether {@code platformId} has an account for {@code email}: same inputs, same answer. */
   static boolean found(String platformId, String email) {
     long key = Hashing.murmur3_128(6).hashString(email + '\u0000' + platformId, UTF_8).asLong();
     double share = platform(platformId).foundShare();

@@ -1,5 +1,6 @@
 package dev.socialcheck.bench;
 
+import com.google.common.base.Splitter;
 import com.google.common.util.concurrent.ListeningScheduledExecutorService;
 import com.google.common.util.concurrent.MoreExecutors;
 import dev.socialcheck.server.catalog.Catalog;
@@ -79,7 +80,7 @@ final class FleetScenarios {
   /** {@code id=URL,...} as written by {@link #formatUrls}. */
   static Map<String, URI> parseUrls(String text) {
     Map<String, URI> urls = new LinkedHashMap<>();
-    for (String pair : text.split(",")) {
+    for (String pair : Splitter.on(',').split(text)) {
       int eq = pair.indexOf('=');
       if (eq > 0) {
         urls.put(pair.substring(0, eq), URI.create(pair.substring(eq + 1)));
@@ -125,7 +126,11 @@ final class FleetScenarios {
 
     /** Starts {@code MODE CALLS WARMUP_MS MEASURE_MS HEDGE_MS}. */
     static RawRun start(RawProber prober, String arguments) {
-      String[] words = arguments.split("\\s+");
+      String[] words =
+          Splitter.onPattern("\\s+")
+              .omitEmptyStrings()
+              .splitToList(arguments)
+              .toArray(new String[0]);
       if (words.length != 5) {
         throw new IllegalArgumentException("raw-start MODE CALLS WARMUP_MS MEASURE_MS HEDGE_MS");
       }

@@ -5,6 +5,7 @@ import static dev.socialcheck.bench.BenchRun.DEADLINE;
 import static dev.socialcheck.bench.BenchRun.cpuNanos;
 import static dev.socialcheck.bench.BenchRun.errorsOf;
 import static dev.socialcheck.bench.BenchRun.seconds;
+import static java.util.Objects.requireNonNull;
 
 import dev.socialcheck.bench.LoadGenerator.Window;
 import java.io.IOException;
@@ -89,8 +90,8 @@ final class LatencyHidingTarget implements BenchTarget {
                 Report.fmt((cpu[1] - cpu[0]) / 1e3 / Math.max(1, r.ok())),
                 errorsOf(r)));
         run.report.figure("t2.c" + c + ".rps", r.throughput());
-        run.report.figure("t2.c" + c + ".threads.max", sampler.max("threads"));
-        run.report.figure("t2.c" + c + ".threads.min", sampler.min("threads"));
+        run.report.figure("t2.c" + c + ".threads.max", (double) sampler.max("threads"));
+        run.report.figure("t2.c" + c + ".threads.min", (double) sampler.min("threads"));
         run.report.figure("t2.c" + c + ".p50ms", r.millis(50));
         System.out.printf(
             Locale.ROOT,
@@ -176,7 +177,7 @@ final class LatencyHidingTarget implements BenchTarget {
                   // call, before the first answers at 5 s), read the live heap after a full GC.
                   long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(4_500);
                   while (System.nanoTime() < giveUp
-                      && server.stats(false).get("checksInFlight") < 30_000) {
+                      && requireNonNull(server.stats(false).get("checksInFlight")) < 30_000) {
                     Thread.sleep(100);
                   }
                   live.set(server.stats(true));
@@ -205,7 +206,7 @@ final class LatencyHidingTarget implements BenchTarget {
                 }
               });
       liveHeap.join();
-      Map<String, Long> heap = live.get();
+      Map<String, Long> heap = requireNonNull(live.get(), "no live heap sample");
       run.report.heading("Target 2: 10,000 concurrent calls in a 512 MiB heap (3 platforms × 5 s)");
       run.report.line(
           "Closed loop of 10,000 calls over 3 platforms answering NOT_FOUND after 5 s, so every"
@@ -248,12 +249,12 @@ final class LatencyHidingTarget implements BenchTarget {
       run.report.line("```");
       run.report.line(sampler.series());
       run.report.line("```");
-      run.report.figure("t2.hold.checksInFlight.max", sampler.max("checksInFlight"));
+      run.report.figure("t2.hold.checksInFlight.max", (double) sampler.max("checksInFlight"));
       run.report.figure("t2.hold.liveHeapMiB", heap.getOrDefault("heapUsed", -1L) / 1048576.0);
       run.report.figure("t2.hold.liveChecksInFlight", heap.getOrDefault("checksInFlight", -1L));
       run.report.figure("t2.hold.heapMaxMiB", sampler.max("heapUsed") / 1048576.0);
-      run.report.figure("t2.hold.threads.max", sampler.max("threads"));
-      run.report.figure("t2.hold.errors", r.errorCount());
+      run.report.figure("t2.hold.threads.max", (double) sampler.max("threads"));
+      run.report.figure("t2.hold.errors", (double) r.errorCount());
     }
   }
 }

@@ -134,6 +134,7 @@ final class MixModel {
    *     within the timeout) before the request was answered; -1 otherwise (not started, cancelled,
    *     timed out)
    */
+  @SuppressWarnings("ArrayRecordComponent") // a result read field by field, never compared
   record Trace(long latencyNanos, int started, long[] completedAtNanos) {}
 
   /**

@@ -3,6 +3,7 @@ package dev.socialcheck.bench;
 import static dev.socialcheck.bench.BenchRun.CONNECTIONS;
 import static dev.socialcheck.bench.BenchRun.DEADLINE;
 import static dev.socialcheck.bench.BenchRun.seconds;
+import static java.util.Objects.requireNonNull;
 
 import dev.socialcheck.bench.LoadGenerator.Window;
 import dev.socialcheck.server.catalog.CatalogLoader;
@@ -205,14 +206,13 @@ final class OutboundProbeTarget implements BenchTarget {
                 server(run, "t6-" + protocol.label() + "-socialcheck", serverArgs);
             ServerProcess raw = server(run, "t6-" + protocol.label() + "-raw", rawArgs);
             LoadGenerator load = new LoadGenerator(server.port(), CONNECTIONS)) {
-          long serverIdle = server.stats(true).get("heapUsed");
-          long rawIdle = raw.stats(true).get("heapUsed");
-          warmUp(server, load, raw, warmup);
+          long serverIdle = requireNonNull(server.stats(true).get("heapUsed"));
+          long rawIdle = requireNonNull(raw.stats(true).get("heapUsed"));
+          warmUp(load, raw, warmup);
           for (String strategy : t6Strategies) {
             for (int c : t6Concurrency) {
               Cell a =
                   measureServer(
-                      run,
                       server,
                       load,
                       fleet,
@@ -224,8 +224,7 @@ final class OutboundProbeTarget implements BenchTarget {
                       warmup,
                       window);
               Cell b =
-                  measureRaw(
-                      run, raw, fleet, strategy, protocol.label(), c, rawIdle, warmup, window);
+                  measureRaw(raw, fleet, strategy, protocol.label(), c, rawIdle, warmup, window);
               cells.add(a);
               cells.add(b);
               raws.put(strategy + "/" + protocol.label() + "/" + c, b);
@@ -246,13 +245,13 @@ final class OutboundProbeTarget implements BenchTarget {
                       "--max-in-flight",
                       maxInFlight()));
           LoadGenerator load = new LoadGenerator(sim.port(), CONNECTIONS)) {
-        long idle = sim.stats(true).get("heapUsed");
-        warmUp(sim, load, null, warmup);
+        long idle = requireNonNull(sim.stats(true).get("heapUsed"));
+        warmUp(load, null, warmup);
         for (String strategy : t6Strategies) {
           for (int c : t6Concurrency) {
             Cell cell =
                 measureServer(
-                    run, sim, load, null, strategy, "timers", "simulated", c, idle, warmup, window);
+                    sim, load, null, strategy, "timers", "simulated", c, idle, warmup, window);
             cells.add(cell);
             String key = "t6." + strategy + "-sim.c" + c;
             run.report.figure(key + ".probesPerSecond", cell.probesPerSecond());
@@ -285,8 +284,7 @@ final class OutboundProbeTarget implements BenchTarget {
    * 1,000 (JIT, pools). Without the first step, a cold client meeting hundreds of probes at once
    * opens a connection per probe before the first handshake completes (measured: see RESULTS.md).
    */
-  private void warmUp(
-      ServerProcess server, LoadGenerator load, @Nullable ServerProcess raw, double warmup)
+  private void warmUp(LoadGenerator load, @Nullable ServerProcess raw, double warmup)
       throws Exception {
     int calls =
         Math.max(1, Math.min(1000, t6Concurrency.stream().max(Integer::compare).orElse(100)) / 5);
@@ -308,7 +306,7 @@ final class OutboundProbeTarget implements BenchTarget {
     run.report.figure(key + ".p99ms", a.p99());
     run.report.figure(key + ".probesPerSecond", a.probesPerSecond());
     run.report.figure(key + ".liveKiBPerProbe", a.liveKiBPerProbe());
-    run.report.figure(key + ".threads.max", a.threadsMax());
+    run.report.figure(key + ".threads.max", (double) a.threadsMax());
     run.report.figure(key + ".threadsStartedPer1000", a.threadsStartedPer1000());
     run.report.figure(key + ".cpuRatioToRaw", a.cpuMicrosPerProbe() / b.cpuMicrosPerProbe());
     String rawKey = "t6." + b.strategy() + "-" + b.protocol() + "-raw.c" + b.concurrency();
@@ -318,7 +316,6 @@ final class OutboundProbeTarget implements BenchTarget {
   }
 
   private Cell measureServer(
-      BenchRun run,
       ServerProcess server,
       LoadGenerator load,
       @Nullable PlatformFleet fleet,
@@ -393,7 +390,7 @@ final class OutboundProbeTarget implements BenchTarget {
             sampler.min("threads"),
             sampler.max("threads"),
             sampler.max("heapUsed"),
-            live.get(),
+            requireNonNull(live.get()),
             idleHeap,
             delta,
             stats.get(1).getOrDefault("threadsStarted", 0L)
@@ -405,7 +402,6 @@ final class OutboundProbeTarget implements BenchTarget {
   }
 
   private Cell measureRaw(
-      BenchRun run,
       ServerProcess raw,
       PlatformFleet fleet,
       String strategy,
@@ -465,9 +461,10 @@ final class OutboundProbeTarget implements BenchTarget {
             live,
             idleHeap,
             delta,
-            closed.get("threadsStarted") - opened.get("threadsStarted"),
-            closed.get("cpuNanos") - opened.get("cpuNanos"),
-            result.get("errors").equals("-") ? "0" : result.get("errors"));
+            requireNonNull(closed.get("threadsStarted"))
+                - requireNonNull(opened.get("threadsStarted")),
+            requireNonNull(closed.get("cpuNanos")) - requireNonNull(opened.get("cpuNanos")),
+            "-".equals(result.get("errors")) ? "0" : requireNonNull(result.get("errors")));
     print(cell);
     return cell;
   }
@@ -493,7 +490,9 @@ final class OutboundProbeTarget implements BenchTarget {
       String errors) {
     long inFlight = live.getOrDefault("checksInFlight", 0L);
     double liveKiB =
-        inFlight <= 0 ? Double.NaN : (live.get("heapUsed") - idleHeap) / 1024.0 / inFlight;
+        inFlight <= 0
+            ? Double.NaN
+            : (requireNonNull(live.get("heapUsed")) - idleHeap) / 1024.0 / inFlight;
     double per1000 = probes == 0 ? Double.NaN : 1000.0 / probes;
     return new Cell(
         strategy,

@@ -49,7 +49,7 @@ final class OverloadBench {
     this.slowdownAt = quick ? 4 : 10;
   }
 
-  static void main(String[] args) throws Exception {
+  public static void main(String[] args) throws Exception {
     Path out = Path.of("benchmarks/target/bench");
     boolean quick = false;
     for (int i = 0; i < args.length; i++) {

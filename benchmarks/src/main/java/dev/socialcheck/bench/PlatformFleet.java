@@ -6,6 +6,7 @@ import com.google.common.hash.Hashing;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -60,6 +61,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -394,9 +396,13 @@ final class PlatformFleet implements AutoCloseable {
       }
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       FullHttpResponse response = answer(request);
-      ctx.executor()
-          .schedule(
-              () -> respond(ctx, response, keepAlive), latency.drawNanos(), TimeUnit.NANOSECONDS);
+      // The event loop runs it; a failure shows as the client's failed call.
+      ScheduledFuture<?> unused =
+          ctx.executor()
+              .schedule(
+                  () -> respond(ctx, response, keepAlive),
+                  latency.drawNanos(),
+                  TimeUnit.NANOSECONDS);
     }
 
     private void respond(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
@@ -407,7 +413,8 @@ final class PlatformFleet implements AutoCloseable {
         return;
       }
       if (keepAlive || ctx.channel() instanceof Http2StreamChannel) {
-        ctx.writeAndFlush(response);
+        // A failed write fails the client's call, which the load generator counts.
+        ChannelFuture unused = ctx.writeAndFlush(response);
       } else {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

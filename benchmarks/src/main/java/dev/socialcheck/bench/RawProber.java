@@ -2,6 +2,7 @@ package dev.socialcheck.bench;
 
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
@@ -281,8 +282,8 @@ final class RawProber {
           probe,
           new FutureCallback<Boolean>() {
             @Override
-            public void onSuccess(Boolean found) {
-              ended(probe, found, null);
+            public void onSuccess(@Nullable Boolean found) {
+              ended(probe, requireNonNull(found), null);
             }
 
             @Override
@@ -293,6 +294,8 @@ final class RawProber {
           directExecutor());
     }
 
+    // running.remove(probe): futures compare by identity, which is what removing one needs.
+    @SuppressWarnings("CollectionUndefinedEquality")
     private void ended(ListenableFuture<Boolean> probe, boolean found, @Nullable Throwable error) {
       probesInFlight.decrementAndGet();
       if (probe.isCancelled()) {

@@ -7,6 +7,7 @@ import static dev.socialcheck.bench.BenchRun.errorsOf;
 import static dev.socialcheck.bench.BenchRun.millis;
 import static dev.socialcheck.bench.BenchRun.statsOrEmpty;
 import static dev.socialcheck.bench.BenchRun.toNanos;
+import static java.util.Objects.requireNonNull;
 
 import dev.socialcheck.bench.LoadGenerator.Window;
 import dev.socialcheck.server.engine.DurationText;
@@ -257,9 +258,9 @@ final class ResultCacheTarget implements BenchTarget {
                 / (double) Math.max(1, windowOn.getOrDefault("checksStarted", 0L));
     List<List<String>> rows = new ArrayList<>();
     for (LoadGenerator.Result r : results) {
-      CacheModel.Summary m = models.get(r.name());
+      CacheModel.Summary m = requireNonNull(models.get(r.name()));
       Map<String, Long> w = windows.get(r.name());
-      double calls = w.getOrDefault("platformCalls", 0L) / (double) measured;
+      double calls = requireNonNull(w).getOrDefault("platformCalls", 0L) / (double) measured;
       double hitRate =
           1
               - w.getOrDefault("platformCalls", 0L)
@@ -497,14 +498,14 @@ final class ResultCacheTarget implements BenchTarget {
     run.report.figure(
         "t5.on.engineChecks", windowOn.getOrDefault("checksStarted", 0L) / (double) measured);
     run.report.figure("t5.privacy.keysWithAddressPart", keys.getOrDefault("withAddressPart", "?"));
-    run.report.figure("t5.privacy.detailsWithAddress", detailsWithAddress.sum());
-    run.report.figure("t5.privacy.logLinesWithAddress", logLinesWithAddress);
+    run.report.figure("t5.privacy.detailsWithAddress", (double) detailsWithAddress.sum());
+    run.report.figure("t5.privacy.logLinesWithAddress", (double) logLinesWithAddress);
     run.report.figure(
         "t5.learned.off.facebook.p50us", learnedOff.getOrDefault("facebook.p50us", "?"));
     run.report.figure(
         "t5.learned.on.facebook.p50us", learnedOn.getOrDefault("facebook.p50us", "?"));
     run.report.figure("t5.on.fromCache.serverP50ms", Histograms.millis(fromCacheElapsed, 50));
-    run.report.figure("t5.errors", rOff.errorCount() + rOn.errorCount());
+    run.report.figure("t5.errors", (double) (rOff.errorCount() + rOn.errorCount()));
     System.out.printf(
         Locale.ROOT,
         "t5 calls/request off %.2f on %.2f (saved %.0f %%), hit rate %.0f %%, p50 %.1f -> %.1f ms,"
@@ -530,11 +531,13 @@ final class ResultCacheTarget implements BenchTarget {
       modelHits.add(new double[] {t, 100 * modelOn.hitRatePerBin()[b]});
     }
     // Measured: counter deltas between samples; calls per run started in the interval.
-    long t0 = series.isEmpty() ? 0 : series.get(0).get(0).get("t");
+    long t0 = series.isEmpty() ? 0 : requireNonNull(series.get(0).get(0).get("t"));
     for (int k = 1; k < series.size(); k++) {
       List<Map<String, Long>> a = series.get(k - 1);
       List<Map<String, Long>> b = series.get(k);
-      double t = ((a.get(0).get("t") + b.get(0).get("t")) / 2.0 - t0) / 1e9;
+      double t =
+          ((requireNonNull(a.get(0).get("t")) + requireNonNull(b.get(0).get("t"))) / 2.0 - t0)
+              / 1e9;
       Map<String, Long> dOff = delta(a.get(1), b.get(1));
       Map<String, Long> dOn = delta(a.get(2), b.get(2));
       long runs = dOn.getOrDefault("runsStarted", 0L);

@@ -10,6 +10,7 @@ import dev.socialcheck.server.engine.PlatformChecker;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -64,13 +65,15 @@ final class SaturablePlatform implements PlatformChecker {
   }
 
   private void serve(SettableFuture<CheckOutcome> answer) {
-    scheduler.schedule(
-        () -> {
-          answer.set(ANSWER); // no-op if cancelled meanwhile: the worker was busy all the same
-          next();
-        },
-        serviceNanos,
-        TimeUnit.NANOSECONDS);
+    // Runs on the scheduler until it is shut down; set() and next() do not throw.
+    ScheduledFuture<?> unused =
+        scheduler.schedule(
+            () -> {
+              answer.set(ANSWER); // no-op if cancelled meanwhile: the worker was busy all the same
+              next();
+            },
+            serviceNanos,
+            TimeUnit.NANOSECONDS);
   }
 
   /** A worker is free: serve the oldest request still wanted. */

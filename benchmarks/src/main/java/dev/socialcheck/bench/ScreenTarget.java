@@ -1,5 +1,7 @@
 package dev.socialcheck.bench;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.socialcheck.server.assembly.ServerAssembly;
 import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.grpc.SocialCheckServer;
@@ -106,7 +108,9 @@ final class ScreenTarget {
           bestStream = best(bestStream, stream);
           bestUnary = best(bestUnary, unary);
         }
-        double ratio = bestStream.itemsPerSecond() / bestUnary.itemsPerSecond();
+        double ratio =
+            requireNonNull(bestStream).itemsPerSecond()
+                / requireNonNull(bestUnary).itemsPerSecond();
         report.figure("screen." + transport + ".items_per_s", bestStream.itemsPerSecond());
         report.figure("screen." + transport + ".ratio_to_unary", ratio);
         rows.add(

@@ -1,5 +1,6 @@
 package dev.socialcheck.bench;
 
+import com.google.common.base.Splitter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -127,7 +128,7 @@ final class ServerProcess implements AutoCloseable {
   /** Parses {@code KEY k=v k=v ...}. */
   static Map<String, String> parsePairs(String line) {
     Map<String, String> values = new HashMap<>();
-    String[] parts = line.split(" ");
+    String[] parts = Splitter.on(' ').splitToList(line).toArray(new String[0]);
     for (int i = 1; i < parts.length; i++) {
       int eq = parts[i].indexOf('=');
       if (eq > 0) {

@@ -1,5 +1,7 @@
 package dev.socialcheck.bench;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -62,7 +64,7 @@ final class ServerSampler {
                   second,
                   stats.get("runsInFlight"),
                   stats.get("checksInFlight"),
-                  stats.get("heapUsed") / 1048576.0,
+                  requireNonNull(stats.get("heapUsed")) / 1048576.0,
                   stats.get("threads")));
         }
       }

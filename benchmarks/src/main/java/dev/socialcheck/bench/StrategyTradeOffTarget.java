@@ -4,6 +4,7 @@ import static dev.socialcheck.bench.BenchRun.CONNECTIONS;
 import static dev.socialcheck.bench.BenchRun.DEADLINE;
 import static dev.socialcheck.bench.BenchRun.errorsOf;
 import static dev.socialcheck.bench.BenchRun.millis;
+import static java.util.Objects.requireNonNull;
 
 import dev.socialcheck.server.engine.AdaptiveSettings;
 import dev.socialcheck.v1.Strategy;
@@ -142,19 +143,19 @@ final class StrategyTradeOffTarget implements BenchTarget {
         modelRow(
             "model only: HEDGED, per-platform p95 delays " + delays(perPlatform95),
             pp95,
-            modelled.get("RACE")));
+            requireNonNull(modelled.get("RACE"))));
     rows.add(
         modelRow(
             "model only: HEDGED, per-platform p50 delays " + delays(perPlatform50),
             pp50,
-            modelled.get("RACE")));
+            requireNonNull(modelled.get("RACE"))));
     rows.add(
         modelRow(
             "model only: ADAPTIVE's rules (per-platform p95 delays, early start at waste <= "
                 + ADAPTIVE_EARLY_START_WASTE
                 + ", no budget)",
             adaptiveRules,
-            modelled.get("RACE")));
+            requireNonNull(modelled.get("RACE"))));
     run.report.table(
         List.of(
             "strategy",

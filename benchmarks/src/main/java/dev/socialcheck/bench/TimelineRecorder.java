@@ -1,6 +1,7 @@
 package dev.socialcheck.bench;
 
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
@@ -166,7 +167,7 @@ final class TimelineRecorder implements ServerInterceptor {
 
   private static boolean isFound(ListenableFuture<CheckOutcome> future) {
     try {
-      return Futures.getDone(future).status() == CheckStatus.FOUND;
+      return requireNonNull(Futures.getDone(future)).status() == CheckStatus.FOUND;
     } catch (Exception e) {
       return false;
     }

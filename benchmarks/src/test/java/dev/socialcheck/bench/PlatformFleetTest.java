@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.common.base.Splitter;
 import dev.socialcheck.bench.PlatformFleet.Protocol;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -134,7 +135,11 @@ class PlatformFleetTest {
     HttpResponse<String> page = get(fleet.urls(Protocol.H2_TLS).get("forum").resolve("token"));
     Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page.body());
     assertThat(csrf.find()).as("token in the page").isTrue();
-    String cookie = page.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+    String cookie =
+        Splitter.on(';')
+            .split(page.headers().firstValue("set-cookie").orElseThrow())
+            .iterator()
+            .next();
     HttpResponse<String> withToken = get(check, "Cookie", cookie, "X-CSRF-Token", csrf.group(1));
     HttpResponse<String> wrongToken = get(check, "Cookie", cookie, "X-CSRF-Token", "nope");
 

@@ -1,5 +1,7 @@
 package dev.socialcheck.client;
 
+import static java.util.Objects.requireNonNull;
+
 import com.google.common.util.concurrent.Uninterruptibles;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
@@ -141,7 +143,7 @@ final class BlockingResponses<RespT, T> implements Iterator<T>, AutoCloseable {
     if (!hasNext()) {
       throw new NoSuchElementException(name + " has ended");
     }
-    T result = next;
+    T result = requireNonNull(next);
     next = null;
     return result;
   }

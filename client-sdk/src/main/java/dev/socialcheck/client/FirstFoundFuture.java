@@ -1,6 +1,7 @@
 package dev.socialcheck.client;
 
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.util.concurrent.AbstractFuture;
@@ -76,8 +77,8 @@ final class FirstFoundFuture extends AbstractFuture<Optional<FoundAccount>> {
     }
 
     @Override
-    public void onSuccess(HasSocialAccountResponse response) {
-      if (response.getVerdict() == Verdict.VERDICT_FOUND) {
+    public void onSuccess(@Nullable HasSocialAccountResponse response) {
+      if (requireNonNull(response).getVerdict() == Verdict.VERDICT_FOUND) {
         set(Optional.of(new FoundAccount(email, response)));
       }
       ended();

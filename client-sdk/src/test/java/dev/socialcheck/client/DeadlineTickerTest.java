@@ -107,7 +107,7 @@ class DeadlineTickerTest {
             new Call(
                 "checkEachBlocking(request)",
                 DEFAULT_TIMEOUT,
-                (c, s) -> c.checkEachBlocking(EACH_REQUEST)::close),
+                (c, s) -> c.checkEachBlocking(EACH_REQUEST)),
             new Call(
                 "checkEachToList(request, callSettings)",
                 CALL_TIMEOUT,
@@ -119,7 +119,7 @@ class DeadlineTickerTest {
             new Call(
                 "screenBlocking(items, callSettings)",
                 CALL_TIMEOUT,
-                (c, s) -> c.screenBlocking(oneItem(), s)::close),
+                (c, s) -> c.screenBlocking(oneItem(), s)),
             new Call("listPlatforms()", DEFAULT_TIMEOUT, (c, s) -> cancelling(c.listPlatforms())))
         .map(Arguments::of);
   }

@@ -32,7 +32,7 @@ class ErrorMappingTest {
   private static final Metadata.Key<String> DETAIL =
       Metadata.Key.of("x-detail", Metadata.ASCII_STRING_MARSHALLER);
 
-  /** Fails every call with {@link #status} when set. */
+  /** Fails every call with its {@code status} when set. */
   private final FailingInterceptor failing = new FailingInterceptor();
 
   private TestServer server;

@@ -116,8 +116,11 @@ public final class SocialCheckExamples {
     try {
       client.hasSocialAccount("not-an-address").get();
     } catch (ExecutionException e) {
-      SocialCheckException error = (SocialCheckException) e.getCause();
-      out.println("error " + error.getMessage() + " (retryable: " + error.isRetryable() + ")");
+      if (e.getCause() instanceof SocialCheckException error) {
+        out.println("error " + error.getMessage() + " (retryable: " + error.isRetryable() + ")");
+      } else {
+        throw new IllegalStateException("the SDK fails with SocialCheckException only", e);
+      }
     }
   }
 
@@ -182,7 +185,7 @@ public final class SocialCheckExamples {
       out.println(
           e.getCause() instanceof TimeoutException
               ? "gave up after 300 ms: the call was cancelled"
-              : "failed: " + e.getCause().getMessage());
+              : "failed: " + e.getMessage());
     } finally {
       timer.shutdownNow();
     }

@@ -2,10 +2,11 @@ package dev.socialcheck.it;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.base.Splitter;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.SocialAccountServiceGrpc;
 import io.grpc.ManagedChannel;
@@ -35,11 +36,11 @@ class OperationsIT {
         SocialAccountServiceGrpc.SocialAccountServiceBlockingStub stub =
             SocialAccountServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, SECONDS);
         stub.hasSocialAccount(HasSocialAccountRequest.newBuilder().setEmail(EMAIL).build());
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                stub.hasSocialAccount(
-                    HasSocialAccountRequest.newBuilder().setEmail("secret.person@").build()));
+        assertThatExceptionOfType(StatusRuntimeException.class)
+            .isThrownBy(
+                () ->
+                    stub.hasSocialAccount(
+                        HasSocialAccountRequest.newBuilder().setEmail("secret.person@").build()));
       } finally {
         channel.shutdownNow().awaitTermination(10, SECONDS);
       }
@@ -47,8 +48,11 @@ class OperationsIT {
     }
 
     ObjectMapper json = new ObjectMapper();
-    String output = new String(java.nio.file.Files.readAllBytes(logOf("OperationsIT")));
-    for (String line : output.split("\n")) {
+    String output =
+        new String(
+            java.nio.file.Files.readAllBytes(logOf("OperationsIT")),
+            java.nio.charset.StandardCharsets.UTF_8);
+    for (String line : Splitter.on('\n').split(output)) {
       if (!line.isBlank()) {
         lines.add(json.readTree(line)); // fails the test if a line is not JSON
       }

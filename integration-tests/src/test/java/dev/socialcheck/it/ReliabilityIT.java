@@ -3,6 +3,7 @@ package dev.socialcheck.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.common.base.Splitter;
 import dev.socialcheck.v1.CheckEachRequest;
 import dev.socialcheck.v1.CheckEachResponse;
 import dev.socialcheck.v1.HasSocialAccountRequest;
@@ -344,7 +345,7 @@ class ReliabilityIT {
 
   private static double sumOf(String scrape, String prefix) {
     double sum = 0;
-    for (String line : scrape.split("\n")) {
+    for (String line : Splitter.on('\n').split(scrape)) {
       if (line.startsWith(prefix)) {
         sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }

@@ -90,6 +90,7 @@ public final class InvalidSettingException extends IllegalArgumentException {
     ADAPTIVE_MIN_SAMPLES("adaptiveMinSamples"),
     ADAPTIVE_WINDOW("adaptiveWindow"),
     ADAPTIVE_EARLY_START_WASTE("adaptiveEarlyStartWaste"),
+    ADAPTIVE_MIN_HEDGE_DELAY("adaptiveMinHedgeDelay"),
     CANARY_INTERVAL("canaryInterval"),
     CANARY_AUTO_DISABLE("canaryAutoDisable");
 

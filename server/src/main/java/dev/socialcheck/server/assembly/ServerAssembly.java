@@ -130,7 +130,6 @@ public final class ServerAssembly implements AutoCloseable {
   private static final class Parts {
     final ServerSettings settings;
     final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    @Nullable ScheduledExecutorService scheduler;
     @Nullable Tracing tracing;
     @Nullable SharedRedis redis;
     @Nullable CacheKeys cacheKeys;
@@ -155,7 +154,6 @@ public final class ServerAssembly implements AutoCloseable {
         resources.push(owned::shutdownNow);
         timers = owned;
       }
-      scheduler = timers;
       Tracing madeTracing;
       try {
         madeTracing = settings.tracing().get();

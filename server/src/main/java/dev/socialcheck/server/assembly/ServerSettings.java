@@ -408,6 +408,7 @@ public final class ServerSettings {
     private int adaptiveMinSamples = AdaptiveSettings.DEFAULTS.minSamples();
     private Duration adaptiveWindow = AdaptiveSettings.DEFAULTS.window();
     private double adaptiveEarlyStartWaste = AdaptiveSettings.DEFAULTS.earlyStartWaste();
+    private Duration adaptiveMinHedgeDelay = AdaptiveSettings.DEFAULTS.minHedgeDelay();
     private CheckObserver observer = CheckObserver.NONE;
     private Supplier<Tracing> tracing = Tracing::off;
     private boolean metrics;
@@ -462,6 +463,7 @@ public final class ServerSettings {
       adaptiveMinSamples = s.adaptive.minSamples();
       adaptiveWindow = s.adaptive.window();
       adaptiveEarlyStartWaste = s.adaptive.earlyStartWaste();
+      adaptiveMinHedgeDelay = s.adaptive.minHedgeDelay();
       observer = s.observer;
       tracing = s.tracing;
       metrics = s.metrics;
@@ -624,6 +626,15 @@ public final class ServerSettings {
 
     public Builder adaptiveEarlyStartWaste(double probability) {
       this.adaptiveEarlyStartWaste = probability;
+      return this;
+    }
+
+    /**
+     * ADAPTIVE's shortest learned hedge delay (positive, at most the longest hedge delay; default 1
+     * ms): a platform that answers in no time must not turn ADAPTIVE into RACE.
+     */
+    public Builder adaptiveMinHedgeDelay(Duration delay) {
+      this.adaptiveMinHedgeDelay = requireNonNull(delay, "delay");
       return this;
     }
 
@@ -839,8 +850,9 @@ public final class ServerSettings {
         throw new InvalidSettingException(
             Setting.ADAPTIVE_PERCENTILE, " must be above 0 and below 100");
       }
-      if (!(adaptiveMaxExtraLoad >= 0)) {
-        throw new InvalidSettingException(Setting.ADAPTIVE_MAX_EXTRA_LOAD, " must not be negative");
+      if (!(adaptiveMaxExtraLoad >= 0 && adaptiveMaxExtraLoad < 1)) {
+        throw new InvalidSettingException(
+            Setting.ADAPTIVE_MAX_EXTRA_LOAD, " must be at least 0 and below 1");
       }
       if (adaptiveMinSamples < 1) {
         throw new InvalidSettingException(Setting.ADAPTIVE_MIN_SAMPLES, " must be at least 1");
@@ -852,13 +864,21 @@ public final class ServerSettings {
         throw new InvalidSettingException(
             Setting.ADAPTIVE_EARLY_START_WASTE, " must be at least 0 and below 1");
       }
+      if (adaptiveMinHedgeDelay.isNegative()
+          || adaptiveMinHedgeDelay.isZero()
+          || adaptiveMinHedgeDelay.compareTo(CheckRequest.MAX_HEDGE_DELAY) > 0) {
+        throw new InvalidSettingException(
+            Setting.ADAPTIVE_MIN_HEDGE_DELAY,
+            " must be positive and at most " + CheckRequest.MAX_HEDGE_DELAY.toSeconds() + "s");
+      }
       try {
         return new AdaptiveSettings(
             adaptivePercentile,
             adaptiveMaxExtraLoad,
             adaptiveMinSamples,
             adaptiveWindow,
-            adaptiveEarlyStartWaste);
+            adaptiveEarlyStartWaste,
+            adaptiveMinHedgeDelay);
       } catch (IllegalArgumentException e) {
         throw new InvalidSettingException(Setting.ADAPTIVE, ": " + e.getMessage());
       }

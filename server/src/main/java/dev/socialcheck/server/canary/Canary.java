@@ -2,6 +2,7 @@ package dev.socialcheck.server.canary;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.FluentFuture;
 import com.google.common.util.concurrent.Futures;
@@ -19,10 +20,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +88,8 @@ public final class Canary implements AutoCloseable {
   private final Object lock = new Object();
 
   @GuardedBy("lock")
-  private final List<ListenableFuture<?>> running = new ArrayList<>();
+  private final Set<ListenableFuture<?>> running =
+      Collections.newSetFromMap(new IdentityHashMap<>());
 
   @GuardedBy("lock")
   private boolean closed;
@@ -188,27 +192,17 @@ public final class Canary implements AutoCloseable {
     verdict.addListener(() -> schedule(w, settings.interval().toNanos()), directExecutor());
   }
 
-  /**
-   * Runs one canary of {@code platformId} now (also what the timers do).
-   *
-   * @return the verdict, once both checks are done
-   */
-  public ListenableFuture<SelfCheckVerdict> runNow(String platformId) {
-    Watched w = watched.get(platformId);
-    if (w == null) {
-      return Futures.immediateFailedFuture(
-          new IllegalArgumentException("the canary does not watch " + platformId));
-    }
-    return run(w);
-  }
-
+  @SuppressWarnings("CollectionUndefinedEquality") // running is an identity set
   private ListenableFuture<SelfCheckVerdict> run(Watched w) {
     ListenableFuture<CheckOutcome> exists = check(w, w.addresses.exists());
     ListenableFuture<CheckOutcome> missing = check(w, w.addresses.missing());
     ListenableFuture<SelfCheckVerdict> verdict =
         Futures.whenAllComplete(exists, missing)
             .call(
-                () -> new SelfCheckVerdict(Futures.getDone(exists), Futures.getDone(missing)),
+                () ->
+                    new SelfCheckVerdict(
+                        requireNonNull(Futures.getDone(exists)),
+                        requireNonNull(Futures.getDone(missing))),
                 directExecutor());
     synchronized (lock) {
       if (closed) {
@@ -223,7 +217,7 @@ public final class Canary implements AutoCloseable {
             running.remove(verdict);
           }
           if (!verdict.isCancelled()) {
-            record(w, Futures.getUnchecked(verdict));
+            record(w, requireNonNull(Futures.getUnchecked(verdict)));
           }
         },
         directExecutor());
@@ -307,13 +301,6 @@ public final class Canary implements AutoCloseable {
     }
     if (logRecovery != null) {
       log.info("canary: platform {} {}", id, logRecovery);
-    }
-  }
-
-  /** Every watched platform's state, in catalog order. */
-  public List<State> states() {
-    synchronized (lock) {
-      return watched.values().stream().map(Canary::state).toList();
     }
   }
 

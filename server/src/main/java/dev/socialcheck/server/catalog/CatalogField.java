@@ -150,7 +150,7 @@ final class CatalogField {
     try {
       return DurationText.parse(text());
     } catch (IllegalArgumentException e) {
-      throw fail(e.getMessage());
+      throw fail(String.valueOf(e.getMessage()));
     }
   }
 
@@ -166,7 +166,7 @@ final class CatalogField {
     try {
       return ProbeTemplate.compile(text(), variables);
     } catch (IllegalArgumentException e) {
-      throw fail(e.getMessage());
+      throw fail(String.valueOf(e.getMessage()));
     }
   }
 
@@ -197,7 +197,7 @@ final class CatalogField {
     try {
       return EmailAddress.parse(text());
     } catch (IllegalArgumentException e) {
-      throw fail(e.getMessage());
+      throw fail(String.valueOf(e.getMessage()));
     }
   }
 

@@ -167,7 +167,7 @@ final class ProbeParser {
         default -> throw value.fail("unknown extractor");
       };
     } catch (IllegalArgumentException bad) {
-      throw value.fail(bad.getMessage());
+      throw value.fail(String.valueOf(bad.getMessage()));
     }
   }
 
@@ -259,7 +259,7 @@ final class ProbeParser {
                   ProbeTemplate template = ProbeTemplate.compile(text, variables);
                   return noPreEncoded(json, template, "json");
                 } catch (IllegalArgumentException e) {
-                  throw json.fail(e.getMessage());
+                  throw json.fail(String.valueOf(e.getMessage()));
                 }
               });
     }
@@ -317,7 +317,7 @@ final class ProbeParser {
         try {
           template = ProbeTemplate.compile(resolved.toString(), variables);
         } catch (IllegalArgumentException e) {
-          throw value.fail(e.getMessage());
+          throw value.fail(String.valueOf(e.getMessage()));
         }
         out.put(entry.getKey(), template);
       }

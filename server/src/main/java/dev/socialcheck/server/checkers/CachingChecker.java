@@ -1,6 +1,7 @@
 package dev.socialcheck.server.checkers;
 
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
@@ -200,7 +201,7 @@ public final class CachingChecker extends ForwardingPlatformChecker {
         () -> {
           if (!result.isCancelled()) {
             try {
-              cache.put(key, Futures.getDone(result));
+              cache.put(key, requireNonNull(Futures.getDone(result)));
             } catch (Exception e) {
               // A failed check is not an answer: nothing to cache.
             }

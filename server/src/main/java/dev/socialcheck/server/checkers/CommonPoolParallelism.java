@@ -1,6 +1,7 @@
 package dev.socialcheck.server.checkers;
 
 import java.util.Optional;
+import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * answered (target 6 of the benchmarks measured 1.0–1.2 threads started per probe on 2 processors).
  * A parallelism of 2 keeps the thread count flat.
  *
- * <p>The setting is read once, when the common pool is first used, so {@link #ensure()} must run
+ * <p>The setting is read once, when the common pool is first used, so {@link #ensure} must run
  * first thing in {@code main}. An operator's own {@code -Djava.util.concurrent.ForkJoinPool.common
  * .parallelism} is left alone.
  */
@@ -34,12 +35,14 @@ public final class CommonPoolParallelism {
    * processors for the default to reach it. Call before anything uses the common pool or {@code
    * CompletableFuture}; later calls change nothing the pool sees.
    *
+   * @param systemProperties the process's system properties ({@code System.getProperties()}), which
+   *     {@code main} hands over: only the command line reads and writes process-wide settings
    * @return the value set, if any
    */
-  public static Optional<String> ensure() {
+  public static Optional<String> ensure(Properties systemProperties) {
     Optional<String> value =
-        wanted(System.getProperty(PROPERTY), Runtime.getRuntime().availableProcessors());
-    value.ifPresent(v -> System.setProperty(PROPERTY, v));
+        wanted(systemProperties.getProperty(PROPERTY), Runtime.getRuntime().availableProcessors());
+    value.ifPresent(v -> systemProperties.setProperty(PROPERTY, v));
     return value;
   }
 

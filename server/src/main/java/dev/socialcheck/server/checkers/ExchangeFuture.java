@@ -14,17 +14,19 @@ final class ExchangeFuture<T> extends AbstractFuture<T> {
 
   ExchangeFuture(CompletableFuture<T> exchange) {
     this.exchange = exchange;
-    exchange.whenComplete(
-        (value, error) -> {
-          if (error == null) {
-            set(value);
-          } else {
-            setException(
-                error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause()
-                    : error);
-          }
-        });
+    // The stage whenComplete returns fails only if the action throws, which set() does not.
+    CompletableFuture<T> unused =
+        exchange.whenComplete(
+            (value, error) -> {
+              if (error == null) {
+                set(value);
+              } else {
+                setException(
+                    error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error);
+              }
+            });
   }
 
   @Override

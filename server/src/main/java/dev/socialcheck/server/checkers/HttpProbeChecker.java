@@ -1,6 +1,7 @@
 package dev.socialcheck.server.checkers;
 
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+import static java.util.Objects.requireNonNull;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.FluentFuture;
@@ -107,11 +108,6 @@ public final class HttpProbeChecker implements PlatformChecker {
     return String.format(Locale.ROOT, "%016x", ThreadLocalRandom.current().nextLong());
   }
 
-  /** The probe this checker runs. */
-  public ProbeSpec spec() {
-    return spec;
-  }
-
   /**
    * A checker of the same probe with nothing remembered (no back-off): what a replay of several
    * fixtures uses, so that one case's {@code Retry-After} does not hold back the next.
@@ -199,8 +195,8 @@ public final class HttpProbeChecker implements PlatformChecker {
           sent,
           new FutureCallback<ProbeResponse>() {
             @Override
-            public void onSuccess(ProbeResponse response) {
-              span.setAttribute("http.response.status_code", response.status());
+            public void onSuccess(@Nullable ProbeResponse response) {
+              span.setAttribute("http.response.status_code", requireNonNull(response).status());
               span.end();
             }
 

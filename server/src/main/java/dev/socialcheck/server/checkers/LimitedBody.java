@@ -1,5 +1,7 @@
 package dev.socialcheck.server.checkers;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -7,12 +9,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A response body read up to a byte limit: past the limit the rest is not read (the subscription is
  * cancelled, which closes the connection), so a platform answering with a huge page costs at most
  * the limit in memory.
  */
+// A carrier handed from the HTTP client to the probe, never compared.
+@SuppressWarnings("ArrayRecordComponent")
 record LimitedBody(byte[] bytes, boolean truncated) {
 
   static HttpResponse.BodyHandler<LimitedBody> handler(int maxBytes) {
@@ -23,7 +28,7 @@ record LimitedBody(byte[] bytes, boolean truncated) {
     private final int maxBytes;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private final CompletableFuture<LimitedBody> result = new CompletableFuture<>();
-    private Flow.Subscription subscription;
+    private Flow.@Nullable Subscription subscription;
 
     Subscriber(int maxBytes) {
       this.maxBytes = maxBytes;
@@ -48,7 +53,7 @@ record LimitedBody(byte[] bytes, boolean truncated) {
           byte[] part = new byte[room];
           item.get(part);
           buffer.writeBytes(part);
-          subscription.cancel();
+          subscription().cancel();
           result.complete(new LimitedBody(buffer.toByteArray(), true));
           return;
         }
@@ -56,7 +61,12 @@ record LimitedBody(byte[] bytes, boolean truncated) {
         item.get(chunk);
         buffer.writeBytes(chunk);
       }
-      subscription.request(1);
+      subscription().request(1);
+    }
+
+    /** The subscription, which the client hands over before any item. */
+    private Flow.Subscription subscription() {
+      return requireNonNull(subscription, "onNext before onSubscribe");
     }
 
     @Override

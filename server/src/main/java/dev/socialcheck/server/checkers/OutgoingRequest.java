@@ -17,6 +17,7 @@ import java.util.Map;
  * @param body the body bytes (empty: none)
  * @param timeout how long to wait for the answer's headers
  */
+@SuppressWarnings("ArrayRecordComponent") // handed to a transport, never compared or hashed
 public record OutgoingRequest(
     String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout) {
 

@@ -56,14 +56,4 @@ public record ProbeRequest(
     }
     return out.toString();
   }
-
-  /** The {@code Content-Type} to send: the declared header, else what the body implies. */
-  java.util.Optional<String> contentType() {
-    for (Map.Entry<String, ProbeTemplate> header : headers.entrySet()) {
-      if (header.getKey().equalsIgnoreCase("Content-Type")) {
-        return java.util.Optional.of(header.getValue().toString());
-      }
-    }
-    return body.defaultContentType();
-  }
 }

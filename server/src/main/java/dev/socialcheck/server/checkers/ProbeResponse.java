@@ -21,7 +21,8 @@ public final class ProbeResponse {
   private final byte[] body;
   private final boolean truncated;
   private @Nullable String text;
-  private @Nullable Optional<JsonNode> json;
+  private Optional<JsonNode> json = Optional.empty();
+  private boolean jsonRead;
 
   /**
    * @param body the bytes read (at most the platform's limit)
@@ -67,8 +68,9 @@ public final class ProbeResponse {
    * challenge page is never read as an answer document).
    */
   Optional<JsonNode> json() {
-    if (json == null) {
+    if (!jsonRead) {
       json = parseJson();
+      jsonRead = true;
     }
     return json;
   }

@@ -1,6 +1,7 @@
 package dev.socialcheck.server.checkers;
 
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+import static java.util.Objects.requireNonNull;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.Futures;
@@ -144,7 +145,7 @@ public final class ResilientChecker extends ForwardingPlatformChecker {
     }
     CheckStatus status;
     try {
-      status = Futures.getDone(result).status();
+      status = requireNonNull(Futures.getDone(result)).status();
     } catch (Exception e) {
       status = CheckStatus.ERROR;
     }

@@ -1,5 +1,7 @@
 package dev.socialcheck.server.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.socialcheck.server.checkers.CommonPoolParallelism;
 import dev.socialcheck.server.logging.BatchingConsoleAppender;
 import dev.socialcheck.server.spi.CheckerProviderException;
@@ -32,7 +34,7 @@ public final class Main {
 
   public static void main(String[] args) {
     // Before anything uses the common pool: else a thread per probe answered on small machines.
-    CommonPoolParallelism.ensure();
+    CommonPoolParallelism.ensure(System.getProperties());
     // gRPC logs through java.util.logging: route it to the same place as ours.
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
@@ -73,9 +75,8 @@ public final class Main {
             .setDefaultValueProvider(defaults)
             .setParameterExceptionHandler(Main::usageError)
             .setExecutionExceptionHandler(Main::executionError);
-    ((CheckCommand) commandLine.getSubcommands().get("check").getCommand()).terminal = terminal;
-    ((SelfCheckCommand) commandLine.getSubcommands().get("selfcheck").getCommand()).terminal =
-        terminal;
+    ((CheckCommand) subcommand(commandLine, "check")).terminal = terminal;
+    ((SelfCheckCommand) subcommand(commandLine, "selfcheck")).terminal = terminal;
     return commandLine;
   }
 
@@ -106,5 +107,9 @@ public final class Main {
     err.println("see `" + command.getCommandSpec().qualifiedName() + " --help`");
     err.flush();
     return command.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  private static Object subcommand(CommandLine commandLine, String name) {
+    return requireNonNull(commandLine.getSubcommands().get(name), name).getCommand();
   }
 }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -70,8 +71,10 @@ final class Progress implements CheckObserver, AutoCloseable {
     Progress progress =
         new Progress(terminal.interactive() ? err : null, task, Ticker.systemTicker());
     if (progress.redraw != null) {
-      progress.redraw.scheduleWithFixedDelay(
-          progress::draw, 0, REDRAW_MILLIS, TimeUnit.MILLISECONDS);
+      // Cancelled by shutting the executor down; draw() catches its own failures.
+      ScheduledFuture<?> unused =
+          progress.redraw.scheduleWithFixedDelay(
+              progress::draw, 0, REDRAW_MILLIS, TimeUnit.MILLISECONDS);
     }
     return progress;
   }

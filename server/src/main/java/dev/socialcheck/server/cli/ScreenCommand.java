@@ -144,7 +144,7 @@ final class ScreenCommand implements Callable<Integer> {
   @Mixin CacheOptions cacheOptions = new CacheOptions();
 
   /** Whether standard error is a terminal (the progress bar is drawn only then). */
-  BooleanSupplier terminal = () -> System.console() != null;
+  BooleanSupplier terminal = Terminal::consoleIsTerminal;
 
   /** Where the progress bar is drawn. */
   PrintStream progressOut = System.err;
@@ -245,7 +245,9 @@ final class ScreenCommand implements Callable<Integer> {
             () -> {
               screening.stop();
               // Let the main thread write what is done and print the summary before the JVM ends.
-              Uninterruptibles.awaitUninterruptibly(finished, 10, TimeUnit.SECONDS);
+              // Past 10 s the JVM ends anyway, with what was written.
+              boolean unused =
+                  Uninterruptibles.awaitUninterruptibly(finished, 10, TimeUnit.SECONDS);
             },
             "socialcheck-screen-interrupt");
     Runtime.getRuntime().addShutdownHook(onInterrupt);

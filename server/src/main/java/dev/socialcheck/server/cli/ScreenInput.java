@@ -1,5 +1,7 @@
 package dev.socialcheck.server.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
@@ -118,7 +120,7 @@ final class ScreenInput implements Iterator<ScreenInput.Item>, Closeable {
     if (!hasNext()) {
       throw new NoSuchElementException("the input has ended");
     }
-    Item item = next;
+    Item item = requireNonNull(next);
     next = null;
     return item;
   }

@@ -1,5 +1,7 @@
 package dev.socialcheck.server.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.socialcheck.v1.CheckManyRequest;
 import dev.socialcheck.v1.CheckManyResponse;
 import dev.socialcheck.v1.SocialAccountServiceGrpc;
@@ -157,7 +159,7 @@ final class Screening {
         }
       } catch (UncheckedIOException e) {
         inputEnded = true;
-        fail("cannot read the input: " + e.getCause().getMessage(), e);
+        fail("cannot read the input: " + requireNonNull(e.getCause()).getMessage(), e);
       } catch (IOException e) {
         inputEnded = true;
         fail("cannot write the results: " + e.getMessage(), e);

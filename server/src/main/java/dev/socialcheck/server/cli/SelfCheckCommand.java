@@ -1,5 +1,7 @@
 package dev.socialcheck.server.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.socialcheck.server.assembly.ServerAssembly;
 import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.canary.SelfCheckVerdict;
@@ -283,7 +285,7 @@ final class SelfCheckCommand implements Callable<Integer> {
         }
         for (Fixture fixture : fixtures) {
           FixtureReplay.Result result =
-              fake.replay(probes.get(id), fixture, Duration.ofSeconds(10));
+              fake.replay(requireNonNull(probes.get(id)), fixture, Duration.ofSeconds(10));
           allPassed &= result.passed();
           out.printf(
               Locale.ROOT,

@@ -1,10 +1,12 @@
 package dev.socialcheck.server.cli;
 
+import com.google.common.base.Splitter;
 import dev.socialcheck.server.assembly.ServerAssembly;
 import dev.socialcheck.server.assembly.ServerSettings;
 import dev.socialcheck.server.assembly.ServerStartException;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.ReadFailure;
+import dev.socialcheck.server.engine.AdaptiveSettings;
 import dev.socialcheck.server.engine.DurationText;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.grpc.SocialCheckServer;
@@ -249,8 +251,20 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "0.25",
       description =
           "ADAPTIVE: extra platform calls allowed, as a fraction of the calls SEQUENTIAL would"
-              + " make (0.25: at most 25 %% more). Default: ${DEFAULT-VALUE}.")
+              + " make, at least 0 and below 1 (0.25: at most 25 %% more). Default:"
+              + " ${DEFAULT-VALUE}.")
   double adaptiveMaxExtraLoad = 0.25;
+
+  @Option(
+      names = "--adaptive-min-hedge-delay",
+      paramLabel = "DURATION",
+      defaultValue = "1ms",
+      converter = DurationConverter.class,
+      description =
+          "ADAPTIVE: the shortest hedge delay learned from latencies, so that a platform that"
+              + " answers in no time does not start the next one at once. Default:"
+              + " ${DEFAULT-VALUE}.")
+  Duration adaptiveMinHedgeDelay = AdaptiveSettings.DEFAULT_MIN_HEDGE_DELAY;
 
   @Option(
       names = "--adaptive-min-samples",
@@ -408,6 +422,7 @@ final class ServeCommand implements Callable<Integer> {
             .adaptiveMinSamples(adaptiveMinSamples)
             .adaptiveWindow(adaptiveWindow)
             .adaptiveEarlyStartWaste(adaptiveEarlyStartWaste)
+            .adaptiveMinHedgeDelay(adaptiveMinHedgeDelay)
             .metricsEndpoint(metricsHost, metricsPort)
             .tracing(Tracing::fromEnvironment);
     catalogOptions.applyTo(settings);
@@ -459,7 +474,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     String fromEnvironment = System.getenv(TOKENS_ENV);
     if (fromEnvironment != null) {
-      for (String entry : fromEnvironment.split(",")) {
+      for (String entry : Splitter.on(',').split(fromEnvironment)) {
         addToken(tokens, entry, TOKENS_ENV);
       }
     }

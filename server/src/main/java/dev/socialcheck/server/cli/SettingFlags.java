@@ -41,6 +41,7 @@ final class SettingFlags {
       case ADAPTIVE_MIN_SAMPLES -> "--adaptive-min-samples";
       case ADAPTIVE_WINDOW -> "--adaptive-window";
       case ADAPTIVE_EARLY_START_WASTE -> "--adaptive-early-start-waste";
+      case ADAPTIVE_MIN_HEDGE_DELAY -> "--adaptive-min-hedge-delay";
       case CANARY_INTERVAL -> "--canary-interval";
       case CANARY_AUTO_DISABLE -> "--canary-auto-disable";
     };

@@ -58,7 +58,10 @@ final class Terminal {
     return interrupts.onInterrupt(action);
   }
 
-  private static boolean consoleIsTerminal() {
+  /** Whether this process runs on a terminal, on every Java version. */
+  // Null up to Java 21, isTerminal() from 22 on: both are read.
+  @SuppressWarnings("SystemConsoleNull")
+  static boolean consoleIsTerminal() {
     Console console = System.console();
     if (console == null) {
       return false;

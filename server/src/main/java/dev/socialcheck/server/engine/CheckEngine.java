@@ -15,12 +15,16 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 /**
  * Runs checks of one address over several platforms and answers with a {@link CheckReport}.
  *
- * <p>The three strategies are one mechanism with different start rules. Checks start in descending
- * prior order; whenever no check is running, the next one starts; {@link Strategy#RACE} starts them
- * all at once, and {@link Strategy#HEDGED} also starts the next one each time the hedge delay
- * passes since the last start. With {@link CheckRequest#stopAtFirstFound()}, the first {@code
- * FOUND} decides the run: checks still running are cancelled ({@code cancel(true)}) and reported
- * {@link CheckStatus#CANCELLED}, checks not started are {@link CheckStatus#SKIPPED}.
+ * <p>The four strategies are one mechanism with different start rules. Whenever no check is
+ * running, the next one starts. {@link Strategy#RACE} starts them all at once; {@link
+ * Strategy#SEQUENTIAL} one at a time, in descending prior order; {@link Strategy#HEDGED} also
+ * starts the next one each time the request's hedge delay passes since the last start; {@link
+ * Strategy#ADAPTIVE} orders the platforms and sets each one's hedge delay from what {@link
+ * #learning()} observed, starts a platform early when its call is likely needed, and spends a
+ * budget of extra calls ({@link AdaptiveSettings}). Platforms with a cached answer go first in
+ * every strategy. With {@link CheckRequest#stopAtFirstFound()}, the first {@code FOUND} decides the
+ * run: checks still running are cancelled ({@code cancel(true)}) and reported {@link
+ * CheckStatus#CANCELLED}, checks not started are {@link CheckStatus#SKIPPED}.
  *
  * <p>Every check runs under a timeout: the smallest of the platform's timeout, the request's check
  * timeout and the time left in the request's budget. A check that exceeds it is cancelled and

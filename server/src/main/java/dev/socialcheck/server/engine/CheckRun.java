@@ -300,7 +300,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
         timed,
         new FutureCallback<CheckOutcome>() {
           @Override
-          public void onSuccess(CheckOutcome result) {
+          public void onSuccess(@Nullable CheckOutcome result) {
             onCheckDone(slot, timed);
           }
 
@@ -421,10 +421,12 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   private void decide(Effects effects, String reason) {
     decided = true;
     settleUnfinished(effects, reason);
-    List<PlatformResult> results =
-        schedule.reportOrder().stream()
-            .map(p -> slots.get(schedule.order().indexOf(p)).result)
-            .toList();
+    // A loop, not a stream: the lambda would read the slots outside what @GuardedBy can see.
+    List<@Nullable PlatformResult> collected = new ArrayList<>(slots.size());
+    for (Platform p : schedule.reportOrder()) {
+      collected.add(slots.get(schedule.order().indexOf(p)).result);
+    }
+    List<PlatformResult> results = List.copyOf(collected);
     CheckReport answer =
         new CheckReport(
             Verdict.of(results), Optional.ofNullable(firstFound), results, sinceNanos(startNanos));

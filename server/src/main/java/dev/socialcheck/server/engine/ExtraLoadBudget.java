@@ -9,8 +9,9 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
  * {@code 1 - waste} for a hedge (a check started while others run, which is not needed with the
  * chance {@code waste} that one of them answers FOUND). Every hedge pays its {@code waste}. So in
  * expectation the calls not needed stay within {@code maxExtraLoad} of the needed ones: 0.25 means
- * at most 25 % more calls than SEQUENTIAL. A small reserve lets a quiet server hedge its first
- * calls. Thread-safe.
+ * at most 25 % more calls than SEQUENTIAL. As in Finagle, {@code maxExtraLoad} is below 1: at 1,
+ * every call could bring a wasted one. A small reserve lets a quiet server hedge its first calls.
+ * Thread-safe.
  */
 public final class ExtraLoadBudget {
   private final double maxExtraLoad;
@@ -21,13 +22,16 @@ public final class ExtraLoadBudget {
   private double balance;
 
   /**
-   * @param maxExtraLoad extra calls allowed per call a sequential run would make (0.25: at most 25
-   *     % more calls than sequential)
+   * @param maxExtraLoad extra calls allowed per call a sequential run would make, in [0, 1) (0.25:
+   *     at most 25 % more calls than sequential)
    * @param reserve tokens available at start and the most that can be saved up
    */
   public ExtraLoadBudget(double maxExtraLoad, double reserve) {
-    if (maxExtraLoad < 0 || reserve < 0) {
-      throw new IllegalArgumentException("maxExtraLoad and reserve must not be negative");
+    if (!(maxExtraLoad >= 0 && maxExtraLoad < 1)) {
+      throw new IllegalArgumentException("maxExtraLoad must be in [0, 1), was " + maxExtraLoad);
+    }
+    if (!(reserve >= 0)) {
+      throw new IllegalArgumentException("reserve must not be negative, was " + reserve);
     }
     this.maxExtraLoad = maxExtraLoad;
     this.capacity = Math.max(1, reserve);

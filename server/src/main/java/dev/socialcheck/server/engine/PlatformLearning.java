@@ -26,7 +26,8 @@ public final class PlatformLearning {
    *     delay)
    * @param foundRate the chance it answers FOUND (learned, or the prior)
    * @param score expected benefit: found rate per second of median latency
-   * @param hedgeAfter how long to wait after starting it before starting the next platform
+   * @param hedgeAfter how long to wait after starting it before starting the next platform (a
+   *     learned delay is at least {@link AdaptiveSettings#minHedgeDelay()})
    * @param available whether a check now would reach the platform (not while its circuit is open:
    *     such platforms come last, where they cost nothing and are tried again once the ones before
    *     them have said no)
@@ -106,7 +107,7 @@ public final class PlatformLearning {
                   true,
                   s.foundRate(),
                   s.foundRate() / medianSeconds,
-                  s.atPercentile(),
+                  learnedHedgeDelay(s),
                   available);
             })
         .sorted(
@@ -116,6 +117,18 @@ public final class PlatformLearning {
                     Comparator.comparingDouble((Step s) -> s.platform().prior()).reversed())
                 .thenComparing(s -> s.platform().id()))
         .toList();
+  }
+
+  /**
+   * The hedge delay learned from a platform's statistics: its latency at the percentile, but never
+   * less than {@link AdaptiveSettings#minHedgeDelay()} (a percentile of zero would start the next
+   * platform at once, as RACE does).
+   */
+  private Duration learnedHedgeDelay(PlatformStatistics.Snapshot s) {
+    Duration atPercentile = s.atPercentile();
+    return atPercentile.compareTo(settings.minHedgeDelay()) < 0
+        ? settings.minHedgeDelay()
+        : atPercentile;
   }
 
   /** The schedule of one adaptive run; its checks earn and spend the shared extra-load budget. */

@@ -11,6 +11,7 @@ import io.grpc.Status;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Requires {@code authorization: Bearer <token>} with one of the configured tokens. Tokens are kept
@@ -54,7 +55,7 @@ final class BearerTokenAuthenticator implements ServerInterceptor {
     return next.startCall(call, headers);
   }
 
-  private String authenticate(String header) {
+  private @Nullable String authenticate(@Nullable String header) {
     if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return null;
     }

@@ -50,10 +50,6 @@ final class CallTelemetry implements ServerInterceptor {
   private final double okSample;
   private final Fingerprints fingerprints;
 
-  CallTelemetry(@Nullable ServiceMetrics metrics, Ticker ticker) {
-    this(metrics, ticker, 1, Fingerprints.processDefault());
-  }
-
   /**
    * @param okSample share of the calls that end {@code OK} written to the access log (every other
    *     call is written): 1 writes every call
@@ -167,8 +163,8 @@ final class CallTelemetry implements ServerInterceptor {
    */
   static String newId() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    long high = (random.nextLong() ^ PROCESS_SALT) & ~0xf000L | 0x4000L; // version 4
-    long low = random.nextLong() & ~(0xc000L << 48) | (0x8000L << 48); // IETF variant
+    long high = ((random.nextLong() ^ PROCESS_SALT) & ~0xf000L) | 0x4000L; // version 4
+    long low = (random.nextLong() & ~(0xc000L << 48)) | (0x8000L << 48); // IETF variant
     return new UUID(high, low).toString();
   }
 

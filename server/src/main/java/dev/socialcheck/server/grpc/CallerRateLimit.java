@@ -1,6 +1,7 @@
 package dev.socialcheck.server.grpc;
 
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
@@ -12,7 +13,6 @@ import dev.socialcheck.server.redis.RedisStats;
 import dev.socialcheck.server.redis.SharedRedis;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -57,17 +57,10 @@ final class CallerRateLimit implements ServerInterceptor, ItemPermits {
 
   private final double perSecond;
   private final RateLimiterConfig config;
-  private final LoadingCache<String, RateLimiter> buckets;
+  private final LoadingCache<String, CallerBucket> buckets;
   private final @Nullable SharedRedis shared;
   private final RedisRateLimiter.Rate sharedRate;
   private final Runnable onRefused;
-
-  /**
-   * @param perSecond calls per second allowed to each caller
-   */
-  CallerRateLimit(double perSecond) {
-    this(perSecond, null, () -> {});
-  }
 
   /**
    * @param perSecond calls per second allowed to each caller
@@ -99,8 +92,13 @@ final class CallerRateLimit implements ServerInterceptor, ItemPermits {
             // at a time: with the default executor, a busy caller's reads schedule a task on the
             // common pool every few calls, a thread wake-up that cost more than the lookup.
             .executor(Runnable::run)
-            .build(key -> RateLimiter.of("caller", config));
+            .build(key -> new CallerBucket(RateLimiter.of("caller", config), System.nanoTime()));
   }
+
+  /**
+   * One caller's local limiter, and when it was made: its refresh periods are counted from then.
+   */
+  private record CallerBucket(RateLimiter limiter, long createdNanos) {}
 
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
@@ -193,7 +191,7 @@ final class CallerRateLimit implements ServerInterceptor, ItemPermits {
       String key, ListenableFuture<Optional<RedisRateLimiter.Decision>> decision) {
     Optional<RedisRateLimiter.Decision> fromRedis;
     try {
-      fromRedis = Futures.getDone(decision);
+      fromRedis = requireNonNull(Futures.getDone(decision));
     } catch (Exception e) {
       fromRedis = Optional.empty(); // never happens by contract; decide locally anyway
     }
@@ -201,8 +199,8 @@ final class CallerRateLimit implements ServerInterceptor, ItemPermits {
       RedisRateLimiter.Decision d = fromRedis.get();
       return d.allowed() ? Optional.empty() : Optional.of(d.retryAfter());
     }
-    RateLimiter bucket = buckets.get(key);
-    return bucket.acquirePermission() ? Optional.empty() : Optional.of(retryHint(bucket));
+    CallerBucket bucket = buckets.get(key);
+    return bucket.limiter().acquirePermission() ? Optional.empty() : Optional.of(retryHint(bucket));
   }
 
   private void refuse(ServerCall<?, ?> call, Duration hint) {
@@ -219,15 +217,15 @@ final class CallerRateLimit implements ServerInterceptor, ItemPermits {
         trailers);
   }
 
-  /** Time until the caller's next permit (the whole refresh period if the limiter cannot tell). */
-  private Duration retryHint(RateLimiter bucket) {
-    if (bucket instanceof AtomicRateLimiter atomic) {
-      long nanos = atomic.getDetailedMetrics().getNanosToWait();
-      if (nanos > 0) {
-        return Duration.ofNanos(nanos);
-      }
-    }
-    return config.getLimitRefreshPeriod();
+  /**
+   * Time until the caller's next permit: the end of the current refresh period. resilience4j's
+   * limiter (public API: permits restored every period) counts its periods from its creation; were
+   * it to count them otherwise, the hint would still be at most one period.
+   */
+  private Duration retryHint(CallerBucket bucket) {
+    long period = config.getLimitRefreshPeriod().toNanos();
+    long intoPeriod = Math.floorMod(System.nanoTime() - bucket.createdNanos(), period);
+    return Duration.ofNanos(period - intoPeriod);
   }
 
   static void addRetryHint(Metadata trailers, Duration hint) {

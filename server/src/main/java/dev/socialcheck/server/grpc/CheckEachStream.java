@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ final class CheckEachStream implements CheckListener {
         run,
         new FutureCallback<CheckReport>() {
           @Override
-          public void onSuccess(CheckReport report) {
+          public void onSuccess(@Nullable CheckReport report) {
             serialized.execute(
                 () -> {
                   finished = true;

@@ -1,5 +1,6 @@
 package dev.socialcheck.server.grpc;
 
+import dev.socialcheck.server.metrics.CheckManyCounts;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  * its response waits for a slow reader. A stream holds at most its concurrency limit of items, so
  * {@link #peakItemsHeldByOneStream()} never exceeds it.
  */
-public final class CheckManyStats {
+public final class CheckManyStats implements CheckManyCounts {
   private final AtomicLong streamsOpen = new AtomicLong();
   private final LongAdder itemsReceived = new LongAdder();
   private final LongAdder itemsAnswered = new LongAdder();
@@ -63,6 +64,7 @@ public final class CheckManyStats {
   }
 
   /** Streams started and not yet ended. */
+  @Override
   public long streamsOpen() {
     return streamsOpen.get();
   }
@@ -73,11 +75,13 @@ public final class CheckManyStats {
   }
 
   /** Items whose answer (a {@code HasSocialAccountResponse}) was sent. */
+  @Override
   public long itemsAnswered() {
     return itemsAnswered.sum();
   }
 
   /** Items whose error (a {@code google.rpc.Status}) was sent. */
+  @Override
   public long itemErrors() {
     return itemErrors.sum();
   }
@@ -85,16 +89,19 @@ public final class CheckManyStats {
   /**
    * Items answered by the check of an identical item of the same stream (no check of their own).
    */
+  @Override
   public long itemsCoalesced() {
     return itemsCoalesced.sum();
   }
 
   /** Times an item was refused a rate-limit permit and waited to ask again. */
+  @Override
   public long permitWaits() {
     return permitWaits.sum();
   }
 
   /** Items read and not yet answered or dropped, over every stream. Zero when idle. */
+  @Override
   public long itemsHeld() {
     return itemsHeld.get();
   }

@@ -1,6 +1,7 @@
 package dev.socialcheck.server.grpc;
 
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
@@ -212,7 +213,7 @@ final class CheckManyStream implements StreamObserver<CheckManyRequest> {
       ListenableFuture<Optional<Duration>> decision) {
     Optional<Duration> wait;
     try {
-      wait = Futures.getDone(decision);
+      wait = requireNonNull(Futures.getDone(decision));
     } catch (ExecutionException | CancellationException e) {
       wait = Optional.empty(); // never happens by contract: let the item go
     }
@@ -283,7 +284,7 @@ final class CheckManyStream implements StreamObserver<CheckManyRequest> {
       flush();
       return;
     }
-    HasSocialAccountResponse answer = Protos.toProto(report);
+    HasSocialAccountResponse answer = Protos.toProto(requireNonNull(report));
     for (String id : shared.ids) {
       outbox.add(CheckManyResponse.newBuilder().setId(id).setResponse(answer).build());
     }

@@ -77,11 +77,6 @@ public final class ConcurrencyLimit {
     return new ConcurrencyLimit(true, Integer.MAX_VALUE, null, admission);
   }
 
-  /** Whether the limit adapts. */
-  public boolean isAdaptive() {
-    return adaptive;
-  }
-
   /** The fixed limit, or the adaptive limit's ceiling. */
   public int max() {
     return max;

@@ -36,8 +36,9 @@ final class InFlightCalls implements ServerInterceptor {
   /** Retry hint for shed calls. */
   static final Duration SHED_RETRY_HINT = Duration.ofMillis(100);
 
-  private static final Supplier<ConcurrencyLimit.Outcome> IGNORE =
-      () -> ConcurrencyLimit.Outcome.IGNORE;
+  private static ConcurrencyLimit.Outcome ignore() {
+    return ConcurrencyLimit.Outcome.IGNORE;
+  }
 
   private final ConcurrencyLimit.Admission admission;
   private final Runnable onShed;
@@ -47,13 +48,6 @@ final class InFlightCalls implements ServerInterceptor {
 
   /** Notified when the count reaches zero, for {@link #awaitIdle}. */
   private final Object idle = new Object();
-
-  /**
-   * @param limit most calls in progress at once; beyond, calls are shed
-   */
-  InFlightCalls(int limit) {
-    this(ConcurrencyLimit.fixed(limit), () -> {});
-  }
 
   /**
    * @param limit how many calls may be in progress at once; beyond, calls are shed
@@ -80,8 +74,8 @@ final class InFlightCalls implements ServerInterceptor {
     }
     active.incrementAndGet();
     ServerCall<ReqT, RespT> started = call;
-    Supplier<ConcurrencyLimit.Outcome> completed = IGNORE;
-    Supplier<ConcurrencyLimit.Outcome> cancelled = IGNORE;
+    Supplier<ConcurrencyLimit.Outcome> completed = InFlightCalls::ignore;
+    Supplier<ConcurrencyLimit.Outcome> cancelled = InFlightCalls::ignore;
     // A fixed limit learns nothing: then no per-call watcher, as cheap as a bare counter.
     if (admission.learns()
         && !call.getMethodDescriptor().getBareMethodName().equals("ListPlatforms")) {

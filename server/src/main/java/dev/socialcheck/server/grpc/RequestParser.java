@@ -1,6 +1,5 @@
 package dev.socialcheck.server.grpc;
 
-import com.google.protobuf.ProtocolStringList;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.UnknownPlatformException;
 import dev.socialcheck.server.engine.CheckRequest;
@@ -14,6 +13,7 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -86,8 +86,7 @@ final class RequestParser {
   }
 
   private CheckRequest.Builder start(
-      String email, ProtocolStringList platforms, @Nullable Deadline deadline)
-      throws StatusException {
+      String email, List<String> platforms, @Nullable Deadline deadline) throws StatusException {
     EmailAddress address;
     try {
       address = EmailAddress.parse(email);

@@ -1,6 +1,7 @@
 package dev.socialcheck.server.grpc;
 
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
@@ -35,6 +36,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +113,8 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
         run,
         new FutureCallback<CheckReport>() {
           @Override
-          public void onSuccess(CheckReport report) {
+          public void onSuccess(@Nullable CheckReport done) {
+            CheckReport report = requireNonNull(done);
             context.removeListener(cancelRun);
             if (log.isDebugEnabled()) { // the fingerprint is an HMAC: not for a line not written
               log.debug(
@@ -192,7 +195,7 @@ final class SocialAccountServiceImpl extends SocialAccountServiceGrpc.SocialAcco
     List<PlatformLearning.Step> plan = learning.plan(catalog.platforms(), defaultHedgeDelay);
     for (Platform platform : catalog.platforms()) {
       int rank = 0;
-      while (plan.get(rank).platform() != platform) {
+      while (!plan.get(rank).platform().id().equals(platform.id())) {
         rank++;
       }
       response.addPlatforms(

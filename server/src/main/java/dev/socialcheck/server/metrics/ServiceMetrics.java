@@ -1,5 +1,7 @@
 package dev.socialcheck.server.metrics;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.socialcheck.server.canary.Canary;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckObserver;
@@ -12,7 +14,6 @@ import dev.socialcheck.server.engine.RunObserver;
 import dev.socialcheck.server.engine.StartReason;
 import dev.socialcheck.server.engine.Strategy;
 import dev.socialcheck.server.engine.Verdict;
-import dev.socialcheck.server.grpc.CheckManyStats;
 import dev.socialcheck.server.redis.RedisStats;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
@@ -115,28 +116,28 @@ public final class ServiceMetrics implements CheckObserver {
   }
 
   /** Exposes the counters of the CheckMany streams. */
-  public void bindCheckMany(CheckManyStats stats) {
-    FunctionCounter.builder("socialcheck.check.many.items", stats, CheckManyStats::itemsAnswered)
+  public void bindCheckMany(CheckManyCounts stats) {
+    FunctionCounter.builder("socialcheck.check.many.items", stats, CheckManyCounts::itemsAnswered)
         .description("CheckMany items answered, by result")
         .tag("result", "answered")
         .register(registry);
-    FunctionCounter.builder("socialcheck.check.many.items", stats, CheckManyStats::itemErrors)
+    FunctionCounter.builder("socialcheck.check.many.items", stats, CheckManyCounts::itemErrors)
         .description("CheckMany items answered, by result")
         .tag("result", "error")
         .register(registry);
     FunctionCounter.builder(
-            "socialcheck.check.many.items.coalesced", stats, CheckManyStats::itemsCoalesced)
+            "socialcheck.check.many.items.coalesced", stats, CheckManyCounts::itemsCoalesced)
         .description("CheckMany items answered by the check of an identical item in flight")
         .register(registry);
     FunctionCounter.builder(
-            "socialcheck.check.many.permit.waits", stats, CheckManyStats::permitWaits)
+            "socialcheck.check.many.permit.waits", stats, CheckManyCounts::permitWaits)
         .description("CheckMany items refused a rate-limit permit that waited to ask again")
         .register(registry);
-    Gauge.builder("socialcheck.check.many.items.held", stats, CheckManyStats::itemsHeld)
+    Gauge.builder("socialcheck.check.many.items.held", stats, CheckManyCounts::itemsHeld)
         .description("CheckMany items read and not yet answered")
         .strongReference(true)
         .register(registry);
-    Gauge.builder("socialcheck.check.many.streams", stats, CheckManyStats::streamsOpen)
+    Gauge.builder("socialcheck.check.many.streams", stats, CheckManyCounts::streamsOpen)
         .description("CheckMany streams open")
         .strongReference(true)
         .register(registry);
@@ -419,6 +420,8 @@ public final class ServiceMetrics implements CheckObserver {
    * A platform's check meters, each registered on first use and then kept, indexed by status:
    * recording a check builds no tag list and looks nothing up in the registry.
    */
+  // Meters in arrays by ordinal: bound once, read without a map lookup on every check.
+  @SuppressWarnings("EnumOrdinal")
   private final class PlatformMeters {
     private final String platform;
     private final int statuses = CheckStatus.values().length;
@@ -562,9 +565,11 @@ public final class ServiceMetrics implements CheckObserver {
    */
   @Override
   public RunObserver runStarted(CheckRequest request) {
-    return request.stopAtFirstFound()
-        ? startsByStrategy.get(request.strategy().name().toLowerCase(Locale.ROOT))
-        : startsByStrategy.get("each");
+    return requireNonNull(
+        startsByStrategy.get(
+            request.stopAtFirstFound()
+                ? request.strategy().name().toLowerCase(Locale.ROOT)
+                : "each"));
   }
 
   /** One run observer per strategy label (no allocation per run). */
@@ -592,7 +597,7 @@ public final class ServiceMetrics implements CheckObserver {
           new RunObserver() {
             @Override
             public CheckTrace checkStarted(String platformId, StartReason reason) {
-              counters.get(reason).increment();
+              requireNonNull(counters.get(reason)).increment();
               return CheckTrace.NONE;
             }
           });
@@ -610,6 +615,7 @@ public final class ServiceMetrics implements CheckObserver {
       new AtomicReferenceArray<>(Strategy.values().length + 1);
 
   @Override
+  @SuppressWarnings("EnumOrdinal") // meters in arrays by ordinal, as in PlatformMeters
   public void runAnswered(CheckRequest request, Verdict verdict, Duration elapsed) {
     // One slot per strategy, and one more for runs with no early stop (CheckEach: "each").
     int mode = request.stopAtFirstFound() ? request.strategy().ordinal() : Strategy.values().length;

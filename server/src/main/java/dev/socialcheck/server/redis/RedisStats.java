@@ -1,5 +1,7 @@
 package dev.socialcheck.server.redis;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -78,17 +80,17 @@ public final class RedisStats {
 
   /** Operations of this kind done locally instead of through Redis. */
   public long fallbacks(Use use) {
-    return fallbacks.get(use).sum();
+    return requireNonNull(fallbacks.get(use)).sum();
   }
 
   /** Shared rate decisions that let a call through. */
   public long allowed(Limit limit) {
-    return allowed.get(limit).sum();
+    return requireNonNull(allowed.get(limit)).sum();
   }
 
   /** Shared rate decisions that refused a call. */
   public long rejected(Limit limit) {
-    return rejected.get(limit).sum();
+    return requireNonNull(rejected.get(limit)).sum();
   }
 
   void stateChanged() {
@@ -104,10 +106,10 @@ public final class RedisStats {
   }
 
   void fallback(Use use) {
-    fallbacks.get(use).increment();
+    requireNonNull(fallbacks.get(use)).increment();
   }
 
   void decided(Limit limit, boolean wasAllowed) {
-    (wasAllowed ? allowed : rejected).get(limit).increment();
+    requireNonNull((wasAllowed ? allowed : rejected).get(limit)).increment();
   }
 }

@@ -26,12 +26,14 @@ import io.lettuce.core.codec.StringCodec;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -222,7 +224,9 @@ public final class SharedRedis implements AutoCloseable {
     uri.setTimeout(settings.connectTimeout());
     SharedRedis redis = new SharedRedis(settings, uri);
     long interval = settings.probeInterval().toNanos();
-    redis.threads.scheduleWithFixedDelay(redis::probe, 0, interval, TimeUnit.NANOSECONDS);
+    // Stopped by shutting the threads down; probe() catches its own failures.
+    ScheduledFuture<?> unused =
+        redis.threads.scheduleWithFixedDelay(redis::probe, 0, interval, TimeUnit.NANOSECONDS);
     return redis;
   }
 
@@ -451,12 +455,13 @@ public final class SharedRedis implements AutoCloseable {
               consecutiveFailures = 0;
             }
           }
+          // A connection that fails to close is dropped all the same: nothing to wait for.
           if (!keep) {
-            fresh.closeAsync();
+            CompletableFuture<Void> unused = fresh.closeAsync();
             return;
           }
           if (old != null) {
-            old.closeAsync();
+            CompletableFuture<Void> unused = old.closeAsync();
           }
           goUp("connected");
         },

@@ -7,6 +7,7 @@ import com.google.common.base.Suppliers;
 import com.google.common.collect.ImmutableSortedMap;
 import java.net.URL;
 import java.security.CodeSource;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +44,7 @@ public final class CheckerRegistry {
    * @throws CheckerProviderException if they cannot be used (two of one type, ...)
    */
   public static CheckerRegistry defaultRegistry() {
-    return DEFAULT.get();
+    return requireNonNull(DEFAULT.get());
   }
 
   /**
@@ -55,7 +56,7 @@ public final class CheckerRegistry {
    */
   public static CheckerRegistry load(ClassLoader loader) {
     Iterator<CheckerProvider> found = ServiceLoader.load(CheckerProvider.class, loader).iterator();
-    java.util.ArrayList<CheckerProvider> providers = new java.util.ArrayList<>();
+    List<CheckerProvider> providers = new ArrayList<>();
     while (true) {
       try {
         if (!found.hasNext()) {

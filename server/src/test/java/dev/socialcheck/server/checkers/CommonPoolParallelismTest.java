@@ -57,7 +57,7 @@ class CommonPoolParallelismTest {
 
     public static void main(String[] args) {
       if (Boolean.parseBoolean(args[0])) {
-        CommonPoolParallelism.ensure();
+        CommonPoolParallelism.ensure(System.getProperties());
       }
       System.out.println(
           "parallelism="

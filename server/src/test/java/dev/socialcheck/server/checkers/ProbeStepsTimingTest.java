@@ -14,6 +14,7 @@ import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.testing.ProbeFixture;
 import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,11 @@ class ProbeStepsTimingTest {
   }
 
   private static ProbeResponse page(String body) {
-    return new ProbeResponse(200, HttpHeaders.of(Map.of(), (a, b) -> true), body.getBytes(), false);
+    return new ProbeResponse(
+        200,
+        HttpHeaders.of(Map.of(), (a, b) -> true),
+        body.getBytes(StandardCharsets.UTF_8),
+        false);
   }
 
   private ListenableFuture<CheckOutcome> start(Platform platform) {

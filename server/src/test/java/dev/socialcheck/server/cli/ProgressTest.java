@@ -3,8 +3,10 @@ package dev.socialcheck.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.common.base.Splitter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -57,8 +59,10 @@ class ProgressTest {
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.err()).contains("\rcheck: running facebook (");
-    String[] redraws = run.err().split("\r");
-    assertThat(redraws[redraws.length - 1]).as("the status line is erased at the end").isBlank();
+    List<String> redraws = Splitter.on('\r').omitEmptyStrings().splitToList(run.err());
+    assertThat(redraws.get(redraws.size() - 1))
+        .as("the status line is erased at the end")
+        .isBlank();
     assertThat(run.err()).endsWith("\r");
     assertThat(run.out())
         .as("results stay clean")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.base.Splitter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,7 +67,7 @@ class ScreenCommandTest {
     String text = Files.readString(results, UTF_8);
     assertThat(text).as("results end with a line break").endsWith("\n");
     List<JsonNode> records = new ArrayList<>();
-    for (String line : text.split("\n")) {
+    for (String line : Splitter.on('\n').omitEmptyStrings().split(text)) {
       records.add(JSON.readTree(line));
     }
     return records;

@@ -58,6 +58,10 @@ class UsageErrorsTest {
         "serve --adaptive-percentile 101 | serve | --adaptive-percentile must be above 0 and below"
             + " 100",
         "serve --adaptive-window 0s | serve | --adaptive-window must be at least 1s",
+        "serve --adaptive-max-extra-load 1 | serve | --adaptive-max-extra-load must be at least 0"
+            + " and below 1",
+        "serve --adaptive-min-hedge-delay 0s | serve | --adaptive-min-hedge-delay must be"
+            + " positive and at most 60s",
         "serve --prot 1 | serve | Unknown options: '--prot'",
         "serve --tls-cert /missing.pem | serve | --tls-cert and --tls-key go together",
         "check user@email.com --hedge-delay -1s --strategy hedged | check | '-1s' must not be"

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class AdaptiveStrategyTest {
   private static final AdaptiveSettings SETTINGS =
-      new AdaptiveSettings(90, 0.25, 10, Duration.ofSeconds(60), 0.3);
+      new AdaptiveSettings(
+          90, 0.25, 10, Duration.ofSeconds(60), 0.3, AdaptiveSettings.DEFAULT_MIN_HEDGE_DELAY);
 
   private final FakeScheduler scheduler = new FakeScheduler();
   private final CheckEngine engine =
@@ -44,6 +45,11 @@ class AdaptiveStrategyTest {
   }
 
   private ListenableFuture<CheckReport> adaptive() {
+    return adaptiveOn(engine);
+  }
+
+  /** An ADAPTIVE run over a, b and c with a 1 s fallback hedge delay. */
+  private ListenableFuture<CheckReport> adaptiveOn(CheckEngine engine) {
     return engine.run(
         CheckRequest.builder(EMAIL, platforms)
             .strategy(Strategy.ADAPTIVE)
@@ -86,7 +92,7 @@ class AdaptiveStrategyTest {
   @Test
   void hedge_firesAtTheLearnedPercentile_ofTheRunningPlatform() {
     for (int ms = 1; ms <= 100; ms++) {
-      engine.learning().record("a", CheckStatus.FOUND, Duration.ofMillis(ms * 4)); // p90 = 360 ms
+      engine.learning().record("a", CheckStatus.FOUND, Duration.ofMillis(ms * 4L)); // p90 = 360 ms
     }
     observe("b", 20, CheckStatus.FOUND, Duration.ofSeconds(2));
     observe("c", 20, CheckStatus.NOT_FOUND, Duration.ofSeconds(2));
@@ -101,6 +107,58 @@ class AdaptiveStrategyTest {
     b.lastCall().complete(CheckOutcome.found("yes"));
     assertThat(run).isDone();
     assertThat(a.lastCall().wasCancelledWithInterrupt()).as("the loser is cancelled").isTrue();
+  }
+
+  @Test
+  void learnedPercentileOfZero_hedgesAfterTheMinimumDelay_notAtOnce() {
+    // Every platform answers in no time (a p90 of zero) and finds 90 % of the time, so no early
+    // start applies: only the hedge timer can start b.
+    observeMostlyFound("a", 20, Duration.ZERO);
+    observeMostlyFound("b", 20, Duration.ZERO);
+    observeMostlyFound("c", 20, Duration.ZERO);
+    assertThat(engine.learning().plan(platforms, Duration.ofSeconds(1)))
+        .extracting(PlatformLearning.Step::hedgeAfter)
+        .as("a learned p90 of zero is raised to the 1 ms floor")
+        .containsOnly(Duration.ofMillis(1));
+
+    ListenableFuture<CheckReport> run = adaptive();
+    assertThat(calls()).as("not RACE: one platform starts").isEqualTo(1);
+    scheduler.advance(Duration.ofNanos(999_999));
+    assertThat(calls()).as("just before the floor").isEqualTo(1);
+    scheduler.advance(Duration.ofNanos(1));
+    assertThat(calls()).as("at the floor, the backup request").isEqualTo(2);
+
+    run.cancel(true);
+  }
+
+  @Test
+  void minHedgeDelay_raisesALearnedPercentileBelowIt() {
+    CheckEngine floored =
+        new CheckEngine(
+            scheduler,
+            scheduler.ticker(),
+            CheckObserver.NONE,
+            new AdaptiveSettings(90, 0.25, 10, Duration.ofSeconds(60), 0.3, Duration.ofMillis(50)));
+    for (String id : List.of("a", "b", "c")) {
+      for (int i = 0; i < 20; i++) {
+        floored
+            .learning()
+            .record(id, i % 10 == 0 ? CheckStatus.NOT_FOUND : CheckStatus.FOUND, ms(10));
+      }
+    }
+    ListenableFuture<CheckReport> run = adaptiveOn(floored);
+
+    scheduler.advance(ms(49));
+    assertThat(calls()).as("past the learned p90 (10 ms), before the 50 ms floor").isEqualTo(1);
+    scheduler.advance(ms(1));
+    assertThat(calls()).as("at the floor").isEqualTo(2);
+
+    run.cancel(true);
+    assertThat(floored.stats().checksInFlight()).isZero();
+  }
+
+  private static Duration ms(long millis) {
+    return Duration.ofMillis(millis);
   }
 
   private int calls() {

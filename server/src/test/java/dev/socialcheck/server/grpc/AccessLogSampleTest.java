@@ -2,7 +2,7 @@ package dev.socialcheck.server.grpc;
 
 import static dev.socialcheck.server.testing.TestPlatforms.platform;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -60,9 +60,10 @@ class AccessLogSampleTest {
               .hasSocialAccount(HasSocialAccountRequest.newBuilder().setEmail("a@b.cd").build());
       checker.awaitCall().complete(CheckOutcome.found("yes"));
       ok.get(10, TimeUnit.SECONDS);
-      catchThrowableOfType(
-          StatusRuntimeException.class,
-          () -> server.blocking().hasSocialAccount(HasSocialAccountRequest.getDefaultInstance()));
+      assertThatExceptionOfType(StatusRuntimeException.class)
+          .isThrownBy(
+              () ->
+                  server.blocking().hasSocialAccount(HasSocialAccountRequest.getDefaultInstance()));
       server.awaitPoolIdle();
     }
 

@@ -2,6 +2,7 @@ package dev.socialcheck.server.grpc;
 
 import static dev.socialcheck.server.testing.TestPlatforms.platform;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
@@ -100,12 +101,13 @@ class AdaptiveLimitServerTest {
       served.get(10, TimeUnit.SECONDS);
       await().atMost(Duration.ofSeconds(10)).until(() -> admission.outcomes.size() == 1);
       // Refused before any work: nothing learned.
-      catchThrowableOfType(
-          StatusRuntimeException.class,
-          () ->
-              server
-                  .blocking()
-                  .hasSocialAccount(HasSocialAccountRequest.newBuilder().setEmail("nope").build()));
+      assertThatExceptionOfType(StatusRuntimeException.class)
+          .isThrownBy(
+              () ->
+                  server
+                      .blocking()
+                      .hasSocialAccount(
+                          HasSocialAccountRequest.newBuilder().setEmail("nope").build()));
       // ListPlatforms does no checks: nothing learned.
       server.blocking().listPlatforms(ListPlatformsRequest.getDefaultInstance());
       await().atMost(Duration.ofSeconds(10)).until(() -> admission.outcomes.size() == 3);

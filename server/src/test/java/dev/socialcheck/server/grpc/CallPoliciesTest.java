@@ -2,6 +2,7 @@ package dev.socialcheck.server.grpc;
 
 import static dev.socialcheck.server.testing.TestPlatforms.platform;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
@@ -208,15 +209,15 @@ class CallPoliciesTest {
 
       Metadata bad = new Metadata();
       bad.put(CallTelemetry.REQUEST_ID, "not a sane id!");
-      catchThrowableOfType(
-          StatusRuntimeException.class,
-          () ->
-              server
-                  .blocking()
-                  .withInterceptors(
-                      MetadataUtils.newAttachHeadersInterceptor(bad),
-                      MetadataUtils.newCaptureMetadataInterceptor(headers, trailers))
-                  .hasSocialAccount(HasSocialAccountRequest.getDefaultInstance()));
+      assertThatExceptionOfType(StatusRuntimeException.class)
+          .isThrownBy(
+              () ->
+                  server
+                      .blocking()
+                      .withInterceptors(
+                          MetadataUtils.newAttachHeadersInterceptor(bad),
+                          MetadataUtils.newCaptureMetadataInterceptor(headers, trailers))
+                      .hasSocialAccount(HasSocialAccountRequest.getDefaultInstance()));
       assertThat(trailers.get().get(CallTelemetry.REQUEST_ID))
           .as("a new id, in the trailers of a call that failed before any header")
           .matches("[0-9a-f-]{36}");

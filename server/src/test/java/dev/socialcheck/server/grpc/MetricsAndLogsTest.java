@@ -2,7 +2,7 @@ package dev.socialcheck.server.grpc;
 
 import static dev.socialcheck.server.testing.TestPlatforms.platform;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -156,9 +156,10 @@ class MetricsAndLogsTest {
   @Test
   void accessLog_ofAnEmptyAddress_saysDash_withoutAFakeFingerprint() throws Exception {
     try (TestServer server = server()) {
-      catchThrowableOfType(
-          StatusRuntimeException.class,
-          () -> server.blocking().hasSocialAccount(HasSocialAccountRequest.getDefaultInstance()));
+      assertThatExceptionOfType(StatusRuntimeException.class)
+          .isThrownBy(
+              () ->
+                  server.blocking().hasSocialAccount(HasSocialAccountRequest.getDefaultInstance()));
       server.awaitPoolIdle();
     }
 
@@ -196,9 +197,10 @@ class MetricsAndLogsTest {
   @Test
   void refusedCalls_areCountedWithTheirCode() throws Exception {
     try (TestServer server = server()) {
-      catchThrowableOfType(
-          StatusRuntimeException.class,
-          () -> server.blocking().hasSocialAccount(HasSocialAccountRequest.getDefaultInstance()));
+      assertThatExceptionOfType(StatusRuntimeException.class)
+          .isThrownBy(
+              () ->
+                  server.blocking().hasSocialAccount(HasSocialAccountRequest.getDefaultInstance()));
 
       assertThat(
               value(
@@ -240,21 +242,23 @@ class MetricsAndLogsTest {
               .hasSocialAccount(HasSocialAccountRequest.newBuilder().setEmail(EMAIL).build());
       a.awaitCall().complete(CheckOutcome.found("yes"));
       call.get(10, TimeUnit.SECONDS);
-      catchThrowableOfType(
-          StatusRuntimeException.class,
-          () ->
-              server
-                  .blocking()
-                  .hasSocialAccount(
-                      HasSocialAccountRequest.newBuilder().setEmail("secret.person@@x").build()));
-      catchThrowableOfType(
-          StatusRuntimeException.class,
-          () ->
-              server
-                  .blocking()
-                  .checkEach(
-                      CheckEachRequest.newBuilder().setEmail("secret.person(x)@e.com").build())
-                  .hasNext());
+      assertThatExceptionOfType(StatusRuntimeException.class)
+          .isThrownBy(
+              () ->
+                  server
+                      .blocking()
+                      .hasSocialAccount(
+                          HasSocialAccountRequest.newBuilder()
+                              .setEmail("secret.person@@x")
+                              .build()));
+      assertThatExceptionOfType(StatusRuntimeException.class)
+          .isThrownBy(
+              () ->
+                  server
+                      .blocking()
+                      .checkEach(
+                          CheckEachRequest.newBuilder().setEmail("secret.person(x)@e.com").build())
+                      .hasNext());
       server.awaitPoolIdle();
     }
 

@@ -112,7 +112,8 @@ class NettyEndToEndTest {
             "github:PLATFORM_STATUS_FOUND",
             "twitter:PLATFORM_STATUS_NOT_FOUND",
             "facebook:PLATFORM_STATUS_FOUND");
-    assertThat(messages.get(0).getResult().getLatency().getNanos()).isGreaterThan(0);
+    com.google.protobuf.Duration latency = messages.get(0).getResult().getLatency();
+    assertThat(Duration.ofSeconds(latency.getSeconds(), latency.getNanos())).isPositive();
   }
 
   @Test

@@ -396,7 +396,9 @@ class SocialAccountServiceTest {
     assertThat(first.getId()).isEqualTo("a");
     assertThat(first.getStats().getSamples()).isEqualTo(1);
     assertThat(first.getStats().getFoundRate()).isEqualTo(1.0);
-    assertThat(first.getStats().getLatencyP50().getNanos()).isBetween(240_000_000, 260_000_000);
+    com.google.protobuf.Duration p50 = first.getStats().getLatencyP50();
+    assertThat(java.time.Duration.ofSeconds(p50.getSeconds(), p50.getNanos()))
+        .isBetween(java.time.Duration.ofMillis(240), java.time.Duration.ofMillis(260));
     assertThat(first.getStats().getLearned()).as("one sample is not enough").isFalse();
     assertThat(first.getStats().getAvailable()).as("no circuit breaker: always available").isTrue();
     assertThat(platforms)

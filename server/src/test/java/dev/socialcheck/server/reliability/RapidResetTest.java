@@ -152,7 +152,7 @@ class RapidResetTest {
           .isEqualTo(Verdict.VERDICT_FOUND);
       assertThat(server.callsEnded("CANCELLED") - cancelledBefore)
           .as("calls the server saw cancelled")
-          .isEqualTo(rounds * perRound);
+          .isEqualTo((long) rounds * perRound);
       server.awaitIdle(Duration.ofSeconds(20));
     }
   }

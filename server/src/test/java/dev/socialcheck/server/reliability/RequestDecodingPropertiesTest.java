@@ -146,10 +146,9 @@ class RequestDecodingPropertiesTest {
       List<String> platforms = platforms(strings);
       boolean valid;
       if (each) {
+        email = email(strings);
         CheckEachRequest.Builder request =
-            CheckEachRequest.newBuilder()
-                .setEmail(email = email(strings))
-                .addAllPlatforms(platforms);
+            CheckEachRequest.newBuilder().setEmail(email).addAllPlatforms(platforms);
         if (random.nextBoolean()) {
           request.setCheckTimeout(duration(random));
         }
@@ -162,9 +161,10 @@ class RequestDecodingPropertiesTest {
                 && known(sent.getPlatformsList())
                 && checkTimeoutValid(sent.hasCheckTimeout(), sent.getCheckTimeout());
       } else {
+        email = email(strings);
         HasSocialAccountRequest.Builder request =
             HasSocialAccountRequest.newBuilder()
-                .setEmail(email = email(strings))
+                .setEmail(email)
                 .addAllPlatforms(platforms)
                 .setStrategyValue(strategy(random));
         if (random.nextInt(3) == 0) {
@@ -358,12 +358,14 @@ class RequestDecodingPropertiesTest {
         Iterator<byte[]> stream =
             ClientCalls.blockingServerStreamingCall(channel, RAW_CHECK_EACH, options, bytes);
         while (stream.hasNext()) {
-          CheckEachResponse.parseFrom(stream.next());
+          // Parsing is the check: it throws on bytes that are not a response.
+          CheckEachResponse unused = CheckEachResponse.parseFrom(stream.next());
           messages++;
         }
       } else {
-        HasSocialAccountResponse.parseFrom(
-            ClientCalls.blockingUnaryCall(channel, RAW_HAS_SOCIAL_ACCOUNT, options, bytes));
+        HasSocialAccountResponse unused =
+            HasSocialAccountResponse.parseFrom(
+                ClientCalls.blockingUnaryCall(channel, RAW_HAS_SOCIAL_ACCOUNT, options, bytes));
         messages++;
       }
       status = Status.OK;

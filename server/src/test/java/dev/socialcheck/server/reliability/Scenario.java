@@ -76,8 +76,10 @@ final class Scenario {
       if (!Files.exists(file)) {
         Files.writeString(
             file,
-            "| scenario | calls | cancelled | shed | max heap | max threads | duration | notes |\n"
-                + "|---|---|---|---|---|---|---|---|\n",
+            """
+            | scenario | calls | cancelled | shed | max heap | max threads | duration | notes |
+            |---|---|---|---|---|---|---|---|
+            """,
             StandardCharsets.UTF_8);
       }
       Files.writeString(file, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);

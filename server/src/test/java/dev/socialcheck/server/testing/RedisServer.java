@@ -1,5 +1,6 @@
 package dev.socialcheck.server.testing;
 
+import com.google.common.base.Splitter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -236,7 +237,7 @@ public final class RedisServer implements AutoCloseable {
         return candidate;
       }
     }
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+    for (String dir : Splitter.on(':').split(System.getenv().getOrDefault("PATH", ""))) {
       Path candidate = Path.of(dir.isEmpty() ? "." : dir, "redis-server");
       if (Files.isExecutable(candidate)) {
         return candidate;
