@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs checks of one address over several platforms and answers with a {@link CheckReport}.
@@ -38,6 +39,14 @@ public final class CheckEngine {
   private final EngineStats stats = new EngineStats();
   private final CheckObserver observer;
   private final PlatformLearning learning;
+
+  /**
+   * The last fixed schedule made (RACE, SEQUENTIAL or HEDGED): a schedule without a budget is
+   * immutable, and calls for every platform of a catalog ask for the same one over and over.
+   */
+  private volatile @Nullable FixedSchedule lastFixed;
+
+  private record FixedSchedule(List<Platform> order, Optional<Duration> delay, Schedule schedule) {}
 
   /**
    * @param scheduler runs timeouts and hedge timers; its tasks are short and never block. Use a
@@ -137,7 +146,16 @@ public final class CheckEngine {
     if (request.strategy() == Strategy.ADAPTIVE) {
       return learning.schedule(byPrior, request.hedgeDelay());
     }
-    return Schedule.fixed(byPrior, delay);
+    FixedSchedule last = lastFixed;
+    if (last != null && last.order() == byPrior && last.delay().equals(delay)) {
+      return last.schedule();
+    }
+    Schedule made = Schedule.fixed(byPrior, delay);
+    // Only a list that is kept (a catalog's) can be met again; a sorted copy never is.
+    if (byPrior == request.platforms()) {
+      lastFixed = new FixedSchedule(byPrior, delay, made);
+    }
+    return made;
   }
 
   /** Descending prior, then id. */

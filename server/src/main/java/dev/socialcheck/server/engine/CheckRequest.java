@@ -65,14 +65,32 @@ public record CheckRequest(
     requireNonNull(checkTimeout, "checkTimeout");
     requireNonNull(budget, "budget");
     checkArgument(!platforms.isEmpty(), "at least one platform is required");
-    Set<String> ids = new HashSet<>();
-    for (Platform platform : platforms) {
-      checkArgument(ids.add(platform.id()), "platform %s listed twice", platform.id());
-    }
+    checkDistinct(platforms);
     checkArgument(!hedgeDelay.isNegative(), "hedgeDelay must not be negative");
     // Not toNanos(): it overflows past 292 years, and a caller may send any valid proto duration.
     checkTimeout.ifPresent(
         t -> checkArgument(!t.isNegative() && !t.isZero(), "checkTimeout must be positive"));
+  }
+
+  /**
+   * Refuses a platform listed twice. Every request is checked: a short list (a catalog has a few
+   * dozen platforms at most) is compared pairwise, without allocating; a long one through a set.
+   */
+  private static void checkDistinct(List<Platform> platforms) {
+    int n = platforms.size();
+    if (n > 32) {
+      Set<String> ids = new HashSet<>();
+      for (Platform platform : platforms) {
+        checkArgument(ids.add(platform.id()), "platform %s listed twice", platform.id());
+      }
+      return;
+    }
+    for (int i = 1; i < n; i++) {
+      String id = platforms.get(i).id();
+      for (int j = 0; j < i; j++) {
+        checkArgument(!platforms.get(j).id().equals(id), "platform %s listed twice", id);
+      }
+    }
   }
 
   /**

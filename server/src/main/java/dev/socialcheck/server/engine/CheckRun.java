@@ -1,6 +1,7 @@
 package dev.socialcheck.server.engine;
 
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
+import static java.util.Objects.requireNonNull;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.AbstractFuture;
@@ -10,6 +11,7 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -92,7 +94,12 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     this.runObserver = runObserver;
     this.startNanos = ticker.read();
     this.deadlineNanos = request.budget().map(b -> startNanos + b.toNanos()).orElse(null);
-    this.slots = schedule.order().stream().map(Slot::new).toList();
+    List<Platform> order = schedule.order();
+    Slot[] made = new Slot[order.size()];
+    for (int i = 0; i < made.length; i++) {
+      made[i] = new Slot(order.get(i));
+    }
+    this.slots = Arrays.asList(made);
   }
 
   /** Per-platform state. */
@@ -117,16 +124,52 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     }
   }
 
-  /** What an event decided to do once the lock is released. */
+  /**
+   * What an event decided to do once the lock is released. Every event makes one (four or more per
+   * run), most with nothing to cancel: the lists are made when first needed.
+   */
   private static final class Effects {
-    final List<Slot> launches = new ArrayList<>();
-    final List<Future<?>> cancellations = new ArrayList<>();
+    private @Nullable List<Slot> launches;
+    private @Nullable List<Future<?>> cancellations;
 
     /** Observer calls, made after the lock is released. */
-    final List<Runnable> observations = new ArrayList<>();
+    private @Nullable List<Runnable> observations;
 
     @Nullable PlatformResult notification;
     @Nullable CheckReport report;
+
+    void launch(Slot slot) {
+      if (launches == null) {
+        launches = new ArrayList<>(4);
+      }
+      launches.add(slot);
+    }
+
+    void cancel(Future<?> future) {
+      if (cancellations == null) {
+        cancellations = new ArrayList<>(4);
+      }
+      cancellations.add(future);
+    }
+
+    void observe(Runnable observation) {
+      if (observations == null) {
+        observations = new ArrayList<>(4);
+      }
+      observations.add(observation);
+    }
+
+    List<Slot> launches() {
+      return launches == null ? List.of() : launches;
+    }
+
+    List<Future<?>> cancellations() {
+      return cancellations == null ? List.of() : cancellations;
+    }
+
+    List<Runnable> observations() {
+      return observations == null ? List.of() : observations;
+    }
   }
 
   void start() {
@@ -164,7 +207,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     slot.startedAtNanos = ticker.read();
     slot.timeout = timeoutFor(slot.platform, slot.startedAtNanos);
     running++;
-    effects.launches.add(slot);
+    effects.launch(slot);
   }
 
   /**
@@ -296,6 +339,10 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       timed.cancel(true);
       return;
     }
+    if (timed.isDone()) {
+      onCheckDone(slot, timed); // what a callback would do at once, without one
+      return;
+    }
     Futures.addCallback(
         timed,
         new FutureCallback<CheckOutcome>() {
@@ -336,7 +383,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
         // The engine had already cancelled this check, but it completed anyway: the checker did
         // not stop in time, and its platform call was wasted.
         String id = slot.platform.id();
-        effects.observations.add(() -> observer.checkWasted(id));
+        effects.observe(() -> observer.checkWasted(id));
       }
     }
     apply(effects);
@@ -354,15 +401,14 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     running--;
     stats.checkCompleted();
     if (outcome.cached()) {
-      effects.observations.add(
-          () -> observer.checkAnsweredFromCache(result.platformId(), result.status()));
+      effects.observe(() -> observer.checkAnsweredFromCache(result.platformId(), result.status()));
     } else {
-      effects.observations.add(
+      effects.observe(
           () -> observer.checkEnded(result.platformId(), result.status(), result.latency()));
     }
     if (runObserver != RunObserver.NONE) { // no allocation per check when nobody listens
       boolean cached = outcome.cached();
-      effects.observations.add(
+      effects.observe(
           () ->
               runObserver.checkEnded(
                   result.platformId(), result.status(), result.latency(), cached));
@@ -422,15 +468,17 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     decided = true;
     settleUnfinished(effects, reason);
     // A loop, not a stream: the lambda would read the slots outside what @GuardedBy can see.
-    List<@Nullable PlatformResult> collected = new ArrayList<>(slots.size());
-    for (Platform p : schedule.reportOrder()) {
-      collected.add(slots.get(schedule.order().indexOf(p)).result);
+    PlatformResult[] collected = new PlatformResult[slots.size()];
+    List<Platform> reportOrder = schedule.reportOrder();
+    for (int i = 0; i < collected.length; i++) {
+      int slot = reportOrder == schedule.order() ? i : schedule.order().indexOf(reportOrder.get(i));
+      collected[i] = requireNonNull(slots.get(slot).result, "settled");
     }
-    List<PlatformResult> results = List.copyOf(collected);
+    List<PlatformResult> results = List.of(collected);
     CheckReport answer =
         new CheckReport(
             Verdict.of(results), Optional.ofNullable(firstFound), results, sinceNanos(startNanos));
-    effects.observations.add(
+    effects.observe(
         () -> {
           observer.runAnswered(request, answer.verdict(), answer.elapsed());
           runObserver.answerDecided(answer.verdict(), answer.foundOn(), answer.elapsed());
@@ -465,14 +513,14 @@ final class CheckRun extends AbstractFuture<CheckReport> {
         running--;
         stats.checkCancelled();
         PlatformResult cancelled = slot.result;
-        effects.observations.add(
+        effects.observe(
             () -> {
               observer.checkEnded(
                   cancelled.platformId(), CheckStatus.CANCELLED, cancelled.latency());
               runObserver.checkCancelled(cancelled.platformId(), reason, cancelled.latency());
             });
         if (slot.future != null) {
-          effects.cancellations.add(slot.future);
+          effects.cancel(slot.future);
         }
       } else {
         slot.result =
@@ -486,16 +534,16 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   private void apply(Effects effects) {
     // Order matters: the listener hears about this result before anything this event starts can
     // complete, and the report is published last.
-    for (Runnable observation : effects.observations) {
+    for (Runnable observation : effects.observations()) {
       observation.run();
     }
     if (effects.notification != null) {
       notifyListener(effects.notification, effects);
     }
-    for (Future<?> future : effects.cancellations) {
+    for (Future<?> future : effects.cancellations()) {
       future.cancel(true);
     }
-    for (Slot slot : effects.launches) {
+    for (Slot slot : effects.launches()) {
       launch(slot);
     }
     if (effects.report != null) {
@@ -533,9 +581,9 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       decided = true;
       settleUnfinished(effects, "the call was cancelled");
     }
-    effects.observations.forEach(Runnable::run);
+    effects.observations().forEach(Runnable::run);
     runObserver.runCancelled();
-    for (Future<?> future : effects.cancellations) {
+    for (Future<?> future : effects.cancellations()) {
       future.cancel(true);
     }
   }

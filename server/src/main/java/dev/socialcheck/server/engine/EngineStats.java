@@ -1,69 +1,75 @@
 package dev.socialcheck.server.engine;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
-/** Live counters of a {@link CheckEngine}. Thread-safe; values are read without locking. */
+/**
+ * Live counters of a {@link CheckEngine}. Thread-safe; values are read without locking. Every call
+ * bumps several of them from whichever thread it runs on: {@link LongAdder}s, so that the threads
+ * do not fight over one cache line. A value read while checks run is a moment's sum, not a snapshot
+ * taken at one instant (an in-flight count may be off by the checks starting or ending at the
+ * time); once quiet, every value is exact.
+ */
 public final class EngineStats {
-  private final AtomicLong runsStarted = new AtomicLong();
-  private final AtomicLong runsInFlight = new AtomicLong();
-  private final AtomicLong checksStarted = new AtomicLong();
-  private final AtomicLong checksCompleted = new AtomicLong();
-  private final AtomicLong checksCancelled = new AtomicLong();
-  private final AtomicLong checksInFlight = new AtomicLong();
+  private final LongAdder runsStarted = new LongAdder();
+  private final LongAdder runsInFlight = new LongAdder();
+  private final LongAdder checksStarted = new LongAdder();
+  private final LongAdder checksCompleted = new LongAdder();
+  private final LongAdder checksCancelled = new LongAdder();
+  private final LongAdder checksInFlight = new LongAdder();
 
   EngineStats() {}
 
   void runStarted() {
-    runsStarted.incrementAndGet();
-    runsInFlight.incrementAndGet();
+    runsStarted.increment();
+    runsInFlight.increment();
   }
 
   void runEnded() {
-    runsInFlight.decrementAndGet();
+    runsInFlight.decrement();
   }
 
   void checkStarted() {
-    checksStarted.incrementAndGet();
-    checksInFlight.incrementAndGet();
+    checksStarted.increment();
+    checksInFlight.increment();
   }
 
   void checkCompleted() {
-    checksCompleted.incrementAndGet();
-    checksInFlight.decrementAndGet();
+    checksCompleted.increment();
+    checksInFlight.decrement();
   }
 
   void checkCancelled() {
-    checksCancelled.incrementAndGet();
-    checksInFlight.decrementAndGet();
+    checksCancelled.increment();
+    checksInFlight.decrement();
   }
 
   /** Runs started since the engine was created. */
   public long runsStarted() {
-    return runsStarted.get();
+    return runsStarted.sum();
   }
 
   /** Runs that have neither answered nor been cancelled. */
   public long runsInFlight() {
-    return runsInFlight.get();
+    return runsInFlight.sum();
   }
 
   /** Checks started since the engine was created. */
   public long checksStarted() {
-    return checksStarted.get();
+    return checksStarted.sum();
   }
 
   /** Checks that completed on their own (any status but cancelled). */
   public long checksCompleted() {
-    return checksCompleted.get();
+    return checksCompleted.sum();
   }
 
   /** Checks the engine cancelled (race lost, or the caller went away). */
   public long checksCancelled() {
-    return checksCancelled.get();
+    return checksCancelled.sum();
   }
 
   /** Checks started and neither completed nor cancelled. Zero whenever the engine is idle. */
   public long checksInFlight() {
-    return checksInFlight.get();
+    return checksInFlight.sum();
   }
 }

@@ -33,6 +33,10 @@ public final class PlatformStatistics {
   @GuardedBy("lock")
   private final Bucket window = new Bucket();
 
+  /** The epoch of the last {@link #expire}: nothing more expires until the epoch changes. */
+  @GuardedBy("lock")
+  private long expiredAt = Long.MIN_VALUE;
+
   /**
    * A read-only view of the window.
    *
@@ -57,6 +61,13 @@ public final class PlatformStatistics {
 
     Bucket() {
       latencies.setAutoResize(true);
+    }
+
+    void add(long micros, boolean found, boolean failure) {
+      latencies.recordValue(micros);
+      samples++;
+      this.found += found ? 1 : 0;
+      failures += failure ? 1 : 0;
     }
 
     void clear() {
@@ -94,18 +105,20 @@ public final class PlatformStatistics {
       Bucket bucket = ring[(int) Math.floorMod(epoch, (long) ring.length)];
       // A bucket of another epoch at this index is at least one window old: expire() cleared it.
       bucket.epoch = epoch;
-      for (Bucket b : new Bucket[] {bucket, window}) {
-        b.latencies.recordValue(micros);
-        b.samples++;
-        b.found += found ? 1 : 0;
-        b.failures += failure ? 1 : 0;
-      }
+      bucket.add(micros, found, failure);
+      window.add(micros, found, failure);
     }
   }
 
   /** Drops the buckets that fell out of the window from the totals. */
   @GuardedBy("lock")
   private void expire(long epoch) {
+    // Whether a bucket is out of the window depends only on the epoch: within one epoch, once is
+    // enough (every check records, so this is on the hot path).
+    if (epoch == expiredAt) {
+      return;
+    }
+    expiredAt = epoch;
     for (Bucket bucket : ring) {
       if (bucket.samples > 0 && epoch - bucket.epoch >= ring.length) {
         window.latencies.subtract(bucket.latencies);

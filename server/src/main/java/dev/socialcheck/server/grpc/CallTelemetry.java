@@ -71,7 +71,7 @@ final class CallTelemetry implements ServerInterceptor {
     CallInfo info =
         new CallInfo(
             requestId,
-            call.getMethodDescriptor().getBareMethodName(),
+            MethodNames.bare(call.getMethodDescriptor()),
             peer(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)),
             ticker.read(),
             fingerprints);

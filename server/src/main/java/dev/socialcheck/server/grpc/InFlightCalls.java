@@ -78,7 +78,7 @@ final class InFlightCalls implements ServerInterceptor {
     Supplier<ConcurrencyLimit.Outcome> cancelled = InFlightCalls::ignore;
     // A fixed limit learns nothing: then no per-call watcher, as cheap as a bare counter.
     if (admission.learns()
-        && !call.getMethodDescriptor().getBareMethodName().equals("ListPlatforms")) {
+        && !MethodNames.bare(call.getMethodDescriptor()).equals("ListPlatforms")) {
       AtomicReference<Status.@Nullable Code> closedWith = new AtomicReference<>();
       started =
           new SimpleForwardingServerCall<ReqT, RespT>(call) {

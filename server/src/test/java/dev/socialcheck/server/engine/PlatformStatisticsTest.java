@@ -59,4 +59,19 @@ class PlatformStatisticsTest {
     assertThat(snapshot.foundRate()).isZero();
     assertThat(snapshot.p50().toMillis()).isBetween(695L, 705L);
   }
+
+  /** Expiry runs once per bucket epoch: observations after it in the same epoch all count. */
+  @Test
+  void observationsAfterAnExpiry_inTheSameEpoch_allCount() {
+    stats.record(CheckStatus.FOUND, Duration.ofMillis(10));
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(stats.snapshot().samples()).isZero(); // expires, in the new epoch
+    for (int i = 0; i < 5; i++) {
+      stats.record(CheckStatus.NOT_FOUND, Duration.ofMillis(20));
+    }
+    clock.advance(Duration.ofSeconds(5)); // still the same bucket: nothing more expires
+    assertThat(stats.snapshot().samples()).isEqualTo(5);
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(stats.snapshot().samples()).isZero();
+  }
 }
