@@ -71,7 +71,7 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
   private final Object writeLock = new Object();
 
   @GuardedBy("writeLock")
-  private final ByteArrayOutputStream batch = new ByteArrayOutputStream(8192);
+  private final Batch batch = new Batch(8192);
 
   /** Events queued so far. */
   private final AtomicLong queued = new AtomicLong();
@@ -222,7 +222,7 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
     PrintStream fixed = stream;
     PrintStream target = fixed != null ? fixed : toSystemOut ? System.out : System.err;
     // One write of whole lines. PrintStream never throws: it notes errors, as for ConsoleAppender.
-    target.write(batch.toByteArray(), 0, batch.size());
+    batch.writeTo(target);
     target.flush();
     batch.reset();
   }
@@ -299,6 +299,17 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
     }
     if (!events.isEmpty()) {
       addWarn(events.size() + " log events not written within " + maxFlushMillis + " ms of stop");
+    }
+  }
+
+  /** The lines of a write, handed to the stream as they are (not a copy, as toByteArray makes). */
+  private static final class Batch extends ByteArrayOutputStream {
+    Batch(int size) {
+      super(size);
+    }
+
+    void writeTo(PrintStream target) {
+      target.write(buf, 0, count);
     }
   }
 }
