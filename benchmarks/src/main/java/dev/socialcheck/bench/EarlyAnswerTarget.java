@@ -167,7 +167,7 @@ final class EarlyAnswerTarget implements BenchTarget {
                 .build(),
         answerGap == null || cancelGap == null
             ? null
-            : response -> inspectDemo(response, answerGap, cancelGap));
+            : (request, response) -> inspectDemo(response, answerGap, cancelGap));
   }
 
   private static void inspectDemo(

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.LongFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
@@ -90,7 +90,7 @@ final class LoadGenerator implements AutoCloseable {
   static final class Lane {
     final String name;
     final LongFunction<HasSocialAccountRequest> requests;
-    final @Nullable Consumer<HasSocialAccountResponse> inspector;
+    final @Nullable BiConsumer<HasSocialAccountRequest, HasSocialAccountResponse> inspector;
     final Histogram latency = new SynchronizedHistogram(TimeUnit.MINUTES.toNanos(10), 3);
     final LongAdder ok = new LongAdder();
     final LongAdder checksStarted = new LongAdder();
@@ -111,12 +111,13 @@ final class LoadGenerator implements AutoCloseable {
     /**
      * @param requests the request for sequence number {@code n} (distinct addresses per call in
      *     flight when the server matches timelines by address)
-     * @param inspector sees every measured response, e.g. to read server-side latencies
+     * @param inspector sees every measured response with its request, e.g. to read server-side
+     *     latencies or check the answers
      */
     Lane(
         String name,
         LongFunction<HasSocialAccountRequest> requests,
-        @Nullable Consumer<HasSocialAccountResponse> inspector) {
+        @Nullable BiConsumer<HasSocialAccountRequest, HasSocialAccountResponse> inspector) {
       this.name = name;
       this.requests = requests;
       this.inspector = inspector;
@@ -132,7 +133,11 @@ final class LoadGenerator implements AutoCloseable {
      * A response, warm-up included; {@code measured} ones also count for the window's figures. One
      * pass over the results, no allocation: this runs for every call of target 1's closed loops.
      */
-    void record(HasSocialAccountResponse response, boolean measured, long latencyNanos) {
+    void record(
+        HasSocialAccountRequest request,
+        HasSocialAccountResponse response,
+        boolean measured,
+        long latencyNanos) {
       long started = 0;
       long cancelled = 0;
       long hits = 0;
@@ -163,7 +168,7 @@ final class LoadGenerator implements AutoCloseable {
       }
       responseBytes.add(response.getSerializedSize());
       if (inspector != null) {
-        inspector.accept(response);
+        inspector.accept(request, response);
       }
     }
 
@@ -347,7 +352,7 @@ final class LoadGenerator implements AutoCloseable {
                   long end = System.nanoTime();
                   HasSocialAccountResponse r = response;
                   if (r != null) {
-                    lane.record(r, inWindow(end), end - start);
+                    lane.record(request, r, inWindow(end), end - start);
                   }
                   issue();
                 }
@@ -417,10 +422,11 @@ final class LoadGenerator implements AutoCloseable {
           continue;
         }
         outstanding.incrementAndGet();
+        HasSocialAccountRequest request = lane.requests.apply(i);
         stubFor(lane)
             .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
             .hasSocialAccount(
-                lane.requests.apply(i),
+                request,
                 new StreamObserver<HasSocialAccountResponse>() {
                   @Nullable HasSocialAccountResponse response;
 
@@ -442,7 +448,7 @@ final class LoadGenerator implements AutoCloseable {
                     long end = System.nanoTime();
                     HasSocialAccountResponse r = response;
                     if (r != null) {
-                      lane.record(r, measured, end - intended);
+                      lane.record(request, r, measured, end - intended);
                       if (measured) {
                         lastEnd.accumulateAndGet(end, Math::max);
                       }

@@ -9,6 +9,7 @@ import dev.socialcheck.bench.LoadGenerator.Window;
 import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.PlatformResult;
+import dev.socialcheck.v1.PlatformStatus;
 import dev.socialcheck.v1.Strategy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -549,7 +550,9 @@ final class OutboundProbeTarget implements BenchTarget {
   /**
    * A lane of {@code strategy} calls that counts, in {@code outcomes}, the probe results that are
    * neither an answer nor a cancellation (by status and the start of the detail): the probe path's
-   * errors, which the gRPC call itself does not show.
+   * errors, which the gRPC call itself does not show; and every answer that is not the fleet's
+   * answer for the call's address ({@code WRONG ANSWER: platform}), which would mean an answer read
+   * from another probe's exchange.
    */
   private LoadGenerator.Lane lane(String strategy, Map<String, LongAdder> outcomes) {
     HasSocialAccountRequest.Builder template = HasSocialAccountRequest.newBuilder();
@@ -566,13 +569,21 @@ final class OutboundProbeTarget implements BenchTarget {
     return new LoadGenerator.Lane(
         strategy,
         n -> prototype.toBuilder().setEmail("u" + n + "@bench.example").build(),
-        response -> {
+        (request, response) -> {
           for (PlatformResult result : response.getResultsList()) {
             switch (result.getStatus()) {
-              case PLATFORM_STATUS_FOUND,
-                  PLATFORM_STATUS_NOT_FOUND,
-                  PLATFORM_STATUS_CANCELLED,
-                  PLATFORM_STATUS_SKIPPED -> {}
+              case PLATFORM_STATUS_FOUND, PLATFORM_STATUS_NOT_FOUND -> {
+                // The fleet's answers are a function of (platform, address): an answer that is
+                // not the one the fleet gives this address came from another probe's exchange.
+                boolean found = result.getStatus() == PlatformStatus.PLATFORM_STATUS_FOUND;
+                if (found != FleetModel.found(result.getPlatform(), request.getEmail())) {
+                  outcomes
+                      .computeIfAbsent(
+                          "WRONG ANSWER: " + result.getPlatform(), k -> new LongAdder())
+                      .increment();
+                }
+              }
+              case PLATFORM_STATUS_CANCELLED, PLATFORM_STATUS_SKIPPED -> {}
               default -> {
                 String detail = result.getDetail();
                 String key =

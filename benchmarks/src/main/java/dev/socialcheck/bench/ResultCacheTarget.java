@@ -626,6 +626,6 @@ final class ResultCacheTarget implements BenchTarget {
     return new LoadGenerator.Lane(
         name,
         n -> template.requests.apply(n).toBuilder().setEmail(addresses.address(n)).build(),
-        inspector);
+        (request, response) -> inspector.accept(response));
   }
 }
