@@ -554,7 +554,7 @@ final class OutboundProbeTarget implements BenchTarget {
    * answer for the call's address ({@code WRONG ANSWER: platform}), which would mean an answer read
    * from another probe's exchange.
    */
-  private LoadGenerator.Lane lane(String strategy, Map<String, LongAdder> outcomes) {
+  LoadGenerator.Lane lane(String strategy, Map<String, LongAdder> outcomes) {
     HasSocialAccountRequest.Builder template = HasSocialAccountRequest.newBuilder();
     if (strategy.equals("hedged")) {
       template
