@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Live counters of a {@link CheckEngine}. Thread-safe; values are read without locking. Every call
  * bumps several of them from whichever thread it runs on: {@link LongAdder}s, so that the threads
  * do not fight over one cache line. A value read while checks run is a moment's sum, not a snapshot
- * taken at one instant (an in-flight count may be off by the checks starting or ending at the
- * time); once quiet, every value is exact.
+ * taken at one instant (an in-flight count may be off by the checks starting or ending at the time,
+ * and is never shown below zero); once quiet, every value is exact.
  */
 public final class EngineStats {
   private final LongAdder runsStarted = new LongAdder();
@@ -50,7 +50,7 @@ public final class EngineStats {
 
   /** Runs that have neither answered nor been cancelled. */
   public long runsInFlight() {
-    return runsInFlight.sum();
+    return Math.max(0, runsInFlight.sum());
   }
 
   /** Checks started since the engine was created. */
@@ -70,6 +70,6 @@ public final class EngineStats {
 
   /** Checks started and neither completed nor cancelled. Zero whenever the engine is idle. */
   public long checksInFlight() {
-    return checksInFlight.sum();
+    return Math.max(0, checksInFlight.sum());
   }
 }
