@@ -139,24 +139,21 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     @Nullable CheckReport report;
 
     void launch(Slot slot) {
-      if (launches == null) {
-        launches = new ArrayList<>(4);
-      }
-      launches.add(slot);
+      launches = added(launches, slot);
     }
 
     void cancel(Future<?> future) {
-      if (cancellations == null) {
-        cancellations = new ArrayList<>(4);
-      }
-      cancellations.add(future);
+      cancellations = added(cancellations, future);
     }
 
     void observe(Runnable observation) {
-      if (observations == null) {
-        observations = new ArrayList<>(4);
-      }
-      observations.add(observation);
+      observations = added(observations, observation);
+    }
+
+    private static <T> List<T> added(@Nullable List<T> list, T item) {
+      List<T> to = list == null ? new ArrayList<>(4) : list;
+      to.add(item);
+      return to;
     }
 
     List<Slot> launches() {
@@ -469,9 +466,10 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     settleUnfinished(effects, reason);
     // A loop, not a stream: the lambda would read the slots outside what @GuardedBy can see.
     PlatformResult[] collected = new PlatformResult[slots.size()];
+    List<Platform> order = schedule.order();
     List<Platform> reportOrder = schedule.reportOrder();
     for (int i = 0; i < collected.length; i++) {
-      int slot = reportOrder == schedule.order() ? i : schedule.order().indexOf(reportOrder.get(i));
+      int slot = reportOrder == order ? i : order.indexOf(reportOrder.get(i));
       collected[i] = requireNonNull(slots.get(slot).result, "settled");
     }
     List<PlatformResult> results = List.of(collected);
