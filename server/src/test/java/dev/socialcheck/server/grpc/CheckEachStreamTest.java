@@ -10,13 +10,11 @@ import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.PlatformResult;
 import dev.socialcheck.server.engine.Verdict;
 import dev.socialcheck.server.testing.CapturedLogs;
+import dev.socialcheck.server.testing.FakeServerStream;
 import dev.socialcheck.v1.CheckEachResponse;
-import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -103,61 +101,10 @@ class CheckEachStreamTest {
   }
 
   /** A server observer with readiness under test control; records what was sent. */
-  private static final class FakeObserver extends ServerCallStreamObserver<CheckEachResponse> {
-    final List<String> sent = new ArrayList<>();
-    boolean ready = true;
-    int readyFor = Integer.MAX_VALUE;
-    boolean completed;
-    @Nullable Throwable error;
-    Runnable onReady = () -> {};
-    Runnable onCancel = () -> {};
-
+  private static final class FakeObserver extends FakeServerStream<CheckEachResponse> {
     @Override
-    public boolean isReady() {
-      return ready && sent.size() < readyFor;
-    }
-
-    @Override
-    public void setOnReadyHandler(Runnable onReadyHandler) {
-      this.onReady = onReadyHandler;
-    }
-
-    @Override
-    public void setOnCancelHandler(Runnable onCancelHandler) {
-      this.onCancel = onCancelHandler;
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return false;
-    }
-
-    @Override
-    public void setCompression(String compression) {}
-
-    @Override
-    public void disableAutoInboundFlowControl() {}
-
-    @Override
-    public void request(int count) {}
-
-    @Override
-    public void setMessageCompression(boolean enable) {}
-
-    @Override
-    public void onNext(CheckEachResponse value) {
-      assertThat(isReady()).as("onNext only while ready").isTrue();
+    protected void deliver(CheckEachResponse value) {
       sent.add(value.getResult().getPlatform());
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      error = t;
-    }
-
-    @Override
-    public void onCompleted() {
-      completed = true;
     }
   }
 }

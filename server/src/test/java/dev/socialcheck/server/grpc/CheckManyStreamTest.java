@@ -11,9 +11,9 @@ import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.testing.FakeChecker;
 import dev.socialcheck.server.testing.FakeScheduler;
+import dev.socialcheck.server.testing.FakeServerStream;
 import dev.socialcheck.v1.CheckManyRequest;
 import dev.socialcheck.v1.CheckManyResponse;
-import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -185,72 +184,24 @@ class CheckManyStreamTest {
   }
 
   /** A server observer with readiness under test control; records what was sent and asked. */
-  private static final class FakeObserver extends ServerCallStreamObserver<CheckManyResponse> {
-    final List<String> sent = new ArrayList<>();
+  private static final class FakeObserver extends FakeServerStream<CheckManyResponse> {
     int errors;
-    int requested;
-    boolean ready = true;
-    int readyFor = Integer.MAX_VALUE;
-    boolean completed;
-    @Nullable Throwable error;
-    Runnable onReady = () -> {};
-    Runnable onCancel = () -> {};
 
     @Override
-    public boolean isReady() {
-      return ready && sent.size() + errors < readyFor;
+    protected int delivered() {
+      return sent.size() + errors;
     }
-
-    @Override
-    public void setOnReadyHandler(Runnable onReadyHandler) {
-      this.onReady = onReadyHandler;
-    }
-
-    @Override
-    public void setOnCancelHandler(Runnable onCancelHandler) {
-      this.onCancel = onCancelHandler;
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return false;
-    }
-
-    @Override
-    public void setCompression(String compression) {}
-
-    @Override
-    public void disableAutoInboundFlowControl() {}
 
     @Override
     public void disableAutoRequest() {}
 
     @Override
-    public void request(int count) {
-      requested += count;
-    }
-
-    @Override
-    public void setMessageCompression(boolean enable) {}
-
-    @Override
-    public void onNext(CheckManyResponse value) {
-      assertThat(isReady()).as("onNext only while ready").isTrue();
+    protected void deliver(CheckManyResponse value) {
       if (value.hasError()) {
         errors++;
       } else {
         sent.add(value.getId());
       }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      error = t;
-    }
-
-    @Override
-    public void onCompleted() {
-      completed = true;
     }
   }
 }
