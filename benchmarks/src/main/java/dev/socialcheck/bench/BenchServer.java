@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * {@code --metrics on|off} (Prometheus registry, engine observer), {@code --access-log on|off} (the
  * {@code socialcheck.access} logger), {@code --caller-rate-limit N} (per-caller calls per second,
  * default 1e9: the interceptor runs but never refuses the one load generator; 0 turns it off),
- * {@code --access-log-sample F} (share of successful calls logged, default 1), {@code
+ * {@code --access-log-sample F} (share of successful calls logged, default the server's, 0.01), {@code
  * --max-in-flight N} (load shedding beyond N calls in progress, default 1000), and {@code --catalog
  * NAME} (see {@link BenchCatalogs}), {@code --latency-ms N}, {@code --time-scale X}, {@code --seed
  * N}, {@code --timeline}, {@code --executor pool|direct} (what-if: {@code direct} runs gRPC
@@ -171,7 +171,11 @@ public final class BenchServer {
               .transport(transport)
               .shutdownGrace(Duration.ZERO)
               .callerRateLimit(Double.parseDouble(options.getOrDefault("caller-rate-limit", "1e9")))
-              .accessLogSample(Double.parseDouble(options.getOrDefault("access-log-sample", "1")))
+              .accessLogSample(
+                  Double.parseDouble(
+                      options.getOrDefault(
+                          "access-log-sample",
+                          String.valueOf(SocialCheckServer.DEFAULT_ACCESS_LOG_SAMPLE))))
               .maxInFlight(Integer.parseInt(options.getOrDefault("max-in-flight", "1000")))
               .metrics(metricsOn)
               // --cache-ttl: the server's result cache in front of every platform, as the real

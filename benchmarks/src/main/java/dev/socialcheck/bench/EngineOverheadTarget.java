@@ -57,19 +57,22 @@ final class EngineOverheadTarget implements BenchTarget {
               "+ engine: 3 instant NOT_FOUND platforms, check metrics",
               List.of("--catalog", "instant", "--access-log", "off")),
           new Layer(
-              "instant", "+ access log: the production defaults", List.of("--catalog", "instant")),
+              "instant",
+              "+ access log (1 % of the successful calls, every other call): the production"
+                  + " defaults",
+              List.of("--catalog", "instant")),
           new Layer(
               "instant-demo",
               "the production defaults, the demo's answers (FOUND first, 2 cancelled)",
               List.of("--catalog", "instant-demo")),
           new Layer(
-              "instant-sampled",
-              "the production defaults but --access-log-sample 0.01 (every failed call, 1 % of"
-                  + " the successful ones)",
-              List.of("--catalog", "instant", "--access-log-sample", "0.01")));
+              "instant-everyline",
+              "the production defaults but --access-log-sample 1 (a line per call, the default"
+                  + " before issue #18)",
+              List.of("--catalog", "instant", "--access-log-sample", "1")));
 
   /** Servers of {@link #LAYERS} that are variants, not one more layer. */
-  private static final List<String> VARIANTS = List.of("instant-demo", "instant-sampled");
+  private static final List<String> VARIANTS = List.of("instant-demo", "instant-everyline");
 
   /** One server of target 1: its name in figures, what it adds, its {@link BenchServer} flags. */
   record Layer(String name, String adds, List<String> args) {}
@@ -86,7 +89,7 @@ final class EngineOverheadTarget implements BenchTarget {
       paramLabel = "NAME",
       description =
           "Target 1: the servers to measure (default all: echo, echo+interceptors, echo+decoding,"
-              + " instant-nolog, instant, instant-demo, instant-sampled; echo is always measured).")
+              + " instant-nolog, instant, instant-demo, instant-everyline; echo is always measured).")
   @Nullable List<String> servers;
 
   @Option(

@@ -53,14 +53,21 @@ import org.slf4j.LoggerFactory;
  * <p>{@code layer}: {@code echo} (bare echo), {@code echo+interceptors} (the echo behind the
  * production interceptors: request id, metrics, rate limit, in-flight limit; access log off),
  * {@code echo+decoding} (and request decoding), {@code instant-nolog} (the engine over three
- * instant NOT_FOUND platforms, with its metrics), {@code instant} (and the access log: the
- * production defaults).
+ * instant NOT_FOUND platforms, with its metrics), {@code instant} (and the access log, 1 % of the
+ * successful calls: the production defaults), {@code instant-everyline} (an access line per call).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ServerCallBenchmark {
-  @Param({"echo", "echo+interceptors", "echo+decoding", "instant-nolog", "instant"})
+  @Param({
+    "echo",
+    "echo+interceptors",
+    "echo+decoding",
+    "instant-nolog",
+    "instant",
+    "instant-everyline"
+  })
   public String layer;
 
   private final Logger access = (Logger) LoggerFactory.getLogger("socialcheck.access");
@@ -80,7 +87,7 @@ public class ServerCallBenchmark {
     }
     silenceLogOutput((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME));
     accessLevel = access.getLevel();
-    access.setLevel(layer.equals("instant") ? Level.INFO : Level.OFF);
+    access.setLevel(layer.startsWith("instant") && !layer.equals("instant-nolog") ? Level.INFO : Level.OFF);
     String name = InProcessServerBuilder.generateName();
     if (layer.equals("echo")) {
       echo =
@@ -100,6 +107,9 @@ public class ServerCallBenchmark {
               .metrics(true)
               .callerRateLimit(1e9)
               .shutdownGrace(Duration.ZERO);
+      if (layer.equals("instant-everyline")) {
+        settings.accessLogSample(1);
+      }
       if (layer.startsWith("echo+")) {
         settings
             .replacementService(new EchoService())

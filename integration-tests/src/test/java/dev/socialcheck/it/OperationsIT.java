@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Operations of a real server process: {@code --log-format json} writes one JSON object per line,
- * with an access-log line per call that carries the address's hash and never the address; the
+ * with an access-log line per call (with {@code --access-log-sample 1}) that carries the address's hash and never the address; the
  * metrics endpoint serves the call counters.
  */
 class OperationsIT {
@@ -29,7 +29,14 @@ class OperationsIT {
     List<JsonNode> lines = new ArrayList<>();
     String scrape;
     try (ServerProcess server =
-        ServerProcess.start("OperationsIT", "--log-format", "json", "--metrics-port", "0")) {
+        ServerProcess.start(
+            "OperationsIT",
+            "--log-format",
+            "json",
+            "--metrics-port",
+            "0",
+            "--access-log-sample",
+            "1")) {
       ManagedChannel channel =
           NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
       try {

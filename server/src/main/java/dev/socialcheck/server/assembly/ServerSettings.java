@@ -431,7 +431,7 @@ public final class ServerSettings {
     private boolean adaptiveConcurrencyLimit;
     private int maxCallsPerConnection = 100;
     private Duration maxConnectionAge = Duration.ofMinutes(30);
-    private double accessLogSample = 1;
+    private double accessLogSample = SocialCheckServer.DEFAULT_ACCESS_LOG_SAMPLE;
     private int checkManyConcurrency = SocialCheckServer.DEFAULT_CHECK_MANY_CONCURRENCY;
     private @Nullable BindableService replacementService;
     private boolean requestDecoding = true;
@@ -750,6 +750,7 @@ public final class ServerSettings {
       return this;
     }
 
+    /** See {@link SocialCheckServer.Builder#accessLogSample}. */
     public Builder accessLogSample(double share) {
       this.accessLogSample = share;
       return this;

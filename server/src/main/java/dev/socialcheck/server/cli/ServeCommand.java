@@ -115,13 +115,13 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--access-log-sample",
-      defaultValue = "1",
+      defaultValue = "0.01",
       paramLabel = "FRACTION",
       description =
-          "Share of successful calls written to the access log, 0 to 1; calls that fail, are"
-              + " refused, shed or cancelled are always written. Default: ${DEFAULT-VALUE} (every"
-              + " call).")
-  double accessLogSample = 1;
+          "Share of successful calls written to the access log, 0 to 1 (1: every call); calls"
+              + " that fail, are refused, shed or cancelled are always written, and metrics count"
+              + " every call. Default: ${DEFAULT-VALUE}.")
+  double accessLogSample = SocialCheckServer.DEFAULT_ACCESS_LOG_SAMPLE;
 
   @Option(
       names = "--metrics-port",

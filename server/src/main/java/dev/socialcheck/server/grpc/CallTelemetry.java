@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -31,8 +32,9 @@ import org.slf4j.spi.LoggingEventBuilder;
  * it is sane, else a new one; echoed in the response headers or trailers), writes one access-log
  * line per call (logger {@code socialcheck.access}) and records the call's metrics — also for calls
  * refused by the interceptors inside it (authentication, rate limit, load shedding). With a sample
- * below 1, only that share of the calls that end {@code OK} is written; every other call (failed,
- * refused, shed, cancelled) always is.
+ * below 1 (the default is {@link SocialCheckServer#DEFAULT_ACCESS_LOG_SAMPLE}), only that share of
+ * the calls that end {@code OK} is written, each such line with {@code sample=<share>}; every other
+ * call (failed, refused, shed, cancelled) always is.
  *
  * <p>The access log carries the method, status, elapsed time, request id, peer, caller, strategy
  * and a hash of the address, never the address. Requests pass through here unparsed ({@link
@@ -49,6 +51,7 @@ final class CallTelemetry implements ServerInterceptor {
   private final Ticker ticker;
   private final double okSample;
   private final Fingerprints fingerprints;
+  private final DoubleSupplier draw;
 
   /**
    * @param okSample share of the calls that end {@code OK} written to the access log (every other
@@ -57,10 +60,24 @@ final class CallTelemetry implements ServerInterceptor {
    */
   CallTelemetry(
       @Nullable ServiceMetrics metrics, Ticker ticker, double okSample, Fingerprints fingerprints) {
+    this(metrics, ticker, okSample, fingerprints, () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /**
+   * @param draw a number in [0, 1) per successful call: the call is written if it is below {@code
+   *     okSample} (tests make it deterministic)
+   */
+  CallTelemetry(
+      @Nullable ServiceMetrics metrics,
+      Ticker ticker,
+      double okSample,
+      Fingerprints fingerprints,
+      DoubleSupplier draw) {
     this.fingerprints = fingerprints;
     this.metrics = metrics;
     this.ticker = ticker;
     this.okSample = okSample;
+    this.draw = draw;
   }
 
   @Override
@@ -138,6 +155,10 @@ final class CallTelemetry implements ServerInterceptor {
             .addKeyValue("caller", caller == null ? "-" : caller)
             .addKeyValue("strategy", info.strategy())
             .addKeyValue("email", emailHash == null ? "-" : "hmac:" + emailHash);
+    if (status.isOk() && okSample < 1) {
+      // A sampled line stands for 1/sample successful calls: say so, so counts can be weighted.
+      line = line.addKeyValue("sample", okSample);
+    }
     if (info.strategy().equals("many")) {
       line =
           line.addKeyValue("items", info.itemsReceived())
@@ -151,7 +172,7 @@ final class CallTelemetry implements ServerInterceptor {
 
   /** Whether this successful call is one of the sampled ones. */
   private boolean sampled() {
-    return okSample >= 1 || (okSample > 0 && ThreadLocalRandom.current().nextDouble() < okSample);
+    return okSample >= 1 || (okSample > 0 && draw.getAsDouble() < okSample);
   }
 
   /**

@@ -87,6 +87,14 @@ public final class SocialCheckServer implements AutoCloseable {
   /** Largest accepted {@link Builder#checkManyConcurrency}. */
   public static final int MAX_CHECK_MANY_CONCURRENCY = 256;
 
+  /**
+   * The default share of successful calls written to the access log: 1 in 100. A line per call
+   * costs about as much CPU and garbage as the rest of the server's work on a call
+   * (benchmarks/RESULTS.md, target 1); every call is counted by the metrics, and every call that
+   * does not succeed (failed, refused, shed, cancelled) is written anyway.
+   */
+  public static final double DEFAULT_ACCESS_LOG_SAMPLE = 0.01;
+
   private final Server server;
   private final InFlightCalls inFlight;
   private final HealthStatusManager health;
@@ -214,7 +222,7 @@ public final class SocialCheckServer implements AutoCloseable {
     private @Nullable Canary canary;
     private @Nullable BindableService replacement;
     private boolean requestDecoding = true;
-    private double accessLogSample = 1;
+    private double accessLogSample = DEFAULT_ACCESS_LOG_SAMPLE;
     private Fingerprints fingerprints = Fingerprints.processDefault();
 
     private Builder(CheckEngine engine, Catalog catalog) {
@@ -391,11 +399,11 @@ public final class SocialCheckServer implements AutoCloseable {
     }
 
     /**
-     * Share of the calls that end {@code OK} written to the access log, 0 to 1 (default 1: every
-     * call). Calls that fail, are refused, shed or cancelled are always written; metrics count
-     * every call either way. Below 1 for traffic whose every success need not leave a line: an
-     * access line costs about as much CPU as the rest of the server's work on a call
-     * (benchmarks/RESULTS.md, target 1).
+     * Share of the calls that end {@code OK} written to the access log, 0 to 1 (default {@link
+     * #DEFAULT_ACCESS_LOG_SAMPLE}, 1 in 100; 1 writes every call). Calls that fail, are refused,
+     * shed or cancelled are always written; metrics count every call either way. A sampled line
+     * carries {@code sample=<share>}. An access line costs about as much CPU as the rest of the
+     * server's work on a call (benchmarks/RESULTS.md, target 1).
      */
     public Builder accessLogSample(double share) {
       checkArgument(share >= 0 && share <= 1, "access log sample must be between 0 and 1");

@@ -73,7 +73,9 @@ class MetricsAndLogsTest {
   }
 
   private TestServer server() throws Exception {
-    TestServer server = new TestServer(catalog, metrics, builder -> builder.metrics(metrics));
+    // Every call's access line, the successful ones too.
+    TestServer server =
+        new TestServer(catalog, metrics, builder -> builder.metrics(metrics).accessLogSample(1));
     catalog.platforms().forEach(p -> metrics.bindLearning(p.id(), server.engine.learning()));
     return server;
   }
