@@ -26,6 +26,7 @@ import dev.socialcheck.server.engine.Fingerprints;
 import dev.socialcheck.server.grpc.ConcurrencyLimit;
 import dev.socialcheck.server.grpc.ConnectionLimits;
 import dev.socialcheck.server.grpc.SocialCheckServer;
+import dev.socialcheck.server.metrics.CoarseClock;
 import dev.socialcheck.server.metrics.MetricsEndpoint;
 import dev.socialcheck.server.metrics.ServiceMetrics;
 import dev.socialcheck.server.redis.SharedRedis;
@@ -195,7 +196,7 @@ public final class ServerAssembly implements AutoCloseable {
       }
       resultCache = cache;
       buildCatalog(timers, cache);
-      buildMetrics();
+      buildMetrics(timers);
       CheckObserver observers =
           CheckObserver.both(
               CheckObserver.both(
@@ -277,11 +278,13 @@ public final class ServerAssembly implements AutoCloseable {
       }
     }
 
-    private void buildMetrics() {
+    private void buildMetrics(ScheduledExecutorService timers) {
       if (!settings.metricsEnabled()) {
         return;
       }
-      ServiceMetrics made = new ServiceMetrics();
+      CoarseClock clock = CoarseClock.start(timers);
+      resources.push(clock);
+      ServiceMetrics made = new ServiceMetrics(clock);
       metrics = made;
       circuitBreakers
           .getAllCircuitBreakers()

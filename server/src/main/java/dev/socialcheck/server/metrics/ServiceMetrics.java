@@ -16,6 +16,7 @@ import dev.socialcheck.server.engine.Strategy;
 import dev.socialcheck.server.engine.Verdict;
 import dev.socialcheck.server.redis.RedisStats;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -26,6 +27,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -84,12 +86,24 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe. Also the engine's {@link CheckObserver}.
  */
 public final class ServiceMetrics implements CheckObserver {
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry;
 
-  private final Map<String, RunObserver> startsByStrategy = startCounters();
+  private final Map<String, RunObserver> startsByStrategy;
 
+  /** Metrics on the system clock. */
   public ServiceMetrics() {
+    this(Clock.SYSTEM);
+  }
+
+  /**
+   * Metrics whose registry reads {@code clock} (the server gives a {@link CoarseClock}: the wall
+   * time Micrometer reads twice per timer record is then a field read).
+   */
+  public ServiceMetrics(Clock clock) {
+    registry =
+        new PrometheusMeterRegistry(
+            PrometheusConfig.DEFAULT, new PrometheusRegistry(), requireNonNull(clock, "clock"));
+    startsByStrategy = startCounters();
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);

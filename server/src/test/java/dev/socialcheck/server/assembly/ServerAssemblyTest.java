@@ -11,6 +11,7 @@ import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.grpc.SocialCheckServer;
 import dev.socialcheck.server.redis.SharedRedis;
 import dev.socialcheck.server.testing.CapturedLogs;
+import dev.socialcheck.server.testing.FakeScheduler;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.HasSocialAccountResponse;
 import dev.socialcheck.v1.ListPlatformsRequest;
@@ -163,6 +164,23 @@ class ServerAssemblyTest {
     assertThatThrownBy(assembly::startServer)
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("closed");
+  }
+
+  /**
+   * With a borrowed scheduler, what the assembly scheduled on it (the metrics' coarse clock among
+   * them) is gone once it closes: the scheduler's owner is not left with the server's tasks.
+   */
+  @Test
+  void close_leavesNoTaskOnABorrowedScheduler() throws InterruptedException {
+    FakeScheduler timers = new FakeScheduler();
+    ServerAssembly assembly =
+        ServerAssembly.create(demo().metrics(true).clock(timers, timers.ticker()).build());
+    assertThat(timers.pendingTasks()).as("the metrics clock's refresh").isPositive();
+
+    assembly.close();
+    timers.advance(java.time.Duration.ofSeconds(1));
+
+    assertThat(timers.pendingTasks()).isZero();
   }
 
   @Test
