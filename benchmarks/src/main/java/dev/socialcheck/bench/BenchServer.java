@@ -63,12 +63,12 @@ import org.slf4j.LoggerFactory;
  * {@code --metrics on|off} (Prometheus registry, engine observer), {@code --access-log on|off} (the
  * {@code socialcheck.access} logger), {@code --caller-rate-limit N} (per-caller calls per second,
  * default 1e9: the interceptor runs but never refuses the one load generator; 0 turns it off),
- * {@code --access-log-sample F} (share of successful calls logged, default the server's, 0.01), {@code
- * --max-in-flight N} (load shedding beyond N calls in progress, default 1000), and {@code --catalog
- * NAME} (see {@link BenchCatalogs}), {@code --latency-ms N}, {@code --time-scale X}, {@code --seed
- * N}, {@code --timeline}, {@code --executor pool|direct} (what-if: {@code direct} runs gRPC
- * callbacks and answers without the executor hop), {@code --count-calls} (count the calls that
- * reach the platforms, see {@link CallCounter}), {@code --cache-ttl D} and {@code
+ * {@code --access-log-sample F} (share of successful calls logged, default the server's, 0.01),
+ * {@code --max-in-flight N} (load shedding beyond N calls in progress, default 1000), and {@code
+ * --catalog NAME} (see {@link BenchCatalogs}), {@code --latency-ms N}, {@code --time-scale X},
+ * {@code --seed N}, {@code --timeline}, {@code --executor pool|direct} (what-if: {@code direct}
+ * runs gRPC callbacks and answers without the executor hop), {@code --count-calls} (count the calls
+ * that reach the platforms, see {@link CallCounter}), {@code --cache-ttl D} and {@code
  * --cache-max-entries N} (put the server's result cache in front of every platform, as the real
  * catalog does: {@code CachingChecker} over one shared {@code ResultCache} with TTL {@code D} for
  * FOUND and NOT_FOUND alike).

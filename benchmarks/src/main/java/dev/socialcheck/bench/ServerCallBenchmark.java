@@ -87,7 +87,8 @@ public class ServerCallBenchmark {
     }
     silenceLogOutput((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME));
     accessLevel = access.getLevel();
-    access.setLevel(layer.startsWith("instant") && !layer.equals("instant-nolog") ? Level.INFO : Level.OFF);
+    access.setLevel(
+        layer.startsWith("instant") && !layer.equals("instant-nolog") ? Level.INFO : Level.OFF);
     String name = InProcessServerBuilder.generateName();
     if (layer.equals("echo")) {
       echo =

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Operations of a real server process: {@code --log-format json} writes one JSON object per line,
- * with an access-log line per call (with {@code --access-log-sample 1}) that carries the address's hash and never the address; the
- * metrics endpoint serves the call counters.
+ * with an access-log line per call (with {@code --access-log-sample 1}) that carries the address's
+ * hash and never the address; the metrics endpoint serves the call counters.
  */
 class OperationsIT {
   private static final String EMAIL = "secret.person@email.com";

@@ -78,15 +78,8 @@ public final class CheckEngine {
     this.scheduler = requireNonNull(scheduler, "scheduler");
     this.ticker = requireNonNull(ticker, "ticker");
     this.learning = new PlatformLearning(adaptive, ticker);
-    CheckObserver learns =
-        new CheckObserver() {
-          @Override
-          public void checkEnded(String platformId, CheckStatus status, Duration latency) {
-            learning.record(platformId, status, latency);
-          }
-        };
-    // Learning first, then the caller's observer; cached answers teach nothing (no call made).
-    this.observer = CheckObserver.both(learns, requireNonNull(observer, "observer"));
+    // Each run teaches the learning first, then tells this observer (CheckRun.observe).
+    this.observer = requireNonNull(observer, "observer");
   }
 
   /** Starts a run whose results are only reported in the answer. */
@@ -109,6 +102,7 @@ public final class CheckEngine {
             scheduler,
             ticker,
             stats,
+            learning,
             observer,
             observer.runStarted(request));
     run.start();

@@ -41,6 +41,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   private final ScheduledExecutorService scheduler;
   private final Ticker ticker;
   private final EngineStats stats;
+  private final PlatformLearning learning;
   private final CheckObserver observer;
   private final RunObserver runObserver;
   private final long startNanos;
@@ -82,6 +83,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       ScheduledExecutorService scheduler,
       Ticker ticker,
       EngineStats stats,
+      PlatformLearning learning,
       CheckObserver observer,
       RunObserver runObserver) {
     this.request = request;
@@ -90,6 +92,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     this.scheduler = scheduler;
     this.ticker = ticker;
     this.stats = stats;
+    this.learning = learning;
     this.observer = observer;
     this.runObserver = runObserver;
     this.startNanos = ticker.read();
@@ -132,11 +135,34 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     private @Nullable List<Slot> launches;
     private @Nullable List<Future<?>> cancellations;
 
-    /** Observer calls, made after the lock is released. */
+    /** Observer calls, made after the lock is released (after {@link #settled}'s). */
     private @Nullable List<Runnable> observations;
+
+    /**
+     * The check this event settled (at most one per event), for the observers: a field, not an
+     * observation, as every check of every run has one.
+     */
+    @Nullable PlatformResult settled;
+
+    boolean settledFromCache;
+
+    /** The answer this event decided, for the observers (after every other observation). */
+    @Nullable CheckReport answered;
 
     @Nullable PlatformResult notification;
     @Nullable CheckReport report;
+
+    private long nowNanos;
+    private boolean timeRead;
+
+    /** The time of this event: read once, however many checks it starts or settles. */
+    long now(Ticker ticker) {
+      if (!timeRead) {
+        nowNanos = ticker.read();
+        timeRead = true;
+      }
+      return nowNanos;
+    }
 
     void launch(Slot slot) {
       launches = added(launches, slot);
@@ -201,7 +227,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     Slot slot = slots.get(nextToStart++);
     slot.started = true;
     slot.reason = reason;
-    slot.startedAtNanos = ticker.read();
+    slot.startedAtNanos = effects.now(ticker);
     slot.timeout = timeoutFor(slot.platform, slot.startedAtNanos);
     running++;
     effects.launch(slot);
@@ -392,24 +418,13 @@ final class CheckRun extends AbstractFuture<CheckReport> {
         new PlatformResult(
             slot.platform.id(),
             outcome.status(),
-            sinceNanos(slot.startedAtNanos),
+            Duration.ofNanos(effects.now(ticker) - slot.startedAtNanos),
             outcome.detail());
     slot.result = result;
     running--;
     stats.checkCompleted();
-    if (outcome.cached()) {
-      effects.observe(() -> observer.checkAnsweredFromCache(result.platformId(), result.status()));
-    } else {
-      effects.observe(
-          () -> observer.checkEnded(result.platformId(), result.status(), result.latency()));
-    }
-    if (runObserver != RunObserver.NONE) { // no allocation per check when nobody listens
-      boolean cached = outcome.cached();
-      effects.observe(
-          () ->
-              runObserver.checkEnded(
-                  result.platformId(), result.status(), result.latency(), cached));
-    }
+    effects.settled = result;
+    effects.settledFromCache = outcome.cached();
     effects.notification = result;
     notificationsInFlight++;
     if (outcome.status() == CheckStatus.FOUND && firstFound == null) {
@@ -430,8 +445,8 @@ final class CheckRun extends AbstractFuture<CheckReport> {
 
   @GuardedBy("lock")
   private boolean allSettled() {
-    for (Slot s : slots) {
-      if (s.result == null) {
+    for (int i = 0; i < slots.size(); i++) {
+      if (slots.get(i).result == null) {
         return false;
       }
     }
@@ -475,12 +490,11 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     List<PlatformResult> results = List.of(collected);
     CheckReport answer =
         new CheckReport(
-            Verdict.of(results), Optional.ofNullable(firstFound), results, sinceNanos(startNanos));
-    effects.observe(
-        () -> {
-          observer.runAnswered(request, answer.verdict(), answer.elapsed());
-          runObserver.answerDecided(answer.verdict(), answer.foundOn(), answer.elapsed());
-        });
+            Verdict.of(results),
+            Optional.ofNullable(firstFound),
+            results,
+            Duration.ofNanos(effects.now(ticker) - startNanos));
+    effects.answered = answer;
     if (notificationsInFlight == 0) {
       effects.report = answer;
     } else {
@@ -491,7 +505,8 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   @GuardedBy("lock")
   private void settleUnfinished(Effects effects, String reason) {
     cancelHedgeTimer();
-    for (Slot slot : slots) {
+    for (int i = 0; i < slots.size(); i++) {
+      Slot slot = slots.get(i);
       if (slot.result != null) {
         continue;
       }
@@ -506,7 +521,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
             new PlatformResult(
                 slot.platform.id(),
                 CheckStatus.CANCELLED,
-                sinceNanos(slot.startedAtNanos),
+                Duration.ofNanos(effects.now(ticker) - slot.startedAtNanos),
                 "cancelled: " + reason);
         running--;
         stats.checkCancelled();
@@ -530,22 +545,50 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   }
 
   private void apply(Effects effects) {
-    // Order matters: the listener hears about this result before anything this event starts can
-    // complete, and the report is published last.
-    for (Runnable observation : effects.observations()) {
-      observation.run();
-    }
+    // Order matters: the observers hear of the settled check before the checks this event
+    // cancelled and before its answer; the listener hears about this result before anything this
+    // event starts can complete, and the report is published last. Indexed loops: no iterator
+    // per list per event.
+    observe(effects);
     if (effects.notification != null) {
       notifyListener(effects.notification, effects);
     }
-    for (Future<?> future : effects.cancellations()) {
-      future.cancel(true);
+    List<Future<?>> cancellations = effects.cancellations();
+    for (int i = 0; i < cancellations.size(); i++) {
+      cancellations.get(i).cancel(true);
     }
-    for (Slot slot : effects.launches()) {
-      launch(slot);
+    List<Slot> launches = effects.launches();
+    for (int i = 0; i < launches.size(); i++) {
+      launch(launches.get(i));
     }
     if (effects.report != null) {
       set(effects.report);
+    }
+  }
+
+  /** The observer calls of an event, in order: the settled check, the others, the answer. */
+  private void observe(Effects effects) {
+    PlatformResult settled = effects.settled;
+    if (settled != null) {
+      if (effects.settledFromCache) {
+        // A cached answer teaches the learning nothing: no platform call was made.
+        observer.checkAnsweredFromCache(settled.platformId(), settled.status());
+      } else {
+        learning.record(
+            settled.platformId(), settled.status(), settled.latency(), effects.now(ticker));
+        observer.checkEnded(settled.platformId(), settled.status(), settled.latency());
+      }
+      runObserver.checkEnded(
+          settled.platformId(), settled.status(), settled.latency(), effects.settledFromCache);
+    }
+    List<Runnable> observations = effects.observations();
+    for (int i = 0; i < observations.size(); i++) {
+      observations.get(i).run();
+    }
+    CheckReport answer = effects.answered;
+    if (answer != null) {
+      observer.runAnswered(request, answer.verdict(), answer.elapsed());
+      runObserver.answerDecided(answer.verdict(), answer.foundOn(), answer.elapsed());
     }
   }
 
@@ -579,14 +622,10 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       decided = true;
       settleUnfinished(effects, "the call was cancelled");
     }
-    effects.observations().forEach(Runnable::run);
+    observe(effects);
     runObserver.runCancelled();
     for (Future<?> future : effects.cancellations()) {
       future.cancel(true);
     }
-  }
-
-  private Duration sinceNanos(long nanos) {
-    return Duration.ofNanos(ticker.read() - nanos);
   }
 }

@@ -58,16 +58,24 @@ public final class PlatformLearning {
    * cancelled checks.
    */
   void record(String platformId, CheckStatus status, Duration latency) {
+    record(platformId, status, latency, ticker.read());
+  }
+
+  /** {@link #record(String, CheckStatus, Duration)} at {@code nowNanos}, a time of the ticker. */
+  void record(String platformId, CheckStatus status, Duration latency, long nowNanos) {
     if (status == CheckStatus.CANCELLED
         || status == CheckStatus.SKIPPED
         || status == CheckStatus.RATE_LIMITED) {
       return;
     }
-    statistics
-        .computeIfAbsent(
-            platformId,
-            id -> new PlatformStatistics(ticker, settings.window(), AdaptiveSettings.BUCKETS))
-        .record(status, latency);
+    PlatformStatistics platform = statistics.get(platformId); // no lambda once it exists
+    if (platform == null) {
+      platform =
+          statistics.computeIfAbsent(
+              platformId,
+              id -> new PlatformStatistics(ticker, settings.window(), AdaptiveSettings.BUCKETS));
+    }
+    platform.record(status, latency, nowNanos);
   }
 
   /** The statistics of {@code platformId} over the current window. */

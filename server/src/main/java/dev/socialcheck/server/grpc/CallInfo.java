@@ -8,9 +8,9 @@ import dev.socialcheck.v1.CheckManyRequest;
 import dev.socialcheck.v1.HasSocialAccountRequest;
 import dev.socialcheck.v1.Strategy;
 import io.grpc.Context;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,15 +31,36 @@ final class CallInfo {
   final String method;
   final String peer;
   final long startNanos;
-  private final AtomicBoolean recorded = new AtomicBoolean();
+
+  // Plain fields behind VarHandles, not atomic objects: four objects less per call.
+  @SuppressWarnings("UnusedVariable") // through RECORDED
+  private volatile boolean recorded;
+
   private volatile @Nullable String caller;
   private volatile String strategy = "none";
   private volatile @Nullable EmailAddress address;
   private volatile @Nullable String requestEmail;
   private volatile @Nullable String emailHash;
-  private final AtomicLong itemsReceived = new AtomicLong();
-  private final AtomicLong itemsAnswered = new AtomicLong();
-  private final AtomicLong itemErrors = new AtomicLong();
+  private volatile long itemsReceived;
+  private volatile long itemsAnswered;
+  private volatile long itemErrors;
+
+  private static final VarHandle RECORDED;
+  private static final VarHandle ITEMS_RECEIVED;
+  private static final VarHandle ITEMS_ANSWERED;
+  private static final VarHandle ITEM_ERRORS;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      RECORDED = lookup.findVarHandle(CallInfo.class, "recorded", boolean.class);
+      ITEMS_RECEIVED = lookup.findVarHandle(CallInfo.class, "itemsReceived", long.class);
+      ITEMS_ANSWERED = lookup.findVarHandle(CallInfo.class, "itemsAnswered", long.class);
+      ITEM_ERRORS = lookup.findVarHandle(CallInfo.class, "itemErrors", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Fingerprints fingerprints;
 
@@ -104,28 +125,28 @@ final class CallInfo {
     } else if (request instanceof CheckManyRequest) {
       // One access-log line per stream: items are counted, their addresses not even hashed.
       strategy = "many";
-      itemsReceived.incrementAndGet();
+      ITEMS_RECEIVED.getAndAdd(this, 1L);
     }
   }
 
   /** A {@code CheckMany} item was answered ({@code failed}: with an error status). */
   void itemSent(boolean failed) {
-    (failed ? itemErrors : itemsAnswered).incrementAndGet();
+    (failed ? ITEM_ERRORS : ITEMS_ANSWERED).getAndAdd(this, 1L);
   }
 
   /** {@code CheckMany} items read so far. */
   long itemsReceived() {
-    return itemsReceived.get();
+    return itemsReceived;
   }
 
   /** {@code CheckMany} items answered so far, errors not included. */
   long itemsAnswered() {
-    return itemsAnswered.get();
+    return itemsAnswered;
   }
 
   /** {@code CheckMany} items answered with an error status so far. */
   long itemErrors() {
-    return itemErrors.get();
+    return itemErrors;
   }
 
   /** The address as the service parsed it: its fingerprint is the one computed for the call. */
@@ -147,6 +168,6 @@ final class CallInfo {
 
   /** True the first time only: a call is recorded once, however it ends. */
   boolean markRecorded() {
-    return recorded.compareAndSet(false, true);
+    return RECORDED.compareAndSet(this, false, true);
   }
 }

@@ -335,6 +335,21 @@ class AdaptiveStrategyTest {
     assertThat(planOrder()).startsWith("b", "a");
   }
 
+  /** Every run teaches the learning, at the time its checks end (they age out with the window). */
+  @Test
+  void runs_teachTheLearning_atTheTimeTheirChecksEnd() {
+    PlatformChecker answers =
+        (email, context) ->
+            com.google.common.util.concurrent.Futures.immediateFuture(CheckOutcome.found("yes"));
+    for (int i = 0; i < 3; i++) {
+      engine.run(CheckRequest.builder(EMAIL, List.of(platform("x", 0.5, answers))).build());
+    }
+    assertThat(engine.learning().snapshot("x").samples()).isEqualTo(3);
+
+    scheduler.advance(Duration.ofSeconds(61)); // past the 60 s window
+    assertThat(engine.learning().snapshot("x").samples()).as("aged out").isZero();
+  }
+
   @Test
   void cacheAnswers_areNotLearnedFrom() {
     PlatformChecker fromCache =
