@@ -1,6 +1,7 @@
 package dev.socialcheck.server.engine;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -72,15 +73,22 @@ record Schedule(
    */
   Schedule cachedFirst(EmailAddress email) {
     int n = order.size();
-    int[] rank = new int[n];
-    boolean any = false;
+    int[] rank = null; // made at the first cached answer: most runs have none
     for (int i = 0; i < n; i++) {
       Optional<CheckStatus> cached = order.get(i).checker().cachedAnswer(email);
-      rank[i] =
-          cached.isEmpty() ? 2 : cached.get() == CheckStatus.FOUND ? 0 : 1; // FOUND, NOT_FOUND
-      any |= rank[i] < 2;
+      if (cached.isEmpty()) {
+        if (rank != null) {
+          rank[i] = 2;
+        }
+        continue;
+      }
+      if (rank == null) {
+        rank = new int[n];
+        Arrays.fill(rank, 0, i, 2); // the ones before: not cached
+      }
+      rank[i] = cached.get() == CheckStatus.FOUND ? 0 : 1;
     }
-    if (!any) {
+    if (rank == null) {
       return this;
     }
     List<Integer> moved = new java.util.ArrayList<>(n);

@@ -13,6 +13,7 @@ import dev.socialcheck.v1.PlatformStats;
 import dev.socialcheck.v1.PlatformStatus;
 import dev.socialcheck.v1.Verdict;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Conversions between engine values and {@code socialcheck.v1} messages. */
@@ -53,7 +54,10 @@ final class Protos {
             .setHasAccount(report.verdict() == dev.socialcheck.server.engine.Verdict.FOUND)
             .setFoundOn(report.foundOn().orElse(""))
             .setElapsed(toProto(report.elapsed()));
-    report.results().forEach(r -> response.addResults(toProto(r)));
+    List<dev.socialcheck.server.engine.PlatformResult> results = report.results();
+    for (int i = 0; i < results.size(); i++) {
+      response.addResults(toProto(results.get(i)));
+    }
     return response.build();
   }
 

@@ -183,6 +183,34 @@ class CheckEngineTest {
     }
 
     @Test
+    void cachedNotFound_betweenTwoPlatforms_movesFirst_andTheOthersKeepTheirOrder()
+        throws Exception {
+      PlatformChecker cachedNo = cacheHolding(CheckStatus.NOT_FOUND);
+      ListenableFuture<CheckReport> run =
+          engine.run(
+              CheckRequest.builder(
+                      EMAIL,
+                      List.of(
+                          platform("a", 0.6, a),
+                          platform("x", 0.5, cachedNo),
+                          platform("b", 0.4, b)))
+                  .strategy(Strategy.SEQUENTIAL)
+                  .build());
+
+      assertThat(a.wasCalled()).as("a, next after the cached x").isTrue();
+      assertThat(b.wasCalled()).as("b waits for a").isFalse();
+      a.lastCall().complete(CheckOutcome.notFound("no"));
+      assertThat(b.wasCalled()).isTrue();
+      b.lastCall().complete(CheckOutcome.notFound("no"));
+      CheckReport report = done(run);
+      assertThat(statusOf(report, "x")).isEqualTo(CheckStatus.NOT_FOUND);
+      assertThat(report.results())
+          .as("the report keeps the planned order")
+          .extracting(PlatformResult::platformId)
+          .containsExactly("a", "x", "b");
+    }
+
+    @Test
     void allNotFound_givesNotFound() throws Exception {
       ListenableFuture<CheckReport> run = engine.run(request(Strategy.RACE).build());
 
