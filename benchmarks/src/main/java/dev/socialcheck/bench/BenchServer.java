@@ -27,6 +27,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -348,6 +349,12 @@ public final class BenchServer {
         allocatedBytes += Math.max(0, bytes);
       }
     }
+    // Time the JIT compilers spent so far: part of the process CPU that is not per-call work.
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    long jitMillis =
+        jit != null && jit.isCompilationTimeMonitoringSupported()
+            ? jit.getTotalCompilationTime()
+            : -1;
     long cpuNanos = -1;
     if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
@@ -372,6 +379,8 @@ public final class BenchServer {
         + gcMillis
         + " cpuNanos="
         + cpuNanos
+        + " jitMillis="
+        + jitMillis
         + " allocatedBytes="
         + allocatedBytes
         + work

@@ -119,8 +119,39 @@ final class EngineOverheadTarget implements BenchTarget {
         .toList();
   }
 
-  /** One measured window of one server: client result, server CPU and allocation, load. */
-  record Sample(LoadGenerator.Result result, double cpuMicros, double bytes, double load) {}
+  /**
+   * One measured window of one server: client result, server CPU and allocation per call, load, and
+   * the JIT compilers' time in the window (ms; -1 unknown).
+   */
+  record Sample(
+      LoadGenerator.Result result, double cpuMicros, double bytes, double load, long jitMillis) {}
+
+  /** JIT time per warm-up pass under which a server counts as warm. */
+  private static final long QUIET_JIT_MILLIS = 50;
+
+  /**
+   * Loads {@code server} at concurrency 64 in passes of 2 s (at least 2, at most 10) until a pass
+   * costs its JIT compilers less than {@link #QUIET_JIT_MILLIS}.
+   */
+  private static void warmUp(String name, ServerProcess server, LoadGenerator load, boolean quick)
+      throws Exception {
+    int passes = quick ? 1 : 10;
+    long jit = -1;
+    for (int pass = 1; pass <= passes; pass++) {
+      long before = BenchRun.statsOrEmpty(server).getOrDefault("jitMillis", -1L);
+      load.closedLoop(
+          Lanes.simple(name), 64, seconds(quick ? 1 : 2), seconds(0.5), DEADLINE, Window.NONE);
+      long after = BenchRun.statsOrEmpty(server).getOrDefault("jitMillis", -1L);
+      jit = before < 0 || after < 0 ? -1 : after - before;
+      if (pass >= 2 && jit >= 0 && jit < QUIET_JIT_MILLIS) {
+        System.out.printf(
+            Locale.ROOT, "t1 warm-up %s: quiet after %d passes (JIT %d ms)%n", name, pass, jit);
+        return;
+      }
+    }
+    System.out.printf(
+        Locale.ROOT, "t1 warm-up %s: %d passes, JIT still %d ms in the last%n", name, passes, jit);
+  }
 
   @Override
   public void run(BenchRun run) throws Exception {
@@ -139,16 +170,11 @@ final class EngineOverheadTarget implements BenchTarget {
         servers.put(layer.name(), server);
         loads.put(layer.name(), new LoadGenerator(server.port(), CONNECTIONS));
       }
-      // JIT warm-up of each server (and of the client paths), not measured.
+      // JIT warm-up of each server (and of the client paths), not measured: load until the
+      // server's JIT compilers go quiet, so that the windows measure calls, not compilations (C2
+      // can take most of a young server's CPU).
       for (String name : names) {
-        requireNonNull(loads.get(name))
-            .closedLoop(
-                Lanes.simple(name),
-                64,
-                seconds(run.quick ? 1 : 4),
-                seconds(0.5),
-                DEADLINE,
-                Window.NONE);
+        warmUp(name, requireNonNull(servers.get(name)), requireNonNull(loads.get(name)), run.quick);
       }
       // windows[name][concurrency] = one window per round. Rounds rotate the server order.
       Map<String, Map<Integer, List<Sample>>> windows = new LinkedHashMap<>();
@@ -191,12 +217,15 @@ final class EngineOverheadTarget implements BenchTarget {
                     (after.getOrDefault("allocatedBytes", 0L)
                             - before.getOrDefault("allocatedBytes", 0L))
                         / (double) calls,
-                    BenchRun.loadAverage1());
+                    BenchRun.loadAverage1(),
+                    after.containsKey("jitMillis") && before.containsKey("jitMillis")
+                        ? after.get("jitMillis") - before.get("jitMillis")
+                        : -1);
             requireNonNull(windows.get(name)).computeIfAbsent(c, x -> new ArrayList<>()).add(w);
             System.out.printf(
                 Locale.ROOT,
                 "t1 round %d %-17s c=%-4d %8.0f calls/s p50 %.2f ms p99 %.2f ms cpu %.1f µs"
-                    + " alloc %.0f B per call, load %.2f, errors %s%n",
+                    + " alloc %.0f B per call, JIT %d ms, load %.2f, errors %s%n",
                 round + 1,
                 name,
                 c,
@@ -205,6 +234,7 @@ final class EngineOverheadTarget implements BenchTarget {
                 r.millis(99),
                 w.cpuMicros(),
                 w.bytes(),
+                w.jitMillis(),
                 w.load(),
                 r.errors());
           }
@@ -219,6 +249,24 @@ final class EngineOverheadTarget implements BenchTarget {
         server.close();
       }
     }
+  }
+
+  /** What the JIT compilers took inside the measured windows, per server (the worst window). */
+  private static String jitInWindows(
+      List<String> names,
+      List<Integer> concurrencies,
+      Map<String, Map<Integer, List<Sample>>> windows) {
+    List<String> parts = new ArrayList<>();
+    for (String name : names) {
+      long worst = -1;
+      for (int c : concurrencies) {
+        for (Sample w : samples(windows, name, c)) {
+          worst = Math.max(worst, w.jitMillis());
+        }
+      }
+      parts.add(name + " " + (worst < 0 ? "unknown" : worst + " ms"));
+    }
+    return "JIT time in the worst measured window: " + String.join(", ", parts);
   }
 
   private static double medianOf(List<Sample> windows, Function<Sample, Double> figure) {
@@ -249,7 +297,10 @@ final class EngineOverheadTarget implements BenchTarget {
             + " reported as cancelled). CPU µs/call = server process CPU time over the window ÷"
             + " calls; bytes/call = bytes allocated by all the server's threads over the window ÷"
             + " calls (ThreadMXBean). Load = 1-minute load average at the window's end, min–max"
-            + " over rounds (2 CPUs: above 2, the neighbours squeeze every ratio toward 1).");
+            + " over rounds (2 CPUs: above 2, the neighbours squeeze every ratio toward 1)."
+            + " Each server is first loaded until its JIT compilers go quiet; "
+            + jitInWindows(names, concurrencies, windows)
+            + ".");
     report.line("");
     List<List<String>> rows = new ArrayList<>();
     List<Charts.Line> lines = new ArrayList<>();
