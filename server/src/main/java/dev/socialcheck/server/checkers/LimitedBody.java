@@ -20,18 +20,45 @@ import org.jspecify.annotations.Nullable;
 @SuppressWarnings("ArrayRecordComponent")
 record LimitedBody(byte[] bytes, boolean truncated) {
 
-  static HttpResponse.BodyHandler<LimitedBody> handler(int maxBytes) {
-    return info -> new Subscriber(maxBytes);
+  /** A handler for one exchange (it remembers whether that exchange's body has been read). */
+  static Handler handler(int maxBytes) {
+    return new Handler(maxBytes);
+  }
+
+  /**
+   * The handler of one exchange. {@link #bodyEnded()} tells whether the client has delivered the
+   * body's end (or an error, or the body was cut at the limit): from then on the exchange has
+   * nothing left to abort, although the future {@code sendAsync} returned may not be done yet.
+   */
+  static final class Handler implements HttpResponse.BodyHandler<LimitedBody> {
+    private final int maxBytes;
+    private volatile boolean ended;
+
+    private Handler(int maxBytes) {
+      this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public HttpResponse.BodySubscriber<LimitedBody> apply(HttpResponse.ResponseInfo info) {
+      return new Subscriber(maxBytes, this);
+    }
+
+    /** Whether the body's end (complete, failed or cut at the limit) has been delivered. */
+    boolean bodyEnded() {
+      return ended;
+    }
   }
 
   private static final class Subscriber implements HttpResponse.BodySubscriber<LimitedBody> {
     private final int maxBytes;
+    private final Handler handler;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private final CompletableFuture<LimitedBody> result = new CompletableFuture<>();
     private Flow.@Nullable Subscription subscription;
 
-    Subscriber(int maxBytes) {
+    Subscriber(int maxBytes, Handler handler) {
       this.maxBytes = maxBytes;
+      this.handler = handler;
     }
 
     @Override
@@ -53,6 +80,7 @@ record LimitedBody(byte[] bytes, boolean truncated) {
           byte[] part = new byte[room];
           item.get(part);
           buffer.writeBytes(part);
+          handler.ended = true;
           subscription().cancel();
           result.complete(new LimitedBody(buffer.toByteArray(), true));
           return;
@@ -71,11 +99,14 @@ record LimitedBody(byte[] bytes, boolean truncated) {
 
     @Override
     public void onError(Throwable throwable) {
+      handler.ended = true;
       result.completeExceptionally(throwable);
     }
 
     @Override
     public void onComplete() {
+      // Over HTTP/1.1 the client has already put the connection back in its pool at this point.
+      handler.ended = true;
       result.complete(new LimitedBody(buffer.toByteArray(), false));
     }
   }

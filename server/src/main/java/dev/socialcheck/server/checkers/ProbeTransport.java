@@ -13,7 +13,9 @@ import java.util.function.Supplier;
  * --replay} sends them to a loopback fake instead.
  *
  * <p>Contract: asynchronous (no thread held while waiting); cancelling the returned future aborts
- * the exchange; at most {@code maxBodyBytes} of a body are read; thread-safe.
+ * the exchange unless its response has been read to the end (then there is nothing to abort, and
+ * the connection stays with the client's pool); at most {@code maxBodyBytes} of a body are read;
+ * thread-safe.
  */
 @FunctionalInterface
 public interface ProbeTransport {
@@ -56,8 +58,7 @@ public interface ProbeTransport {
       }
       request.headers().forEach(builder::header);
       return Futures.transform(
-          new ExchangeFuture<>(
-              client.sendAsync(builder.build(), LimitedBody.handler(maxBodyBytes))),
+          ExchangeFuture.send(client, builder.build(), maxBodyBytes),
           http ->
               new ProbeResponse(
                   http.statusCode(), http.headers(), http.body().bytes(), http.body().truncated()),
