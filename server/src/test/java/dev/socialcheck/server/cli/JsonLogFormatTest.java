@@ -73,7 +73,9 @@ class JsonLogFormatTest {
         event(Level.INFO, "HasSocialAccount OK 12ms", null, Map.of("request_id", "r-1"));
     event.setKeyValuePairs(
         List.of(
-            new KeyValuePair("rpc", "HasSocialAccount"), new KeyValuePair("email", "hmac:0123")));
+            new KeyValuePair("rpc", "HasSocialAccount"),
+            new KeyValuePair("email", "hmac:0123"),
+            new KeyValuePair("sample", 0.01)));
     JsonNode line = encode(event);
 
     assertThat(OffsetDateTime.parse(line.path("@timestamp").asText()))
@@ -85,6 +87,8 @@ class JsonLogFormatTest {
     assertThat(line.path("message").asText()).isEqualTo("HasSocialAccount OK 12ms");
     assertThat(line.path("rpc").asText()).isEqualTo("HasSocialAccount");
     assertThat(line.path("email").asText()).isEqualTo("hmac:0123");
+    assertThat(line.path("sample").isNumber()).as("a sampled line's share, as a number").isTrue();
+    assertThat(line.path("sample").asDouble()).isEqualTo(0.01);
     assertThat(line.path("request_id").asText()).as("MDC fields are top-level").isEqualTo("r-1");
     for (Map.Entry<String, JsonNode> field : line.properties()) {
       assertThat(field.getValue().isContainerNode())
