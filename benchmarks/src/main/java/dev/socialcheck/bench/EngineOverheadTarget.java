@@ -319,9 +319,13 @@ final class EngineOverheadTarget implements BenchTarget {
       for (String name : names) {
         List<Sample> ws = samples(windows, name, c);
         List<Double> ratios = new ArrayList<>();
+        // CPU per call over the echo's in the same round: its spread shows how much the machine
+        // moved the figure while the code stood still.
+        List<Double> cpuRatios = new ArrayList<>();
         for (int i = 0; i < requireNonNull(ws).size(); i++) {
-          ratios.add(
-              ws.get(i).result().throughput() / requireNonNull(echo).get(i).result().throughput());
+          Sample echoRound = requireNonNull(echo).get(i);
+          ratios.add(ws.get(i).result().throughput() / echoRound.result().throughput());
+          cpuRatios.add(ws.get(i).cpuMicros() / echoRound.cpuMicros());
         }
         LoadGenerator.Result last = ws.get(ws.size() - 1).result();
         double cpu = medianOf(ws, Sample::cpuMicros);
@@ -336,7 +340,14 @@ final class EngineOverheadTarget implements BenchTarget {
                 Report.fmt(medianOf(ws, w -> w.result().millis(99))),
                 Report.fmt(medianOf(ws, w -> w.result().maxMillis())),
                 Report.fmt(cpu),
-                name.equals("echo") ? "—" : String.format(Locale.ROOT, "%.2f×", cpu / echoCpu),
+                name.equals("echo")
+                    ? "—"
+                    : String.format(
+                        Locale.ROOT,
+                        "%.2f× [%.2f–%.2f]",
+                        cpu / echoCpu,
+                        Collections.min(cpuRatios),
+                        Collections.max(cpuRatios)),
                 Report.fmt(bytes),
                 name.equals("echo") ? "—" : String.format(Locale.ROOT, "%.2f×", bytes / echoBytes),
                 Report.fmt(last.responseBytes()),
@@ -348,6 +359,8 @@ final class EngineOverheadTarget implements BenchTarget {
           report.figure(key + ".ratio.min", Collections.min(ratios));
           report.figure(key + ".ratio.max", Collections.max(ratios));
           report.figure(key + ".cpuPerCallRatio", cpu / echoCpu);
+          report.figure(key + ".cpuPerCallRatio.min", Collections.min(cpuRatios));
+          report.figure(key + ".cpuPerCallRatio.max", Collections.max(cpuRatios));
           report.figure(key + ".allocPerCallRatio", bytes / echoBytes);
         }
         report.figure(key + ".rps", medianOf(ws, w -> w.result().throughput()));
@@ -365,7 +378,7 @@ final class EngineOverheadTarget implements BenchTarget {
             "p99 ms",
             "max ms",
             "server CPU µs/call",
-            "CPU ÷ echo",
+            "CPU ÷ echo [per-round min–max]",
             "server bytes/call",
             "bytes ÷ echo",
             "response bytes",
