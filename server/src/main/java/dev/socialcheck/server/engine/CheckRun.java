@@ -139,8 +139,8 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     private @Nullable List<Runnable> observations;
 
     /**
-     * The check this event settled (at most one per event), for the observers: a field, not an
-     * observation, as every check of every run has one.
+     * The check this event settled (at most one per event): the observers hear of it, then the
+     * listener. A field, not an observation, as every check of every run has one.
      */
     @Nullable PlatformResult settled;
 
@@ -149,7 +149,6 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     /** The answer this event decided, for the observers (after every other observation). */
     @Nullable CheckReport answered;
 
-    @Nullable PlatformResult notification;
     @Nullable CheckReport report;
 
     private long nowNanos;
@@ -162,6 +161,11 @@ final class CheckRun extends AbstractFuture<CheckReport> {
         timeRead = true;
       }
       return nowNanos;
+    }
+
+    /** From {@code startNanos} to the time of this event. */
+    Duration since(Ticker ticker, long startNanos) {
+      return Duration.ofNanos(now(ticker) - startNanos);
     }
 
     void launch(Slot slot) {
@@ -418,14 +422,13 @@ final class CheckRun extends AbstractFuture<CheckReport> {
         new PlatformResult(
             slot.platform.id(),
             outcome.status(),
-            Duration.ofNanos(effects.now(ticker) - slot.startedAtNanos),
+            effects.since(ticker, slot.startedAtNanos),
             outcome.detail());
     slot.result = result;
     running--;
     stats.checkCompleted();
     effects.settled = result;
     effects.settledFromCache = outcome.cached();
-    effects.notification = result;
     notificationsInFlight++;
     if (outcome.status() == CheckStatus.FOUND && firstFound == null) {
       firstFound = slot.platform.id();
@@ -493,7 +496,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
             Verdict.of(results),
             Optional.ofNullable(firstFound),
             results,
-            Duration.ofNanos(effects.now(ticker) - startNanos));
+            effects.since(ticker, startNanos));
     effects.answered = answer;
     if (notificationsInFlight == 0) {
       effects.report = answer;
@@ -521,7 +524,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
             new PlatformResult(
                 slot.platform.id(),
                 CheckStatus.CANCELLED,
-                Duration.ofNanos(effects.now(ticker) - slot.startedAtNanos),
+                effects.since(ticker, slot.startedAtNanos),
                 "cancelled: " + reason);
         running--;
         stats.checkCancelled();
@@ -550,13 +553,10 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     // event starts can complete, and the report is published last. Indexed loops: no iterator
     // per list per event.
     observe(effects);
-    if (effects.notification != null) {
-      notifyListener(effects.notification, effects);
+    if (effects.settled != null) {
+      notifyListener(effects.settled, effects);
     }
-    List<Future<?>> cancellations = effects.cancellations();
-    for (int i = 0; i < cancellations.size(); i++) {
-      cancellations.get(i).cancel(true);
-    }
+    cancelAll(effects);
     List<Slot> launches = effects.launches();
     for (int i = 0; i < launches.size(); i++) {
       launch(launches.get(i));
@@ -624,8 +624,14 @@ final class CheckRun extends AbstractFuture<CheckReport> {
     }
     observe(effects);
     runObserver.runCancelled();
-    for (Future<?> future : effects.cancellations()) {
-      future.cancel(true);
+    cancelAll(effects);
+  }
+
+  /** Cancels the checks an event cancelled (their futures), with interrupt. */
+  private static void cancelAll(Effects effects) {
+    List<Future<?>> cancellations = effects.cancellations();
+    for (int i = 0; i < cancellations.size(); i++) {
+      cancellations.get(i).cancel(true);
     }
   }
 }

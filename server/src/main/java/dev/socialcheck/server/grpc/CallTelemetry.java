@@ -29,12 +29,12 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The outermost interceptor: gives every call a request id ({@code x-request-id}: the caller's if
- * it is sane, else a new one; echoed in the response headers or trailers), writes one access-log
- * line per call (logger {@code socialcheck.access}) and records the call's metrics — also for calls
- * refused by the interceptors inside it (authentication, rate limit, load shedding). With a sample
- * below 1 (the default is {@link SocialCheckServer#DEFAULT_ACCESS_LOG_SAMPLE}), only that share of
- * the calls that end {@code OK} is written, each such line with {@code sample=<share>}; every other
- * call (failed, refused, shed, cancelled) always is.
+ * it is sane, else a new one; echoed in the response headers or trailers), writes the access log
+ * (logger {@code socialcheck.access}, at most one line per call) and records the call's metrics —
+ * also for calls refused by the interceptors inside it (authentication, rate limit, load shedding).
+ * With a sample below 1 (the default is {@link SocialCheckServer#DEFAULT_ACCESS_LOG_SAMPLE}), only
+ * that share of the calls that end {@code OK} is written, each such line with {@code
+ * sample=<share>}; every other call (failed, refused, shed, cancelled) always is.
  *
  * <p>The access log carries the method, status, elapsed time, request id, peer, caller, strategy
  * and a hash of the address, never the address. Requests pass through here unparsed ({@link
