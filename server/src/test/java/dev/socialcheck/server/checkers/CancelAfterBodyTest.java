@@ -3,6 +3,7 @@ package dev.socialcheck.server.checkers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socialcheck.server.catalog.CatalogLoader;
+import dev.socialcheck.server.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,8 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -93,17 +93,14 @@ class CancelAfterBodyTest {
    */
   @Test
   void cancelAfterTheBodyWasRead_leavesThePooledConnectionToTheNextRequest() throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Scenario.class.getName());
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("child JVM ended").isTrue();
+    String output =
+        ChildJvm.run(
+            Scenario.class,
+            List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2"),
+            List.of(),
+            Duration.ofSeconds(60));
 
-    assertThat(output.trim())
+    assertThat(output)
         .isEqualTo(
             "A not done after its body; B on A's connection; A cancelled; B=200; connections=1");
   }

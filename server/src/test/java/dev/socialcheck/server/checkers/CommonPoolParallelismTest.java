@@ -2,14 +2,12 @@ package dev.socialcheck.server.checkers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.socialcheck.server.testing.ChildJvm;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The common pool gets two threads on small machines, so HTTP responses start no threads. */
@@ -38,17 +36,11 @@ class CommonPoolParallelismTest {
   }
 
   private static String run(boolean ensure) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-XX:ActiveProcessorCount=2");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Probe.class.getName());
-    command.add(String.valueOf(ensure));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("child JVM ended").isTrue();
-    return output.trim();
+    return ChildJvm.run(
+        Probe.class,
+        List.of("-XX:ActiveProcessorCount=2"),
+        List.of(String.valueOf(ensure)),
+        Duration.ofSeconds(30));
   }
 
   /** The child JVM: optionally ensures, then reports what the common pool became. */
