@@ -126,31 +126,24 @@ final class EngineOverheadTarget implements BenchTarget {
   record Sample(
       LoadGenerator.Result result, double cpuMicros, double bytes, double load, long jitMillis) {}
 
-  /** JIT time per warm-up pass under which a server counts as warm. */
-  private static final long QUIET_JIT_MILLIS = 50;
-
   /**
    * Loads {@code server} at concurrency 64 in passes of 2 s (at least 2, at most 10) until a pass
-   * costs its JIT compilers less than {@link #QUIET_JIT_MILLIS}.
+   * costs its JIT compilers less than {@link JitWarmUp#QUIET_JIT_MILLIS}.
    */
   private static void warmUp(String name, ServerProcess server, LoadGenerator load, boolean quick)
       throws Exception {
-    int passes = quick ? 1 : 10;
-    long jit = -1;
-    for (int pass = 1; pass <= passes; pass++) {
-      long before = BenchRun.statsOrEmpty(server).getOrDefault("jitMillis", -1L);
-      load.closedLoop(
-          Lanes.simple(name), 64, seconds(quick ? 1 : 2), seconds(0.5), DEADLINE, Window.NONE);
-      long after = BenchRun.statsOrEmpty(server).getOrDefault("jitMillis", -1L);
-      jit = before < 0 || after < 0 ? -1 : after - before;
-      if (pass >= 2 && jit >= 0 && jit < QUIET_JIT_MILLIS) {
-        System.out.printf(
-            Locale.ROOT, "t1 warm-up %s: quiet after %d passes (JIT %d ms)%n", name, pass, jit);
-        return;
-      }
-    }
-    System.out.printf(
-        Locale.ROOT, "t1 warm-up %s: %d passes, JIT still %d ms in the last%n", name, passes, jit);
+    JitWarmUp.untilQuiet(
+        "t1 warm-up " + name,
+        server,
+        quick ? 1 : 10,
+        () ->
+            load.closedLoop(
+                Lanes.simple(name),
+                64,
+                seconds(quick ? 1 : 2),
+                seconds(0.5),
+                DEADLINE,
+                Window.NONE));
   }
 
   @Override

@@ -163,6 +163,7 @@ final class OutboundProbeTarget implements BenchTarget {
       double abandonedPer1000,
       double threadsStartedPer1000,
       double cpuMicrosPerProbe,
+      long jitMillis,
       String errors) {}
 
   @Override
@@ -209,7 +210,7 @@ final class OutboundProbeTarget implements BenchTarget {
             LoadGenerator load = new LoadGenerator(server.port(), CONNECTIONS)) {
           long serverIdle = requireNonNull(server.stats(true).get("heapUsed"));
           long rawIdle = requireNonNull(raw.stats(true).get("heapUsed"));
-          warmUp(load, raw, warmup);
+          warmUp(run, server, load, raw);
           for (String strategy : t6Strategies) {
             for (int c : t6Concurrency) {
               Cell a =
@@ -247,7 +248,7 @@ final class OutboundProbeTarget implements BenchTarget {
                       maxInFlight()));
           LoadGenerator load = new LoadGenerator(sim.port(), CONNECTIONS)) {
         long idle = requireNonNull(sim.stats(true).get("heapUsed"));
-        warmUp(load, null, warmup);
+        warmUp(run, sim, load, null);
         for (String strategy : t6Strategies) {
           for (int c : t6Concurrency) {
             Cell cell =
@@ -281,21 +282,52 @@ final class OutboundProbeTarget implements BenchTarget {
   /**
    * Warms the JVMs up before anything is measured: one call at a time first, so that each
    * platform's connection is opened (and its TLS handshake made) once, as a replica that has been
-   * serving for a while has them; then {@code 2 × warmup} seconds at the largest concurrency up to
-   * 1,000 (JIT, pools). Without the first step, a cold client meeting hundreds of probes at once
+   * serving for a while has them; then passes at the largest concurrency up to 1,000 (each strategy
+   * in turn) until the JVM's JIT compilers go quiet ({@link JitWarmUp}), the server's first and the
+   * raw prober's after. Without the first step, a cold client meeting hundreds of probes at once
    * opens a connection per probe before the first handshake completes (measured: see RESULTS.md).
+   * Without the second, the JVM with more code to compile (socialcheck's) paid for its compilations
+   * inside the windows.
    */
-  private void warmUp(LoadGenerator load, @Nullable ServerProcess raw, double warmup)
+  private void warmUp(
+      BenchRun run, ServerProcess server, LoadGenerator load, @Nullable ServerProcess raw)
       throws Exception {
     int calls =
         Math.max(1, Math.min(1000, t6Concurrency.stream().max(Integer::compare).orElse(100)) / 5);
+    int passes = run.quick ? 1 : 40;
+    double perStrategy = run.quick ? 0.5 : 1;
     load.closedLoop(lane("race"), 1, Duration.ZERO, seconds(1), DEADLINE, Window.NONE);
-    load.closedLoop(lane("race"), calls, Duration.ZERO, seconds(2 * warmup), DEADLINE, Window.NONE);
+    JitWarmUp.untilQuiet(
+        "t6 warm-up " + server.name(),
+        server,
+        passes,
+        () -> {
+          for (String strategy : t6Strategies) {
+            load.closedLoop(
+                lane(strategy), calls, Duration.ZERO, seconds(perStrategy), DEADLINE, Window.NONE);
+          }
+        });
     if (raw != null) {
       raw.command("raw-start RACE 1 0 1000 0");
       raw.command("raw-wait");
-      raw.command("raw-start RACE " + calls + " 0 " + Math.round(2000 * warmup) + " 0");
-      raw.command("raw-wait");
+      JitWarmUp.untilQuiet(
+          "t6 warm-up " + raw.name(),
+          raw,
+          passes,
+          () -> {
+            for (String strategy : t6Strategies) {
+              raw.command(
+                  "raw-start "
+                      + strategy.toUpperCase(Locale.ROOT)
+                      + " "
+                      + calls
+                      + " 0 "
+                      + Math.round(1000 * perStrategy)
+                      + " "
+                      + t6HedgeMillis);
+              raw.command("raw-wait");
+            }
+          });
     }
   }
 
@@ -397,6 +429,7 @@ final class OutboundProbeTarget implements BenchTarget {
             stats.get(1).getOrDefault("threadsStarted", 0L)
                 - stats.get(0).getOrDefault("threadsStarted", 0L),
             stats.get(1).getOrDefault("cpuNanos", 0L) - stats.get(0).getOrDefault("cpuNanos", 0L),
+            jitDelta(stats.get(0), stats.get(1)),
             errors(r.errors(), outcomes));
     print(cell);
     return cell;
@@ -465,6 +498,7 @@ final class OutboundProbeTarget implements BenchTarget {
             requireNonNull(closed.get("threadsStarted"))
                 - requireNonNull(opened.get("threadsStarted")),
             requireNonNull(closed.get("cpuNanos")) - requireNonNull(opened.get("cpuNanos")),
+            jitDelta(opened, closed),
             "-".equals(result.get("errors")) ? "0" : requireNonNull(result.get("errors")));
     print(cell);
     return cell;
@@ -488,6 +522,7 @@ final class OutboundProbeTarget implements BenchTarget {
       PlatformFleet.@Nullable Counters fleet,
       long threadsStarted,
       long cpuNanos,
+      long jitMillis,
       String errors) {
     long inFlight = live.getOrDefault("checksInFlight", 0L);
     double liveKiB =
@@ -516,7 +551,15 @@ final class OutboundProbeTarget implements BenchTarget {
         fleet == null ? Double.NaN : fleet.abandoned() * per1000,
         threadsStarted * per1000,
         probes == 0 ? Double.NaN : cpuNanos / 1e3 / probes,
+        jitMillis,
         errors);
+  }
+
+  /** The JIT compilers' time between two stats (ms; -1 unknown). */
+  private static long jitDelta(Map<String, Long> before, Map<String, Long> after) {
+    Long a = before.get("jitMillis");
+    Long b = after.get("jitMillis");
+    return a == null || b == null || a < 0 || b < 0 ? -1 : b - a;
   }
 
   private static void print(Cell c) {
@@ -524,7 +567,7 @@ final class OutboundProbeTarget implements BenchTarget {
         Locale.ROOT,
         "t6 %-6s %-6s %-11s c=%-5d %8.0f probes/s %7.0f calls/s p50 %6.1f ms p99 %7.1f ms"
             + " threads %d-%d (+%s/1000) conn/1000 %s tls/1000 %s live %s KiB/probe (%d in"
-            + " flight) errors %s%n",
+            + " flight) cpu %s µs/probe JIT %d ms errors %s%n",
         c.strategy(),
         c.protocol(),
         c.scenario(),
@@ -540,6 +583,8 @@ final class OutboundProbeTarget implements BenchTarget {
         Report.fmt(c.tlsPer1000()),
         Report.fmt(c.liveKiBPerProbe()),
         c.probesInFlightAtGc(),
+        Report.fmt(c.cpuMicrosPerProbe()),
+        c.jitMillis(),
         c.errors());
   }
 

@@ -27,6 +27,11 @@ final class ServerProcess implements AutoCloseable {
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final int port;
 
+  /** The name it was started with (its log's and profile's). */
+  String name() {
+    return name;
+  }
+
   /**
    * @param jvmFlags flags for the server JVM (heap, GC, JFR)
    * @param args {@link BenchServer} arguments

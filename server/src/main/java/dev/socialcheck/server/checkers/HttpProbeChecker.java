@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.FluentFuture;
-import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
@@ -25,12 +24,12 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -105,7 +104,7 @@ public final class HttpProbeChecker implements PlatformChecker {
 
   /** A fresh random token: 16 lower-case hex digits. */
   public static String randomToken() {
-    return String.format(Locale.ROOT, "%016x", ThreadLocalRandom.current().nextLong());
+    return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
   }
 
   /**
@@ -191,25 +190,9 @@ public final class HttpProbeChecker implements PlatformChecker {
       span.setAttribute("http.request.method", request.method());
       ListenableFuture<ProbeResponse> sent =
           send(first, headers, request.followRedirects(), 0, step);
-      Futures.addCallback(
-          sent,
-          new FutureCallback<ProbeResponse>() {
-            @Override
-            public void onSuccess(@Nullable ProbeResponse response) {
-              span.setAttribute("http.response.status_code", requireNonNull(response).status());
-              span.end();
-            }
-
-            @Override
-            public void onFailure(Throwable failure) {
-              span.fail(
-                  failure instanceof CancellationException
-                      ? "cancelled"
-                      : failure.getClass().getSimpleName());
-              span.end();
-            }
-          },
-          directExecutor());
+      // A listener, not Futures.addCallback: a cancelled probe (a race's loser) would be read
+      // through get(), which builds a CancellationException and its stack trace.
+      sent.addListener(() -> endSpan(span, sent), directExecutor());
       return FluentFuture.from(sent)
           .catching(
               Exception.class,
@@ -217,6 +200,22 @@ public final class HttpProbeChecker implements PlatformChecker {
                 throw e instanceof StepFailure failure ? failure : new StepFailure(step, e);
               },
               directExecutor());
+    }
+
+    /** Ends a request's span with the answer's status, or why there is none. */
+    private static void endSpan(CheckTrace.Step span, ListenableFuture<ProbeResponse> sent) {
+      if (sent.isCancelled()) {
+        span.fail("cancelled");
+      } else {
+        try {
+          span.setAttribute(
+              "http.response.status_code", requireNonNull(Futures.getDone(sent)).status());
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          span.fail(cause == null ? "unknown" : cause.getClass().getSimpleName());
+        }
+      }
+      span.end();
     }
 
     /** The request's headers for this check, before cookies from the jar are added. */

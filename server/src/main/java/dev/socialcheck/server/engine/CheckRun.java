@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.AbstractFuture;
-import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
@@ -34,6 +33,10 @@ import org.slf4j.LoggerFactory;
  */
 final class CheckRun extends AbstractFuture<CheckReport> {
   private static final Logger log = LoggerFactory.getLogger(CheckRun.class);
+
+  /** A check whose future was cancelled by someone other than the engine. */
+  private static final CheckOutcome CANCELLED_BY_CHECKER =
+      CheckOutcome.error("checker cancelled its own check");
 
   private final CheckRequest request;
   private final Schedule schedule;
@@ -370,20 +373,10 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       onCheckDone(slot, timed); // what a callback would do at once, without one
       return;
     }
-    Futures.addCallback(
-        timed,
-        new FutureCallback<CheckOutcome>() {
-          @Override
-          public void onSuccess(@Nullable CheckOutcome result) {
-            onCheckDone(slot, timed);
-          }
-
-          @Override
-          public void onFailure(Throwable t) {
-            onCheckDone(slot, timed);
-          }
-        },
-        directExecutor());
+    // A listener, not Futures.addCallback: the callback would read a cancelled check (every loser
+    // of a race) through get(), which builds a CancellationException and its stack trace each
+    // time; outcomeOf asks isCancelled() first.
+    timed.addListener(() -> onCheckDone(slot, timed), directExecutor());
   }
 
   private ListenableFuture<CheckOutcome> invokeChecker(
@@ -457,6 +450,9 @@ final class CheckRun extends AbstractFuture<CheckReport> {
   }
 
   private static CheckOutcome outcomeOf(ListenableFuture<CheckOutcome> future, Duration timeout) {
+    if (future.isCancelled()) {
+      return CANCELLED_BY_CHECKER;
+    }
     try {
       CheckOutcome outcome = Futures.getDone(future);
       return outcome != null ? outcome : CheckOutcome.error("checker returned no outcome");
@@ -470,7 +466,7 @@ final class CheckRun extends AbstractFuture<CheckReport> {
       String type = cause == null ? "unknown" : cause.getClass().getSimpleName();
       return CheckOutcome.error("checker failed: " + type);
     } catch (CancellationException e) {
-      return CheckOutcome.error("checker cancelled its own check");
+      return CANCELLED_BY_CHECKER; // cancelled after isCancelled() was asked
     }
   }
 

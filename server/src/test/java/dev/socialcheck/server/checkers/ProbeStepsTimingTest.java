@@ -201,4 +201,21 @@ class ProbeStepsTimingTest {
 
     assertThat(trace.events).endsWith("step join failed: cancelled", "end step join");
   }
+
+  @Test
+  void aFailedStep_endsItsTraceStepWithTheFailuresType_notItsMessage() {
+    RecordingTrace trace = new RecordingTrace();
+    ListenableFuture<CheckOutcome> check =
+        twoStep()
+            .checker()
+            .check(
+                EmailAddress.parse("user@email.com"),
+                new CheckContext(Duration.ofSeconds(5), trace));
+
+    pending.get(0).setException(new java.net.ConnectException("no route to user@email.com"));
+
+    assertThat(check).isDone();
+    assertThat(trace.events).endsWith("step join failed: ConnectException", "end step join");
+    assertThat(String.join("\n", trace.events)).doesNotContain("user@email.com");
+  }
 }
