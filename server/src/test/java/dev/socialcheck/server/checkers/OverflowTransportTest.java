@@ -173,6 +173,94 @@ class OverflowTransportTest {
   }
 
   @Test
+  void aClientThatRefused_isNotAskedAgainWhileFull_andIsUsedAgainOnceARequestEnds()
+      throws Exception {
+    FakeClient first =
+        new FakeClient().pending().pending().pending().refuse(streamLimit()).answer(200);
+    FakeClient second = new FakeClient().answer(200).answer(201);
+    OverflowTransport transport = new OverflowTransport(first, next(second), 4);
+    transport.send(REQUEST, 1024);
+    first.complete(0, 200); // the first exchange opens the way for the others
+    transport.send(REQUEST, 1024);
+    transport.send(REQUEST, 1024);
+
+    ProbeResponse refusedThenMoved = transport.send(REQUEST, 1024).get();
+    ProbeResponse skipped = transport.send(REQUEST, 1024).get();
+
+    assertThat(refusedThenMoved.status()).isEqualTo(200);
+    assertThat(skipped.status()).as("straight to the second client").isEqualTo(201);
+    assertThat(first.exchanges).as("asked of the first client").hasSize(4);
+    assertThat(transport.inFlight(REQUEST.uri())).startsWith(2, 0);
+
+    first.complete(1, 200);
+    assertThat(transport.send(REQUEST, 1024).get().status())
+        .as("room again on the first client")
+        .isEqualTo(200);
+    assertThat(first.exchanges).hasSize(5);
+  }
+
+  @Test
+  void aFullClient_isTriedAgainOnceIn64Skips() throws Exception {
+    FakeClient first = new FakeClient().pending().pending().refuse(streamLimit()).answer(299);
+    FakeClient second = new FakeClient();
+    for (int i = 0; i < OverflowTransport.RETRY_FULL_EVERY; i++) {
+      second.answer(200);
+    }
+    OverflowTransport transport = new OverflowTransport(first, next(second), 4);
+    transport.send(REQUEST, 1024);
+    first.complete(0, 200);
+    transport.send(REQUEST, 1024); // in flight: 1
+    transport.send(REQUEST, 1024).get(); // refused: the host allows 1
+
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < OverflowTransport.RETRY_FULL_EVERY; i++) {
+      statuses.add(transport.send(REQUEST, 1024).get().status());
+    }
+
+    assertThat(statuses.subList(0, OverflowTransport.RETRY_FULL_EVERY - 1))
+        .as("skipped the full client")
+        .containsOnly(200);
+    assertThat(statuses.get(OverflowTransport.RETRY_FULL_EVERY - 1))
+        .as("the first client, tried again (and it took the request)")
+        .isEqualTo(299);
+  }
+
+  @Test
+  void aClientWhoseRequestsAllEnded_forgetsWhatItsHostAllowed() throws Exception {
+    FakeClient first =
+        new FakeClient().pending().pending().refuse(streamLimit()).answer(200).answer(200);
+    FakeClient second = new FakeClient().answer(201);
+    OverflowTransport transport = new OverflowTransport(first, next(second), 4);
+    transport.send(REQUEST, 1024);
+    first.complete(0, 200);
+    transport.send(REQUEST, 1024); // in flight: 1
+    transport.send(REQUEST, 1024).get(); // refused: the host allows 1
+    first.complete(1, 200); // idle
+
+    ProbeResponse one = transport.send(REQUEST, 1024).get();
+    ProbeResponse two = transport.send(REQUEST, 1024).get();
+
+    assertThat(List.of(one.status(), two.status()))
+        .as("both on the first client")
+        .containsOnly(200);
+    assertThat(transport.inFlight(REQUEST.uri())).containsOnly(0);
+  }
+
+  @Test
+  void cancelledAndWaitingRequests_leaveNoCountBehind() {
+    FakeClient client = new FakeClient().pending().pending();
+    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4);
+    ListenableFuture<ProbeResponse> first = transport.send(REQUEST, 1024);
+    ListenableFuture<ProbeResponse> waiting = transport.send(REQUEST, 1024);
+    assertThat(transport.inFlight(REQUEST.uri())).startsWith(2);
+
+    waiting.cancel(false);
+    first.cancel(false);
+
+    assertThat(transport.inFlight(REQUEST.uri())).containsOnly(0);
+  }
+
+  @Test
   void probeDetail_namesTheStreamLimit() {
     assertThat(OverflowTransport.isStreamLimit(streamLimit())).isTrue();
     assertThat(OverflowTransport.isStreamLimit(new IOException("closed"))).isFalse();
