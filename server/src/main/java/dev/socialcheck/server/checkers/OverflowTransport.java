@@ -14,6 +14,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -41,9 +43,11 @@ import org.jspecify.annotations.Nullable;
  * transport counts its requests in flight and, on a refusal, remembers how many the host allowed
  * (the refusals cost an exception and a walk through the clients per probe; measured at 5,000
  * probes in flight, the walk took most of a replica's CPU). A request goes to the first client
- * below what its host allowed; one in {@link #RETRY_FULL_EVERY} skips tries the full client anyway,
- * and a client whose requests to the host all ended forgets the number, so a host that raises its
- * limit is used to it again. The numbers are hints: a refusal still moves the request on.
+ * below what its host allowed; one in {@link #RETRY_FULL_EVERY} skips tries the full client anyway
+ * (taken, it raises the number), and a client whose requests to the host all ended forgets it, so a
+ * host that raises its limit is used to it again. The JDK counts a cancelled stream until it has
+ * closed it, a little after the cancel, so a number learned at a refusal can be low: the tries lift
+ * it. The numbers are hints: a refusal still moves the request on.
  *
  * <p>Cancelling the returned future cancels whichever attempt is in flight, or stops the wait.
  * Thread-safe.
@@ -112,11 +116,16 @@ final class OverflowTransport implements ProbeTransport {
   private static final class Slot {
     final Host host;
     final int client;
+
+    /** The client's requests in flight to the host with this one, when it was sent. */
+    final int inFlightAtSend;
+
     boolean ended;
 
-    Slot(Host host, int client) {
+    Slot(Host host, int client, int inFlightAtSend) {
       this.host = host;
       this.client = client;
+      this.inFlightAtSend = inFlightAtSend;
     }
   }
 
@@ -157,8 +166,7 @@ final class OverflowTransport implements ProbeTransport {
         }
         index++;
       }
-      host.inFlight[index]++;
-      slot = new Slot(host, index);
+      slot = new Slot(host, index, ++host.inFlight[index]);
       SettableFuture<Void> gate = host.gates.get(index);
       if (gate == null) {
         first = SettableFuture.create();
@@ -184,7 +192,8 @@ final class OverflowTransport implements ProbeTransport {
               ignored -> client.send(request, maxBodyBytes),
               directExecutor());
     }
-    sent.addListener(() -> ended(slot), directExecutor());
+    ListenableFuture<ProbeResponse> attempt = sent;
+    sent.addListener(() -> ended(slot, refusedByStreamLimit(attempt)), directExecutor());
     if (slot.client + 1 >= maxClients) {
       return sent;
     }
@@ -193,7 +202,6 @@ final class OverflowTransport implements ProbeTransport {
         IOException.class,
         e -> {
           if (isStreamLimit(e)) {
-            refused(slot);
             return attempt(slot.client + 1, request, maxBodyBytes);
           }
           throw e;
@@ -201,26 +209,43 @@ final class OverflowTransport implements ProbeTransport {
         directExecutor());
   }
 
-  /** The request of {@code slot} ended (answered, failed, refused or cancelled). */
-  private void ended(Slot slot) {
+  /**
+   * The request of {@code slot} ended: answered, failed, cancelled, or {@code refused} for the
+   * host's stream limit (then the host allows the client's others in flight, no more).
+   */
+  private void ended(Slot slot, boolean refused) {
     synchronized (lock) {
       if (slot.ended) {
         return;
       }
       slot.ended = true;
       Host host = slot.host;
-      if (--host.inFlight[slot.client] == 0) {
-        host.allowed[slot.client] = 0; // idle: the next connection may allow another number
+      int client = slot.client;
+      if (refused) {
+        host.allowed[client] = Math.max(1, host.inFlight[client] - 1);
+      } else if (host.allowed[client] > 0 && slot.inFlightAtSend > host.allowed[client]) {
+        // Taken beyond what the host allowed before (a try of a full client, or a number learned
+        // while cancelled streams were still closing): it allows this many now.
+        host.allowed[client] = slot.inFlightAtSend;
+      }
+      if (--host.inFlight[client] == 0) {
+        host.allowed[client] = 0; // idle: the next connection may allow another number
       }
     }
   }
 
-  /** The host refused the request of {@code slot}: it allows the others in flight, no more. */
-  private void refused(Slot slot) {
-    synchronized (lock) {
-      Host host = slot.host;
-      int others = host.inFlight[slot.client] - (slot.ended ? 0 : 1);
-      host.allowed[slot.client] = Math.max(1, others);
+  /** Whether {@code attempt} (done) failed for the host's stream limit. */
+  private static boolean refusedByStreamLimit(ListenableFuture<ProbeResponse> attempt) {
+    if (attempt.isCancelled()) {
+      return false; // asked first: get() would build a CancellationException
+    }
+    try {
+      Futures.getDone(attempt);
+      return false;
+    } catch (ExecutionException e) {
+      return e.getCause() != null && isStreamLimit(e.getCause());
+    } catch (CancellationException e) {
+      return false;
     }
   }
 

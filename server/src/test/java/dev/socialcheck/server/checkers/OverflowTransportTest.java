@@ -200,8 +200,9 @@ class OverflowTransportTest {
   }
 
   @Test
-  void aFullClient_isTriedAgainOnceIn64Skips() throws Exception {
-    FakeClient first = new FakeClient().pending().pending().refuse(streamLimit()).answer(299);
+  void aFullClient_isTriedAgainOnceIn64Skips_andTakenRaisesWhatItsHostAllows() throws Exception {
+    FakeClient first =
+        new FakeClient().pending().pending().refuse(streamLimit()).answer(299).answer(298);
     FakeClient second = new FakeClient();
     for (int i = 0; i < OverflowTransport.RETRY_FULL_EVERY; i++) {
       second.answer(200);
@@ -223,6 +224,9 @@ class OverflowTransportTest {
     assertThat(statuses.get(OverflowTransport.RETRY_FULL_EVERY - 1))
         .as("the first client, tried again (and it took the request)")
         .isEqualTo(299);
+    assertThat(transport.send(REQUEST, 1024).get().status())
+        .as("it took 2 at once: the host allows 2 now")
+        .isEqualTo(298);
   }
 
   @Test
