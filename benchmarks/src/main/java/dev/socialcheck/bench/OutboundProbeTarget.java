@@ -292,8 +292,7 @@ final class OutboundProbeTarget implements BenchTarget {
   private void warmUp(
       BenchRun run, ServerProcess server, LoadGenerator load, @Nullable ServerProcess raw)
       throws Exception {
-    int calls =
-        Math.max(1, Math.min(1000, t6Concurrency.stream().max(Integer::compare).orElse(100)) / 5);
+    int calls = Math.max(1, t6Concurrency.stream().max(Integer::compare).orElse(100) / 5);
     int passes = run.quick ? 1 : 40;
     double perStrategy = run.quick ? 0.5 : 1;
     load.closedLoop(lane("race"), 1, Duration.ZERO, seconds(1), DEADLINE, Window.NONE);
