@@ -163,6 +163,7 @@ final class OutboundProbeTarget implements BenchTarget {
       double abandonedPer1000,
       double threadsStartedPer1000,
       double cpuMicrosPerProbe,
+      double bytesPerProbe,
       long jitMillis,
       String errors) {}
 
@@ -341,6 +342,7 @@ final class OutboundProbeTarget implements BenchTarget {
     run.report.figure(key + ".threads.max", (double) a.threadsMax());
     run.report.figure(key + ".threadsStartedPer1000", a.threadsStartedPer1000());
     run.report.figure(key + ".cpuRatioToRaw", a.cpuMicrosPerProbe() / b.cpuMicrosPerProbe());
+    run.report.figure(key + ".bytesRatioToRaw", a.bytesPerProbe() / b.bytesPerProbe());
     String rawKey = "t6." + b.strategy() + "-" + b.protocol() + "-raw.c" + b.concurrency();
     run.report.figure(rawKey + ".probesPerSecond", b.probesPerSecond());
     run.report.figure(rawKey + ".connectionsPer1000", b.connectionsPer1000());
@@ -428,6 +430,8 @@ final class OutboundProbeTarget implements BenchTarget {
             stats.get(1).getOrDefault("threadsStarted", 0L)
                 - stats.get(0).getOrDefault("threadsStarted", 0L),
             stats.get(1).getOrDefault("cpuNanos", 0L) - stats.get(0).getOrDefault("cpuNanos", 0L),
+            stats.get(1).getOrDefault("allocatedBytes", 0L)
+                - stats.get(0).getOrDefault("allocatedBytes", 0L),
             jitDelta(stats.get(0), stats.get(1)),
             errors(r.errors(), outcomes));
     print(cell);
@@ -497,6 +501,7 @@ final class OutboundProbeTarget implements BenchTarget {
             requireNonNull(closed.get("threadsStarted"))
                 - requireNonNull(opened.get("threadsStarted")),
             requireNonNull(closed.get("cpuNanos")) - requireNonNull(opened.get("cpuNanos")),
+            closed.getOrDefault("allocatedBytes", 0L) - opened.getOrDefault("allocatedBytes", 0L),
             jitDelta(opened, closed),
             "-".equals(result.get("errors")) ? "0" : requireNonNull(result.get("errors")));
     print(cell);
@@ -521,6 +526,7 @@ final class OutboundProbeTarget implements BenchTarget {
       PlatformFleet.@Nullable Counters fleet,
       long threadsStarted,
       long cpuNanos,
+      long allocatedBytes,
       long jitMillis,
       String errors) {
     long inFlight = live.getOrDefault("checksInFlight", 0L);
@@ -550,6 +556,7 @@ final class OutboundProbeTarget implements BenchTarget {
         fleet == null ? Double.NaN : fleet.abandoned() * per1000,
         threadsStarted * per1000,
         probes == 0 ? Double.NaN : cpuNanos / 1e3 / probes,
+        probes == 0 || allocatedBytes <= 0 ? Double.NaN : allocatedBytes / (double) probes,
         jitMillis,
         errors);
   }
@@ -566,7 +573,7 @@ final class OutboundProbeTarget implements BenchTarget {
         Locale.ROOT,
         "t6 %-6s %-6s %-11s c=%-5d %8.0f probes/s %7.0f calls/s p50 %6.1f ms p99 %7.1f ms"
             + " threads %d-%d (+%s/1000) conn/1000 %s tls/1000 %s live %s KiB/probe (%d in"
-            + " flight) cpu %s µs/probe JIT %d ms errors %s%n",
+            + " flight) cpu %s µs/probe alloc %s B/probe JIT %d ms errors %s%n",
         c.strategy(),
         c.protocol(),
         c.scenario(),
@@ -583,6 +590,7 @@ final class OutboundProbeTarget implements BenchTarget {
         Report.fmt(c.liveKiBPerProbe()),
         c.probesInFlightAtGc(),
         Report.fmt(c.cpuMicrosPerProbe()),
+        Report.fmt(c.bytesPerProbe()),
         c.jitMillis(),
         c.errors());
   }

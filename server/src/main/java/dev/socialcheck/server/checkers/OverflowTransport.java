@@ -14,8 +14,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -121,6 +119,7 @@ final class OverflowTransport implements ProbeTransport {
     final int inFlightAtSend;
 
     boolean ended;
+    boolean refused;
 
     Slot(Host host, int client, int inFlightAtSend) {
       this.host = host;
@@ -192,28 +191,30 @@ final class OverflowTransport implements ProbeTransport {
               ignored -> client.send(request, maxBodyBytes),
               directExecutor());
     }
-    ListenableFuture<ProbeResponse> attempt = sent;
-    sent.addListener(() -> ended(slot, refusedByStreamLimit(attempt)), directExecutor());
     if (slot.client + 1 >= maxClients) {
+      sent.addListener(() -> ended(slot), directExecutor());
       return sent;
     }
-    return Futures.catchingAsync(
-        sent,
-        IOException.class,
-        e -> {
-          if (isStreamLimit(e)) {
-            return attempt(slot.client + 1, request, maxBodyBytes);
-          }
-          throw e;
-        },
-        directExecutor());
+    // The refusal is read here, where the exception comes for free: asking the failed future from
+    // a listener (get()) would build an ExecutionException and its stack trace per refusal.
+    ListenableFuture<ProbeResponse> moved =
+        Futures.catchingAsync(
+            sent,
+            IOException.class,
+            e -> {
+              if (isStreamLimit(e)) {
+                refused(slot);
+                return attempt(slot.client + 1, request, maxBodyBytes);
+              }
+              throw e;
+            },
+            directExecutor());
+    sent.addListener(() -> ended(slot), directExecutor());
+    return moved;
   }
 
-  /**
-   * The request of {@code slot} ended: answered, failed, cancelled, or {@code refused} for the
-   * host's stream limit (then the host allows the client's others in flight, no more).
-   */
-  private void ended(Slot slot, boolean refused) {
+  /** The request of {@code slot} ended: answered, failed, refused or cancelled. */
+  private void ended(Slot slot) {
     synchronized (lock) {
       if (slot.ended) {
         return;
@@ -221,9 +222,7 @@ final class OverflowTransport implements ProbeTransport {
       slot.ended = true;
       Host host = slot.host;
       int client = slot.client;
-      if (refused) {
-        host.allowed[client] = Math.max(1, host.inFlight[client] - 1);
-      } else if (host.allowed[client] > 0 && slot.inFlightAtSend > host.allowed[client]) {
+      if (!slot.refused && host.allowed[client] > 0 && slot.inFlightAtSend > host.allowed[client]) {
         // Taken beyond what the host allowed before (a try of a full client, or a number learned
         // while cancelled streams were still closing): it allows this many now.
         host.allowed[client] = slot.inFlightAtSend;
@@ -234,18 +233,13 @@ final class OverflowTransport implements ProbeTransport {
     }
   }
 
-  /** Whether {@code attempt} (done) failed for the host's stream limit. */
-  private static boolean refusedByStreamLimit(ListenableFuture<ProbeResponse> attempt) {
-    if (attempt.isCancelled()) {
-      return false; // asked first: get() would build a CancellationException
-    }
-    try {
-      Futures.getDone(attempt);
-      return false;
-    } catch (ExecutionException e) {
-      return e.getCause() != null && isStreamLimit(e.getCause());
-    } catch (CancellationException e) {
-      return false;
+  /** The host refused the request of {@code slot}: it allows the client's others, no more. */
+  private void refused(Slot slot) {
+    synchronized (lock) {
+      slot.refused = true;
+      Host host = slot.host;
+      int others = host.inFlight[slot.client] - (slot.ended ? 0 : 1);
+      host.allowed[slot.client] = Math.max(1, others);
     }
   }
 
