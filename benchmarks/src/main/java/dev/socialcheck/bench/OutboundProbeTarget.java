@@ -667,9 +667,11 @@ final class OutboundProbeTarget implements BenchTarget {
             + " preferred) on "
             + t6HttpThreads
             + " executor threads, trusting the fleet's self-signed certificate. c = probes in"
-            + " flight (c/5 calls). Warm-up "
+            + " flight (c/5 calls). Each JVM is first loaded at the largest c, each strategy in"
+            + " turn, until its JIT compilers go quiet (< 50 ms in a 2 s pass; the passes are in"
+            + " the log); then per row a warm-up of "
             + Report.fmt(run.quick ? 1 : t6Warmup)
-            + " s, window "
+            + " s and a window of "
             + Report.fmt(run.quick ? 1 : t6Window)
             + " s per row. Ratio = probes/s ÷ the raw prober's (same client, same fleet, same"
             + " concurrency). Live KiB/probe: (live heap after a full GC mid-window − idle live"
@@ -678,7 +680,8 @@ final class OutboundProbeTarget implements BenchTarget {
             + " 1,000 probes started in the window. JVM CPU µs/probe: the"
             + " process CPU time of the socialcheck, raw or simulated JVM over the window ÷ probes"
             + " started (the driver JVM, which runs the fleet and the gRPC load generator, is not in"
-            + " it): less disturbed by the neighbours than throughput. The driver and the fleet share"
+            + " it): less disturbed by the neighbours than throughput; B/probe: bytes the JVM"
+            + " allocated over the window ÷ probes started. The driver and the fleet share"
             + " the machine's processors with the JVM measured.");
     run.report.line("");
     List<List<String>> rows = new ArrayList<>();
@@ -707,6 +710,8 @@ final class OutboundProbeTarget implements BenchTarget {
               Report.fmt(c.abandonedPer1000()),
               Report.fmt(c.threadsStartedPer1000()),
               Report.fmt(c.cpuMicrosPerProbe()),
+              Report.fmt(c.bytesPerProbe()),
+              c.jitMillis() < 0 ? "n/a" : String.valueOf(c.jitMillis()),
               c.errors()));
     }
     run.report.table(
@@ -729,6 +734,8 @@ final class OutboundProbeTarget implements BenchTarget {
             "abandoned/1000",
             "threads started/1000",
             "JVM CPU µs/probe",
+            "B/probe",
+            "JIT ms in window",
             "errors"),
         rows);
     for (String strategy : t6Strategies) {

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * A {@link com.google.common.util.concurrent.ListenableFuture} view of one {@code
@@ -28,7 +29,7 @@ import java.util.function.BooleanSupplier;
  * onComplete}).
  */
 final class ExchangeFuture<T> extends AbstractFuture<T> {
-  private final CompletableFuture<T> exchange;
+  private final CompletableFuture<?> exchange;
   private final BooleanSupplier bodyEnded;
 
   /**
@@ -36,8 +37,23 @@ final class ExchangeFuture<T> extends AbstractFuture<T> {
    */
   static ExchangeFuture<HttpResponse<LimitedBody>> send(
       HttpClient client, HttpRequest request, int maxBodyBytes) {
+    return send(client, request, maxBodyBytes, response -> response);
+  }
+
+  /**
+   * Sends {@code request} with {@code client}, reading at most {@code maxBodyBytes} of the body,
+   * and completes with {@code map} of the response: one future, not a second one transforming this
+   * one (which would read a failed exchange through {@code get()}, building an {@code
+   * ExecutionException} and its stack trace per failure; a refusal for the HTTP/2 stream limit is
+   * such a failure, many a second at thousands of probes in flight).
+   */
+  static <T> ExchangeFuture<T> send(
+      HttpClient client,
+      HttpRequest request,
+      int maxBodyBytes,
+      Function<HttpResponse<LimitedBody>, T> map) {
     LimitedBody.Handler handler = LimitedBody.handler(maxBodyBytes);
-    return new ExchangeFuture<>(client.sendAsync(request, handler), handler::bodyEnded);
+    return new ExchangeFuture<>(client.sendAsync(request, handler), map, handler::bodyEnded);
   }
 
   /**
@@ -45,14 +61,28 @@ final class ExchangeFuture<T> extends AbstractFuture<T> {
    * @param bodyEnded whether the exchange's body handler has seen the body's end (or an error)
    */
   ExchangeFuture(CompletableFuture<T> exchange, BooleanSupplier bodyEnded) {
+    this(exchange, value -> value, bodyEnded);
+  }
+
+  <R> ExchangeFuture(
+      CompletableFuture<R> exchange,
+      Function<? super R, ? extends T> map,
+      BooleanSupplier bodyEnded) {
     this.exchange = exchange;
     this.bodyEnded = bodyEnded;
-    // The stage whenComplete returns fails only if the action throws, which set() does not.
-    CompletableFuture<T> unused =
+    // The stage whenComplete returns fails only if the action throws, which it does not.
+    CompletableFuture<R> unused =
         exchange.whenComplete(
             (value, error) -> {
               if (error == null) {
-                set(value);
+                T mapped;
+                try {
+                  mapped = map.apply(value);
+                } catch (RuntimeException e) {
+                  setException(e);
+                  return;
+                }
+                set(mapped);
               } else {
                 setException(
                     error instanceof CompletionException && error.getCause() != null

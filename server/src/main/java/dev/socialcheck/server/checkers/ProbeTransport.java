@@ -1,8 +1,5 @@
 package dev.socialcheck.server.checkers;
 
-import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
-
-import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,12 +54,13 @@ public interface ProbeTransport {
         builder.version(HttpClient.Version.HTTP_1_1);
       }
       request.headers().forEach(builder::header);
-      return Futures.transform(
-          ExchangeFuture.send(client, builder.build(), maxBodyBytes),
+      return ExchangeFuture.send(
+          client,
+          builder.build(),
+          maxBodyBytes,
           http ->
               new ProbeResponse(
-                  http.statusCode(), http.headers(), http.body().bytes(), http.body().truncated()),
-          directExecutor());
+                  http.statusCode(), http.headers(), http.body().bytes(), http.body().truncated()));
     };
   }
 }
