@@ -211,9 +211,7 @@ final class EngineOverheadTarget implements BenchTarget {
                             - before.getOrDefault("allocatedBytes", 0L))
                         / (double) calls,
                     BenchRun.loadAverage1(),
-                    after.containsKey("jitMillis") && before.containsKey("jitMillis")
-                        ? after.get("jitMillis") - before.get("jitMillis")
-                        : -1);
+                    JitWarmUp.jitDelta(before, after));
             requireNonNull(windows.get(name)).computeIfAbsent(c, x -> new ArrayList<>()).add(w);
             System.out.printf(
                 Locale.ROOT,

@@ -1,6 +1,7 @@
 package dev.socialcheck.bench;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
 
 /**
@@ -34,10 +35,9 @@ final class JitWarmUp {
     long jit = -1;
     StringJoiner perPass = new StringJoiner(" ");
     for (int n = 1; n <= maxPasses; n++) {
-      long before = jitMillis(server);
+      Map<String, Long> before = BenchRun.statsOrEmpty(server);
       pass.run();
-      long after = jitMillis(server);
-      jit = before < 0 || after < 0 ? -1 : after - before;
+      jit = jitDelta(before, BenchRun.statsOrEmpty(server));
       perPass.add(Long.toString(jit));
       if (n >= 2 && jit >= 0 && jit < QUIET_JIT_MILLIS) {
         System.out.printf(
@@ -58,8 +58,13 @@ final class JitWarmUp {
     return jit;
   }
 
-  /** The JIT compilers' total time in {@code server} so far (ms; -1 unknown). */
-  static long jitMillis(ServerProcess server) {
-    return BenchRun.statsOrEmpty(server).getOrDefault("jitMillis", -1L);
+  /**
+   * The JIT compilers' time between two {@link ServerProcess#stats} of one JVM (ms; -1 when either
+   * lacks it or the JVM does not measure it).
+   */
+  static long jitDelta(Map<String, Long> before, Map<String, Long> after) {
+    Long from = before.get("jitMillis");
+    Long to = after.get("jitMillis");
+    return from == null || to == null || from < 0 || to < 0 ? -1 : to - from;
   }
 }

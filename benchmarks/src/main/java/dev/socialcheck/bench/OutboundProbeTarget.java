@@ -283,12 +283,12 @@ final class OutboundProbeTarget implements BenchTarget {
   /**
    * Warms the JVMs up before anything is measured: one call at a time first, so that each
    * platform's connection is opened (and its TLS handshake made) once, as a replica that has been
-   * serving for a while has them; then passes at the largest concurrency up to 1,000 (each strategy
-   * in turn) until the JVM's JIT compilers go quiet ({@link JitWarmUp}), the server's first and the
-   * raw prober's after. Without the first step, a cold client meeting hundreds of probes at once
-   * opens a connection per probe before the first handshake completes (measured: see RESULTS.md).
-   * Without the second, the JVM with more code to compile (socialcheck's) paid for its compilations
-   * inside the windows.
+   * serving for a while has them; then passes at the largest concurrency measured (each strategy in
+   * turn) until the JVM's JIT compilers go quiet ({@link JitWarmUp}), the server's first and the
+   * raw prober's after, so that the overflow clients a replica needs at that load exist too.
+   * Without the first step, a cold client meeting hundreds of probes at once opens a connection per
+   * probe before the first handshake completes (measured: see RESULTS.md). Without the second, the
+   * JVM with more code to compile (socialcheck's) paid for its compilations inside the windows.
    */
   private void warmUp(
       BenchRun run, ServerProcess server, LoadGenerator load, @Nullable ServerProcess raw)
@@ -432,7 +432,7 @@ final class OutboundProbeTarget implements BenchTarget {
             stats.get(1).getOrDefault("cpuNanos", 0L) - stats.get(0).getOrDefault("cpuNanos", 0L),
             stats.get(1).getOrDefault("allocatedBytes", 0L)
                 - stats.get(0).getOrDefault("allocatedBytes", 0L),
-            jitDelta(stats.get(0), stats.get(1)),
+            JitWarmUp.jitDelta(stats.get(0), stats.get(1)),
             errors(r.errors(), outcomes));
     print(cell);
     return cell;
@@ -502,7 +502,7 @@ final class OutboundProbeTarget implements BenchTarget {
                 - requireNonNull(opened.get("threadsStarted")),
             requireNonNull(closed.get("cpuNanos")) - requireNonNull(opened.get("cpuNanos")),
             closed.getOrDefault("allocatedBytes", 0L) - opened.getOrDefault("allocatedBytes", 0L),
-            jitDelta(opened, closed),
+            JitWarmUp.jitDelta(opened, closed),
             "-".equals(result.get("errors")) ? "0" : requireNonNull(result.get("errors")));
     print(cell);
     return cell;
@@ -559,13 +559,6 @@ final class OutboundProbeTarget implements BenchTarget {
         probes == 0 || allocatedBytes <= 0 ? Double.NaN : allocatedBytes / (double) probes,
         jitMillis,
         errors);
-  }
-
-  /** The JIT compilers' time between two stats (ms; -1 unknown). */
-  private static long jitDelta(Map<String, Long> before, Map<String, Long> after) {
-    Long a = before.get("jitMillis");
-    Long b = after.get("jitMillis");
-    return a == null || b == null || a < 0 || b < 0 ? -1 : b - a;
   }
 
   private static void print(Cell c) {

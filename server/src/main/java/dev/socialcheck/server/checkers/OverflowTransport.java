@@ -144,7 +144,7 @@ final class OverflowTransport implements ProbeTransport {
 
   private ListenableFuture<ProbeResponse> attempt(
       int from, OutgoingRequest request, int maxBodyBytes) {
-    String key = request.uri().getScheme() + "://" + request.uri().getRawAuthority();
+    String key = hostKey(request.uri());
     SettableFuture<Void> first = null;
     ListenableFuture<Void> wait;
     Slot slot;
@@ -213,6 +213,11 @@ final class OverflowTransport implements ProbeTransport {
     return moved;
   }
 
+  /** The key of {@code uri}'s host in {@link #hosts}: {@code scheme://authority}. */
+  private static String hostKey(URI uri) {
+    return uri.getScheme() + "://" + uri.getRawAuthority();
+  }
+
   /** The request of {@code slot} ended: answered, failed, refused or cancelled. */
   private void ended(Slot slot) {
     synchronized (lock) {
@@ -262,7 +267,7 @@ final class OverflowTransport implements ProbeTransport {
   /** Requests to {@code uri}'s host in flight through each client (for tests). */
   List<Integer> inFlight(URI uri) {
     synchronized (lock) {
-      Host host = hosts.get(uri.getScheme() + "://" + uri.getRawAuthority());
+      Host host = hosts.get(hostKey(uri));
       List<Integer> counts = new ArrayList<>();
       for (int i = 0; i < maxClients; i++) {
         counts.add(host == null ? 0 : host.inFlight[i]);

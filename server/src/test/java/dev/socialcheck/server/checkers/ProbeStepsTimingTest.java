@@ -158,15 +158,18 @@ class ProbeStepsTimingTest {
     }
   }
 
+  /** Starts a check of the two-step platform for user@email.com, traced into {@code trace}. */
+  private ListenableFuture<CheckOutcome> startTwoStepCheck(RecordingTrace trace) {
+    return twoStep()
+        .checker()
+        .check(
+            EmailAddress.parse("user@email.com"), new CheckContext(Duration.ofSeconds(5), trace));
+  }
+
   @Test
   void eachRequestOfAProbe_isAStepOfTheChecksTrace_withoutTheUrl() {
     RecordingTrace trace = new RecordingTrace();
-    ListenableFuture<CheckOutcome> check =
-        twoStep()
-            .checker()
-            .check(
-                EmailAddress.parse("user@email.com"),
-                new CheckContext(Duration.ofSeconds(5), trace));
+    ListenableFuture<CheckOutcome> check = startTwoStepCheck(trace);
     pending.get(0).set(page("csrf=abc"));
     pending.get(1).set(page("ok"));
 
@@ -190,12 +193,7 @@ class ProbeStepsTimingTest {
   @Test
   void aCancelledStep_endsItsTraceStepAsCancelled() {
     RecordingTrace trace = new RecordingTrace();
-    ListenableFuture<CheckOutcome> check =
-        twoStep()
-            .checker()
-            .check(
-                EmailAddress.parse("user@email.com"),
-                new CheckContext(Duration.ofSeconds(5), trace));
+    ListenableFuture<CheckOutcome> check = startTwoStepCheck(trace);
 
     check.cancel(true);
 
@@ -205,12 +203,7 @@ class ProbeStepsTimingTest {
   @Test
   void aFailedStep_endsItsTraceStepWithTheFailuresType_notItsMessage() {
     RecordingTrace trace = new RecordingTrace();
-    ListenableFuture<CheckOutcome> check =
-        twoStep()
-            .checker()
-            .check(
-                EmailAddress.parse("user@email.com"),
-                new CheckContext(Duration.ofSeconds(5), trace));
+    ListenableFuture<CheckOutcome> check = startTwoStepCheck(trace);
 
     pending.get(0).setException(new java.net.ConnectException("no route to user@email.com"));
 
