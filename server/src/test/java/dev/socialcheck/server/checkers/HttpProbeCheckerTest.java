@@ -332,4 +332,15 @@ class HttpProbeCheckerTest {
     assertThat(outcome.detail()).isEqualTo("too many redirects (more than 3)");
     platform.verify(4, getRequestedFor(urlEqualTo(USER_PATH)));
   }
+
+  @Test
+  void randomToken_isSixteenLowerCaseHexDigits_leadingZerosKept() {
+    java.util.Set<String> tokens = new java.util.HashSet<>();
+    for (int i = 0; i < 1_000; i++) {
+      tokens.add(HttpProbeChecker.randomToken());
+    }
+
+    // Among 1,000 draws, about 60 start with a zero digit: an unpadded hex form would be shorter.
+    assertThat(tokens).hasSize(1_000).allMatch(t -> t.matches("[0-9a-f]{16}"));
+  }
 }
