@@ -78,7 +78,7 @@ public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--async-profiler",
       description =
-          "Every server JVM runs async-profiler (CPU, 1 ms, every thread; the library comes from"
+          "Every server JVM runs async-profiler (CPU, 1 ms, every thread, stacks rooted at their thread; the library comes from"
               + " the tools.profiler:async-profiler jar on the class path) into"
               + " DIR/<server>.collapsed. With --jfr or this, the report ends with each server's"
               + " top frames.")
@@ -209,7 +209,7 @@ public final class BenchMain implements Callable<Integer> {
       profiling.add(
           "-agentpath:"
               + asyncProfilerLibrary(out)
-              + "=start,event=cpu,interval=1ms,collapsed,file="
+              + "=start,event=cpu,interval=1ms,threads,collapsed,file="
               + out.resolve("{server}.collapsed").toAbsolutePath());
     }
     FileTime since = FileTime.from(Instant.now().minusSeconds(1));
