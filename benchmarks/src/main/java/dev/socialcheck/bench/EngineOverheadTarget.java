@@ -251,36 +251,20 @@ final class EngineOverheadTarget implements BenchTarget {
       for (int k = 0; k < names.size(); k++) {
         String name = names.get((k + round) % names.size());
         Sample w =
-            measure(
-                requireNonNull(servers.get(name)),
-                requireNonNull(loads.get(name)),
-                name,
-                c,
-                warmup,
-                measure);
-        for (int retry = 1;
-            retry <= retries && w.jitMillis() > JitWarmUp.QUIET_JIT_MILLIS;
-            retry++) {
-          System.out.printf(
-              Locale.ROOT,
-              "t1 round %d %-17s c=%-4d JIT %d ms in the window: measured again%n",
-              round + 1,
-              name,
-              c,
-              w.jitMillis());
-          remeasured.merge(name, 1, Integer::sum);
-          Sample again =
-              measure(
-                  requireNonNull(servers.get(name)),
-                  requireNonNull(loads.get(name)),
-                  name,
-                  c,
-                  warmup,
-                  measure);
-          if (again.jitMillis() < w.jitMillis()) {
-            w = again;
-          }
-        }
+            JitWarmUp.quietest(
+                String.format(Locale.ROOT, "t1 round %d %-17s c=%-4d", round + 1, name, c),
+                retries,
+                JitWarmUp.QUIET_JIT_MILLIS,
+                Sample::jitMillis,
+                () -> remeasured.merge(name, 1, Integer::sum),
+                () ->
+                    measure(
+                        requireNonNull(servers.get(name)),
+                        requireNonNull(loads.get(name)),
+                        name,
+                        c,
+                        warmup,
+                        measure));
         LoadGenerator.Result r = w.result();
         requireNonNull(windows.get(name)).computeIfAbsent(c, x -> new ArrayList<>()).add(w);
         System.out.printf(
