@@ -116,6 +116,15 @@ final class BenchRun {
     }
   }
 
+  /** The server's stats after a full GC (live heap), empty if it cannot tell. */
+  static Map<String, Long> liveStatsOrEmpty(ServerProcess server) {
+    try {
+      return server.stats(true);
+    } catch (IOException | InterruptedException e) {
+      return Map.of();
+    }
+  }
+
   /** {@code after − before} for every counter of {@code after}. */
   static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
     Map<String, Long> d = new LinkedHashMap<>();

@@ -48,7 +48,8 @@ final class JitWarmUp {
       Runnable onRetry,
       Measurement<T> measure)
       throws Exception {
-    T best = measure.run();
+    T last = measure.run();
+    T best = last;
     for (int retry = 1;
         retry <= retries && jitMillis.applyAsLong(best) > thresholdMillis;
         retry++) {
@@ -56,11 +57,11 @@ final class JitWarmUp {
           Locale.ROOT,
           "%s: JIT %d ms in the window: measured again%n",
           label,
-          jitMillis.applyAsLong(best));
+          jitMillis.applyAsLong(last));
       onRetry.run();
-      T again = measure.run();
-      if (jitMillis.applyAsLong(again) < jitMillis.applyAsLong(best)) {
-        best = again;
+      last = measure.run();
+      if (jitMillis.applyAsLong(last) < jitMillis.applyAsLong(best)) {
+        best = last;
       }
     }
     return best;
@@ -99,6 +100,50 @@ final class JitWarmUp {
         maxPasses,
         perPass);
     return jit;
+  }
+
+  /** How long {@link #settle} waits at most. */
+  static final long SETTLE_MAX_MILLIS = 10_000;
+
+  /**
+   * Waits until {@code server}'s JIT compilers have been idle (under 10 ms) for a second, at most
+   * {@link #SETTLE_MAX_MILLIS}; prints how long it took when it had to wait. Called after the full
+   * GC that reads a window's live heap: a forced GC clears the JDK's weakly held loggers, and
+   * compiled code that finds one cleared traps and is compiled again — {@code CookieManager.put},
+   * which looks its logger up on every call, took 1.5–2 s of C2 after each such GC in target 6,
+   * which landed in the next window (LogCompilation: a {@code null_check} trap in {@code
+   * PlatformLogger.getLogger}). Waiting here keeps it out of the windows of this JVM and of the
+   * JVMs measured next on the same processors.
+   *
+   * @return the milliseconds waited
+   */
+  static long settle(ServerProcess server) throws InterruptedException {
+    long start = System.nanoTime();
+    long quietSince = start;
+    long last = jitOf(BenchRun.statsOrEmpty(server));
+    while (last >= 0) {
+      Thread.sleep(250);
+      long now = System.nanoTime();
+      long jit = jitOf(BenchRun.statsOrEmpty(server));
+      if (jit < 0 || jit - last >= 10) {
+        quietSince = now;
+      }
+      last = jit;
+      if (now - quietSince >= 1_000_000_000L || now - start >= SETTLE_MAX_MILLIS * 1_000_000L) {
+        break;
+      }
+    }
+    long waited = (System.nanoTime() - start) / 1_000_000;
+    if (waited > 1_500) {
+      System.out.printf(
+          Locale.ROOT, "%s: waited %d ms for the JIT to go quiet%n", server.name(), waited);
+    }
+    return waited;
+  }
+
+  private static long jitOf(Map<String, Long> stats) {
+    Long jit = stats.get("jitMillis");
+    return jit == null ? -1 : jit;
   }
 
   /**

@@ -370,9 +370,10 @@ final class OutboundProbeTarget implements BenchTarget {
 
   /**
    * JIT time in a window over which the window is measured again: 2.5 % of what two processors give
-   * in a 4-s window. A JVM warmed until quiet still compiled for 0.3–2.2 s inside some windows at
-   * 5,000 probes in flight (a path the warm-up did not take, a deoptimisation), and whichever lane
-   * paid it lost a fifth of its throughput.
+   * in a 4-s window. A JVM warmed until quiet still compiled for 0.3–2.9 s inside some windows at
+   * 5,000 probes in flight, and whichever lane paid it lost up to a fifth of its throughput. Most
+   * of it was the suite's own doing (the full GC that reads the live heap, then inside the window:
+   * see {@link JitWarmUp#settle}); what is left is a path the warm-up did not take.
    */
   static final long JIT_RETRY_MILLIS = 200;
 
@@ -405,17 +406,6 @@ final class OutboundProbeTarget implements BenchTarget {
     List<Map<String, Long>> stats = new ArrayList<>();
     List<PlatformFleet.Counters> counters = new ArrayList<>();
     AtomicReference<Map<String, Long>> live = new AtomicReference<>(Map.of());
-    Thread midWindow =
-        new Thread(
-            () -> {
-              try {
-                Thread.sleep(Math.round(window * 500));
-                live.set(server.stats(true));
-              } catch (IOException | InterruptedException e) {
-                live.set(Map.of());
-              }
-            },
-            "t6-live-heap");
     Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
     LoadGenerator.Result r =
         load.closedLoop(
@@ -432,7 +422,6 @@ final class OutboundProbeTarget implements BenchTarget {
                 }
                 stats.add(BenchRun.statsOrEmpty(server));
                 sampler.start();
-                midWindow.start();
               }
 
               @Override
@@ -442,9 +431,11 @@ final class OutboundProbeTarget implements BenchTarget {
                 }
                 stats.add(BenchRun.statsOrEmpty(server));
                 sampler.stop();
+                // The calls still in flight (they drain from here): read the live heap now.
+                live.set(BenchRun.liveStatsOrEmpty(server));
               }
             });
-    midWindow.join();
+    JitWarmUp.settle(server);
     long probes =
         stats.get(1).getOrDefault("checksStarted", 0L)
             - stats.get(0).getOrDefault("checksStarted", 0L);
@@ -510,16 +501,17 @@ final class OutboundProbeTarget implements BenchTarget {
     PlatformFleet.Counters before = fleet.counters();
     Map<String, Long> opened = raw.stats(false);
     sampler.start();
-    Thread.sleep(windowMs / 2);
-    Map<String, Long> live = raw.stats(true);
-    Thread.sleep(Math.max(0, windowMs - windowMs / 2));
+    Thread.sleep(windowMs);
     PlatformFleet.Counters delta = fleet.counters().minus(before);
     Map<String, Long> closed = raw.stats(false);
     sampler.stop();
+    // The probes still in flight (the prober stops starting calls now): read the live heap.
+    Map<String, Long> live = raw.stats(true);
     Map<String, String> result = ServerProcess.parsePairs(raw.command("raw-wait"));
     if (!result.containsKey("latency")) {
       throw new IOException("raw prober: " + result);
     }
+    JitWarmUp.settle(raw);
     Cell cell =
         cell(
             strategy,
@@ -710,8 +702,10 @@ final class OutboundProbeTarget implements BenchTarget {
             + " ms is measured again (at most twice, the quietest kept: "
             + remeasured
             + " windows were measured again in this run). Ratio = probes/s ÷ the raw prober's (same client, same fleet, same"
-            + " concurrency). Live KiB/probe: (live heap after a full GC mid-window − idle live"
-            + " heap) ÷ probes in flight at that moment. Connections, TLS handshakes and abandoned"
+            + " concurrency). Live KiB/probe: (live heap after a full GC at the window's end, the calls"
+            + " still in flight, − idle live heap) ÷ probes in flight at that moment; after that"
+            + " GC the suite waits for the JVM's JIT to go quiet again (the GC made the JDK's"
+            + " CookieManager.put compile again, 1.5–2 s of C2, which used to land in the window). Connections, TLS handshakes and abandoned"
             + " answers (the client gave up first: a cancelled probe) are the fleet's counters per"
             + " 1,000 probes started in the window. JVM CPU µs/probe: the"
             + " process CPU time of the socialcheck, raw or simulated JVM over the window ÷ probes"
