@@ -102,22 +102,22 @@ final class JitWarmUp {
     return jit;
   }
 
-  /** How long {@link #settle} waits at most. */
+  /** How long {@link #settle} waits at most, by default. */
   static final long SETTLE_MAX_MILLIS = 10_000;
 
   /**
    * Waits until {@code server}'s JIT compilers have been idle (under 10 ms) for a second, at most
-   * {@link #SETTLE_MAX_MILLIS}; prints how long it took when it had to wait. Called after the full
-   * GC that reads a window's live heap: a forced GC clears the JDK's weakly held loggers, and
-   * compiled code that finds one cleared traps and is compiled again — {@code CookieManager.put},
-   * which looks its logger up on every call, took 1.5–2 s of C2 after each such GC in target 6,
-   * which landed in the next window (LogCompilation: a {@code null_check} trap in {@code
-   * PlatformLogger.getLogger}). Waiting here keeps it out of the windows of this JVM and of the
-   * JVMs measured next on the same processors.
+   * {@code maxMillis}; prints how long it took when it had to wait. Called after the full GC that
+   * reads a window's live heap: a forced GC clears the JDK's weakly held loggers, and compiled code
+   * that finds one cleared traps and is compiled again — {@code CookieManager.put}, which looks its
+   * logger up on every call, took 1.5–2 s of C2 after each such GC in target 6, which landed in the
+   * window (LogCompilation: a {@code null_check} trap in {@code PlatformLogger.getLogger}). Waiting
+   * here keeps it out of the windows of this JVM and of the JVMs measured next on the same
+   * processors.
    *
    * @return the milliseconds waited
    */
-  static long settle(ServerProcess server) throws InterruptedException {
+  static long settle(ServerProcess server, long maxMillis) throws InterruptedException {
     long start = System.nanoTime();
     long quietSince = start;
     long last = jitOf(BenchRun.statsOrEmpty(server));

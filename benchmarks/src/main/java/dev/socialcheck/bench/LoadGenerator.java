@@ -265,6 +265,12 @@ final class LoadGenerator implements AutoCloseable {
   interface Window {
     Window NONE = new Window() {};
 
+    /**
+     * At the end of the warm-up, the load running, before the window's clock starts: for work that
+     * must not fall inside the window (a full GC that reads the live heap).
+     */
+    default void beforeOpened() {}
+
     default void opened() {}
 
     default void closed() {}
@@ -285,6 +291,7 @@ final class LoadGenerator implements AutoCloseable {
       loop.issue();
     }
     Thread.sleep(warmup.toMillis());
+    window.beforeOpened();
     long start = System.nanoTime();
     loop.windowStart = start;
     window.opened();

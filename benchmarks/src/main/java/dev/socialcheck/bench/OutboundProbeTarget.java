@@ -377,6 +377,12 @@ final class OutboundProbeTarget implements BenchTarget {
    */
   static final long JIT_RETRY_MILLIS = 200;
 
+  /**
+   * How much longer the raw prober warms up than the gRPC lane: room for the full GC that reads its
+   * live heap and for its JIT to go quiet after it, before its window opens.
+   */
+  static final long RAW_LIVE_SLACK_MILLIS = 4_000;
+
   /** Windows measured again because the JIT compilers ran in them (for the report). */
   private int remeasured;
 
@@ -416,6 +422,17 @@ final class OutboundProbeTarget implements BenchTarget {
             DEADLINE,
             new Window() {
               @Override
+              public void beforeOpened() {
+                // The calls in flight at full load: the live heap, then the JIT quiet again.
+                live.set(BenchRun.liveStatsOrEmpty(server));
+                try {
+                  JitWarmUp.settle(server, JitWarmUp.SETTLE_MAX_MILLIS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+
+              @Override
               public void opened() {
                 if (fleet != null) {
                   counters.add(fleet.counters());
@@ -431,11 +448,8 @@ final class OutboundProbeTarget implements BenchTarget {
                 }
                 stats.add(BenchRun.statsOrEmpty(server));
                 sampler.stop();
-                // The calls still in flight (they drain from here): read the live heap now.
-                live.set(BenchRun.liveStatsOrEmpty(server));
               }
             });
-    JitWarmUp.settle(server);
     long probes =
         stats.get(1).getOrDefault("checksStarted", 0L)
             - stats.get(0).getOrDefault("checksStarted", 0L);
@@ -489,7 +503,7 @@ final class OutboundProbeTarget implements BenchTarget {
                 + " "
                 + calls
                 + " "
-                + warmupMs
+                + (warmupMs + RAW_LIVE_SLACK_MILLIS)
                 + " "
                 + windowMs
                 + " "
@@ -497,7 +511,13 @@ final class OutboundProbeTarget implements BenchTarget {
     if (!started.startsWith("RAW started")) {
       throw new IOException("raw prober: " + started);
     }
+    long windowOpensAt = System.nanoTime() + (warmupMs + RAW_LIVE_SLACK_MILLIS) * 1_000_000L;
     Thread.sleep(warmupMs);
+    // The probes in flight at full load: the live heap, then the JIT quiet again, before the
+    // prober's window opens (its warm-up is longer by the slack for this).
+    Map<String, Long> live = raw.stats(true);
+    JitWarmUp.settle(raw, RAW_LIVE_SLACK_MILLIS - 1_000);
+    Thread.sleep(Math.max(0, (windowOpensAt - System.nanoTime()) / 1_000_000));
     PlatformFleet.Counters before = fleet.counters();
     Map<String, Long> opened = raw.stats(false);
     sampler.start();
@@ -505,13 +525,10 @@ final class OutboundProbeTarget implements BenchTarget {
     PlatformFleet.Counters delta = fleet.counters().minus(before);
     Map<String, Long> closed = raw.stats(false);
     sampler.stop();
-    // The probes still in flight (the prober stops starting calls now): read the live heap.
-    Map<String, Long> live = raw.stats(true);
     Map<String, String> result = ServerProcess.parsePairs(raw.command("raw-wait"));
     if (!result.containsKey("latency")) {
       throw new IOException("raw prober: " + result);
     }
-    JitWarmUp.settle(raw);
     Cell cell =
         cell(
             strategy,
@@ -702,10 +719,11 @@ final class OutboundProbeTarget implements BenchTarget {
             + " ms is measured again (at most twice, the quietest kept: "
             + remeasured
             + " windows were measured again in this run). Ratio = probes/s ÷ the raw prober's (same client, same fleet, same"
-            + " concurrency). Live KiB/probe: (live heap after a full GC at the window's end, the calls"
-            + " still in flight, − idle live heap) ÷ probes in flight at that moment; after that"
-            + " GC the suite waits for the JVM's JIT to go quiet again (the GC made the JDK's"
-            + " CookieManager.put compile again, 1.5–2 s of C2, which used to land in the window). Connections, TLS handshakes and abandoned"
+            + " concurrency). Live KiB/probe: (live heap after a full GC at the end of the row's warm-up, at"
+            + " full load, − idle live heap) ÷ probes in flight at that moment; after that GC the"
+            + " suite waits for the JVM's JIT to go quiet again before the window opens (the GC"
+            + " made the JDK's CookieManager.put compile again, 1.5–2 s of C2, which used to land"
+            + " in the window). Connections, TLS handshakes and abandoned"
             + " answers (the client gave up first: a cancelled probe) are the fleet's counters per"
             + " 1,000 probes started in the window. JVM CPU µs/probe: the"
             + " process CPU time of the socialcheck, raw or simulated JVM over the window ÷ probes"
