@@ -265,13 +265,14 @@ final class LoadGenerator implements AutoCloseable {
   interface Window {
     Window NONE = new Window() {};
 
-    /**
-     * At the end of the warm-up, the load running, before the window's clock starts: for work that
-     * must not fall inside the window (a full GC that reads the live heap).
-     */
-    default void beforeOpened() {}
-
     default void opened() {}
+
+    /**
+     * At the window's end with the load still running (nothing new is measured after this): for a
+     * reading at full load that must not fall inside the window, such as a full GC that reads the
+     * live heap. Then the load stops and {@link #closed} follows.
+     */
+    default void endedUnderLoad() {}
 
     default void closed() {}
   }
@@ -291,13 +292,13 @@ final class LoadGenerator implements AutoCloseable {
       loop.issue();
     }
     Thread.sleep(warmup.toMillis());
-    window.beforeOpened();
     long start = System.nanoTime();
     loop.windowStart = start;
     window.opened();
     Thread.sleep(measure.toMillis());
     long end = System.nanoTime();
     loop.windowEnd = end;
+    window.endedUnderLoad();
     loop.stopping.set(true);
     window.closed();
     if (!loop.drained.await(callDeadline.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {

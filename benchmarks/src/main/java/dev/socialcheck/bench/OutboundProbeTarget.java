@@ -422,17 +422,6 @@ final class OutboundProbeTarget implements BenchTarget {
             DEADLINE,
             new Window() {
               @Override
-              public void beforeOpened() {
-                // The calls in flight at full load: the live heap, then the JIT quiet again.
-                live.set(BenchRun.liveStatsOrEmpty(server));
-                try {
-                  JitWarmUp.settle(server, JitWarmUp.SETTLE_MAX_MILLIS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-
-              @Override
               public void opened() {
                 if (fleet != null) {
                   counters.add(fleet.counters());
@@ -442,14 +431,19 @@ final class OutboundProbeTarget implements BenchTarget {
               }
 
               @Override
-              public void closed() {
+              public void endedUnderLoad() {
                 if (fleet != null) {
                   counters.add(fleet.counters());
                 }
                 stats.add(BenchRun.statsOrEmpty(server));
                 sampler.stop();
+                // The calls in flight at full load, the window's figures taken: the live heap.
+                live.set(BenchRun.liveStatsOrEmpty(server));
               }
             });
+    // That full GC has after-effects (see JitWarmUp.settle): the JIT is let go quiet, and the
+    // raw lane's row runs next while the rest passes.
+    JitWarmUp.settle(server, JitWarmUp.SETTLE_MAX_MILLIS);
     long probes =
         stats.get(1).getOrDefault("checksStarted", 0L)
             - stats.get(0).getOrDefault("checksStarted", 0L);
@@ -719,11 +713,13 @@ final class OutboundProbeTarget implements BenchTarget {
             + " ms is measured again (at most twice, the quietest kept: "
             + remeasured
             + " windows were measured again in this run). Ratio = probes/s ÷ the raw prober's (same client, same fleet, same"
-            + " concurrency). Live KiB/probe: (live heap after a full GC at the end of the row's warm-up, at"
-            + " full load, − idle live heap) ÷ probes in flight at that moment; after that GC the"
-            + " suite waits for the JVM's JIT to go quiet again before the window opens (the GC"
-            + " made the JDK's CookieManager.put compile again, 1.5–2 s of C2, which used to land"
-            + " in the window). Connections, TLS handshakes and abandoned"
+            + " concurrency). Live KiB/probe: (live heap after a full GC, at full load, − idle live heap) ÷"
+            + " probes in flight at that moment; the GC is forced outside the windows — at the"
+            + " end of the socialcheck JVM's window (the load still running), at the end of the raw"
+            + " prober's warm-up (whose window then opens 4 s later) — and the suite waits for the"
+            + " JIT to go quiet after it: a forced GC made the JDK's CookieManager.put compile"
+            + " again (1.5–2 s of C2), and left the socialcheck JVM slower for more than 10 s"
+            + " (its calls in flight moved to the old generation). Connections, TLS handshakes and abandoned"
             + " answers (the client gave up first: a cancelled probe) are the fleet's counters per"
             + " 1,000 probes started in the window. JVM CPU µs/probe: the"
             + " process CPU time of the socialcheck, raw or simulated JVM over the window ÷ probes"
