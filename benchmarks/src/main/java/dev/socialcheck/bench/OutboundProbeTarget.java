@@ -165,7 +165,36 @@ final class OutboundProbeTarget implements BenchTarget {
       double cpuMicrosPerProbe,
       double bytesPerProbe,
       long jitMillis,
-      String errors) {}
+      String errors) {
+
+    /** This cell with the live-heap figures of {@code pass} (a row's own live-heap pass). */
+    Cell withLive(Cell pass) {
+      return new Cell(
+          strategy,
+          protocol,
+          scenario,
+          concurrency,
+          calls,
+          probesPerSecond,
+          callsPerSecond,
+          probesPerCall,
+          p50,
+          p99,
+          threadsMin,
+          threadsMax,
+          heapMaxMiB,
+          pass.liveKiBPerProbe(),
+          pass.probesInFlightAtGc(),
+          connectionsPer1000,
+          tlsPer1000,
+          abandonedPer1000,
+          threadsStartedPer1000,
+          cpuMicrosPerProbe,
+          bytesPerProbe,
+          jitMillis,
+          errors);
+    }
+  }
 
   @Override
   public void run(BenchRun run) throws Exception {
@@ -212,6 +241,7 @@ final class OutboundProbeTarget implements BenchTarget {
           long serverIdle = requireNonNull(server.stats(true).get("heapUsed"));
           long rawIdle = requireNonNull(raw.stats(true).get("heapUsed"));
           warmUp(run, server, load, raw);
+          List<Cell[]> rows = new ArrayList<>();
           for (String strategy : t6Strategies) {
             for (int c : t6Concurrency) {
               Cell a =
@@ -228,18 +258,63 @@ final class OutboundProbeTarget implements BenchTarget {
                               c,
                               serverIdle,
                               warmup,
-                              window));
+                              window,
+                              false));
               Cell b =
                   quietest(
                       run,
                       () ->
                           measureRaw(
-                              raw, fleet, strategy, protocol.label(), c, rawIdle, warmup, window));
-              cells.add(a);
-              cells.add(b);
-              raws.put(strategy + "/" + protocol.label() + "/" + c, b);
-              figures(run, a, b);
+                              raw,
+                              fleet,
+                              strategy,
+                              protocol.label(),
+                              c,
+                              rawIdle,
+                              warmup,
+                              window,
+                              false));
+              rows.add(new Cell[] {a, b});
             }
+          }
+          // The live heap per probe needs a full GC at full load, and a forced full GC slows the
+          // socialcheck JVM for many seconds after it (1.5-2x its CPU per probe at 5,000 in flight,
+          // probably its calls in flight moved to the old generation): so it is read in a pass of
+          // its own after every window of these JVMs.
+          System.out.println("t6 live-heap pass (" + protocol.label() + ")");
+          for (Cell[] row : rows) {
+            Cell a = row[0];
+            Cell b = row[1];
+            Cell liveA =
+                measureServer(
+                    server,
+                    load,
+                    fleet,
+                    a.strategy(),
+                    a.protocol(),
+                    "socialcheck",
+                    a.concurrency(),
+                    serverIdle,
+                    warmup,
+                    1,
+                    true);
+            Cell liveB =
+                measureRaw(
+                    raw,
+                    fleet,
+                    b.strategy(),
+                    b.protocol(),
+                    b.concurrency(),
+                    rawIdle,
+                    warmup,
+                    1,
+                    true);
+            a = a.withLive(liveA);
+            b = b.withLive(liveB);
+            cells.add(a);
+            cells.add(b);
+            raws.put(b.strategy() + "/" + b.protocol() + "/" + b.concurrency(), b);
+            figures(run, a, b);
           }
         }
       }
@@ -273,7 +348,8 @@ final class OutboundProbeTarget implements BenchTarget {
                             c,
                             idle,
                             warmup,
-                            window));
+                            window,
+                            true));
             cells.add(cell);
             String key = "t6." + strategy + "-sim.c" + c;
             run.report.figure(key + ".probesPerSecond", cell.probesPerSecond());
@@ -405,7 +481,8 @@ final class OutboundProbeTarget implements BenchTarget {
       int concurrency,
       long idleHeap,
       double warmup,
-      double window)
+      double window,
+      boolean readLive)
       throws Exception {
     int calls = Math.max(1, concurrency / FleetModel.PLATFORMS.size());
     ServerSampler sampler = new ServerSampler(server);
@@ -437,13 +514,16 @@ final class OutboundProbeTarget implements BenchTarget {
                 }
                 stats.add(BenchRun.statsOrEmpty(server));
                 sampler.stop();
-                // The calls in flight at full load, the window's figures taken: the live heap.
-                live.set(BenchRun.liveStatsOrEmpty(server));
+                if (readLive) {
+                  // The calls in flight at full load, the window's figures taken: the live heap.
+                  live.set(BenchRun.liveStatsOrEmpty(server));
+                }
               }
             });
-    // That full GC has after-effects (see JitWarmUp.settle): the JIT is let go quiet, and the
-    // raw lane's row runs next while the rest passes.
-    JitWarmUp.settle(server, JitWarmUp.SETTLE_MAX_MILLIS);
+    if (readLive) {
+      // That full GC has after-effects (see JitWarmUp.settle): the JIT is let go quiet.
+      JitWarmUp.settle(server, JitWarmUp.SETTLE_MAX_MILLIS);
+    }
     long probes =
         stats.get(1).getOrDefault("checksStarted", 0L)
             - stats.get(0).getOrDefault("checksStarted", 0L);
@@ -484,12 +564,14 @@ final class OutboundProbeTarget implements BenchTarget {
       int concurrency,
       long idleHeap,
       double warmup,
-      double window)
+      double window,
+      boolean readLive)
       throws Exception {
     int calls = Math.max(1, concurrency / FleetModel.PLATFORMS.size());
     ServerSampler sampler = new ServerSampler(raw);
     long warmupMs = Math.round(warmup * 1000);
     long windowMs = Math.round(window * 1000);
+    long slackMs = readLive ? RAW_LIVE_SLACK_MILLIS : 0;
     String started =
         raw.command(
             "raw-start "
@@ -497,7 +579,7 @@ final class OutboundProbeTarget implements BenchTarget {
                 + " "
                 + calls
                 + " "
-                + (warmupMs + RAW_LIVE_SLACK_MILLIS)
+                + (warmupMs + slackMs)
                 + " "
                 + windowMs
                 + " "
@@ -505,12 +587,15 @@ final class OutboundProbeTarget implements BenchTarget {
     if (!started.startsWith("RAW started")) {
       throw new IOException("raw prober: " + started);
     }
-    long windowOpensAt = System.nanoTime() + (warmupMs + RAW_LIVE_SLACK_MILLIS) * 1_000_000L;
+    long windowOpensAt = System.nanoTime() + (warmupMs + slackMs) * 1_000_000L;
     Thread.sleep(warmupMs);
-    // The probes in flight at full load: the live heap, then the JIT quiet again, before the
-    // prober's window opens (its warm-up is longer by the slack for this).
-    Map<String, Long> live = raw.stats(true);
-    JitWarmUp.settle(raw, RAW_LIVE_SLACK_MILLIS - 1_000);
+    Map<String, Long> live = Map.of();
+    if (readLive) {
+      // The probes in flight at full load: the live heap, then the JIT quiet again, before the
+      // prober's window opens (its warm-up is longer by the slack for this).
+      live = raw.stats(true);
+      JitWarmUp.settle(raw, RAW_LIVE_SLACK_MILLIS - 1_000);
+    }
     Thread.sleep(Math.max(0, (windowOpensAt - System.nanoTime()) / 1_000_000));
     PlatformFleet.Counters before = fleet.counters();
     Map<String, Long> opened = raw.stats(false);
@@ -714,12 +799,10 @@ final class OutboundProbeTarget implements BenchTarget {
             + remeasured
             + " windows were measured again in this run). Ratio = probes/s ÷ the raw prober's (same client, same fleet, same"
             + " concurrency). Live KiB/probe: (live heap after a full GC, at full load, − idle live heap) ÷"
-            + " probes in flight at that moment; the GC is forced outside the windows — at the"
-            + " end of the socialcheck JVM's window (the load still running), at the end of the raw"
-            + " prober's warm-up (whose window then opens 4 s later) — and the suite waits for the"
-            + " JIT to go quiet after it: a forced GC made the JDK's CookieManager.put compile"
-            + " again (1.5–2 s of C2), and left the socialcheck JVM slower for more than 10 s"
-            + " (its calls in flight moved to the old generation). Connections, TLS handshakes and abandoned"
+            + " probes in flight at that moment, read in a pass of its own after every window of"
+            + " the JVM (a forced full GC made the JDK's CookieManager.put compile again, 1.5–2 s"
+            + " of C2, and left the socialcheck JVM at 1.5–2× its CPU per probe for more than 10 s,"
+            + " probably because its calls in flight moved to the old generation). Connections, TLS handshakes and abandoned"
             + " answers (the client gave up first: a cancelled probe) are the fleet's counters per"
             + " 1,000 probes started in the window. JVM CPU µs/probe: the"
             + " process CPU time of the socialcheck, raw or simulated JVM over the window ÷ probes"
