@@ -113,10 +113,8 @@ final class JitWarmUp {
    * logger up on every call, took 1.5–2 s of C2 after each such GC in target 6, which landed in the
    * window (LogCompilation: a {@code null_check} trap in {@code PlatformLogger.getLogger}). Waiting
    * here keeps it out of the windows of this JVM and of the JVMs measured next on the same
-   * processors. (A forced full GC has a longer after-effect too: a socialcheck JVM at 5,000 probes
-   * in flight ran at 1.5–2× its CPU per probe for more than 10 s after one, probably because its
-   * calls in flight had moved to the old generation; target 6 therefore forces it where the next
-   * window of that JVM is a row away.)
+   * processors. (Target 6 now reads the live heap in a pass of its own after every window, so no
+   * forced GC precedes a window there at all.)
    *
    * @return the milliseconds waited
    */

@@ -277,10 +277,9 @@ final class OutboundProbeTarget implements BenchTarget {
               rows.add(new Cell[] {a, b});
             }
           }
-          // The live heap per probe needs a full GC at full load, and a forced full GC slows the
-          // socialcheck JVM for many seconds after it (1.5-2x its CPU per probe at 5,000 in flight,
-          // probably its calls in flight moved to the old generation): so it is read in a pass of
-          // its own after every window of these JVMs.
+          // The live heap per probe needs a full GC at full load, and a forced full GC disturbs
+          // what follows it (it made CookieManager.put compile again, 1.5-2 s of C2, in the
+          // window): so it is read in a pass of its own after every window of these JVMs.
           System.out.println("t6 live-heap pass (" + protocol.label() + ")");
           for (Cell[] row : rows) {
             Cell a = row[0];
@@ -801,8 +800,7 @@ final class OutboundProbeTarget implements BenchTarget {
             + " concurrency). Live KiB/probe: (live heap after a full GC, at full load, − idle live heap) ÷"
             + " probes in flight at that moment, read in a pass of its own after every window of"
             + " the JVM (a forced full GC made the JDK's CookieManager.put compile again, 1.5–2 s"
-            + " of C2, and left the socialcheck JVM at 1.5–2× its CPU per probe for more than 10 s,"
-            + " probably because its calls in flight moved to the old generation). Connections, TLS handshakes and abandoned"
+            + " of C2, inside the window when it was read mid-window). Connections, TLS handshakes and abandoned"
             + " answers (the client gave up first: a cancelled probe) are the fleet's counters per"
             + " 1,000 probes started in the window. JVM CPU µs/probe: the"
             + " process CPU time of the socialcheck, raw or simulated JVM over the window ÷ probes"
