@@ -217,12 +217,16 @@ public final class BenchServer {
     FleetScenarios.@Nullable RawRun rawRun = null;
     while ((line = in.readLine()) != null) {
       String command = line.trim();
-      String work = raw == null ? engineCounters(engineStats) : raw.stats();
+      String refusals =
+          fleetClient == null
+              ? ""
+              : " streamRefusals=" + fleetClient.transport().streamLimitRefusals();
+      String work = (raw == null ? engineCounters(engineStats) : raw.stats()) + refusals;
       switch (command) {
         case "stats" -> System.out.println(stats(work, counter, cache));
         case "stats-gc" -> {
           System.gc();
-          String afterGc = raw == null ? engineCounters(engineStats) : raw.stats();
+          String afterGc = (raw == null ? engineCounters(engineStats) : raw.stats()) + refusals;
           System.out.println(stats(afterGc, counter, cache));
         }
         case "raw-wait" ->

@@ -552,7 +552,29 @@ final class OutboundProbeTarget implements BenchTarget {
             JitWarmUp.jitDelta(stats.get(0), stats.get(1)),
             errors(r.errors(), outcomes));
     print(cell);
+    printRefusals(cell, stats.get(0), stats.get(1), probes);
     return cell;
+  }
+
+  /**
+   * The HTTP/2 stream-limit refusals the JVM's transport met in the window, per 1,000 probes
+   * started (each costs the JDK client an exception; a diagnostic line, not a table column).
+   */
+  private static void printRefusals(
+      Cell cell, Map<String, Long> opened, Map<String, Long> closed, long probes) {
+    Long from = opened.get("streamRefusals");
+    Long to = closed.get("streamRefusals");
+    if (from == null || to == null || probes <= 0) {
+      return;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "t6 %s %s %s c=%d: %.1f stream-limit refusals per 1,000 probes%n",
+        cell.strategy(),
+        cell.protocol(),
+        cell.scenario(),
+        cell.concurrency(),
+        (to - from) * 1000.0 / probes);
   }
 
   private Cell measureRaw(
@@ -631,6 +653,7 @@ final class OutboundProbeTarget implements BenchTarget {
             JitWarmUp.jitDelta(opened, closed),
             "-".equals(result.get("errors")) ? "0" : requireNonNull(result.get("errors")));
     print(cell);
+    printRefusals(cell, opened, closed, Long.parseLong(requireNonNull(result.get("probes"))));
     return cell;
   }
 

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -63,6 +64,7 @@ final class OverflowTransport implements ProbeTransport {
   private final Supplier<HttpClient> newClient;
   private final int maxClients;
   private final Object lock = new Object();
+  private final LongAdder refusals = new LongAdder();
 
   @GuardedBy("lock")
   private final List<ProbeTransport> clients = new ArrayList<>();
@@ -240,12 +242,18 @@ final class OverflowTransport implements ProbeTransport {
 
   /** The host refused the request of {@code slot}: it allows the client's others, no more. */
   private void refused(Slot slot) {
+    refusals.increment();
     synchronized (lock) {
       slot.refused = true;
       Host host = slot.host;
       int others = host.inFlight[slot.client] - (slot.ended ? 0 : 1);
       host.allowed[slot.client] = Math.max(1, others);
     }
+  }
+
+  @Override
+  public long streamLimitRefusals() {
+    return refusals.sum();
   }
 
   private ProbeTransport client(int index) {

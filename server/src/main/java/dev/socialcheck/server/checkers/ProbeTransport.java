@@ -21,6 +21,15 @@ public interface ProbeTransport {
   ListenableFuture<ProbeResponse> send(OutgoingRequest request, int maxBodyBytes);
 
   /**
+   * Requests a host refused so far because its HTTP/2 stream limit was reached and that moved on to
+   * another client (a refusal by the last client is the probe's own error, not counted here); 0 for
+   * a transport with one client.
+   */
+  default long streamLimitRefusals() {
+    return 0;
+  }
+
+  /**
    * Sends with {@code first}, and with up to {@code maxClients − 1} more clients from {@code
    * newClient} (created when first needed) for requests that {@code first} refuses because the
    * host's HTTP/2 stream limit is reached: each client has its own connection to the host. See

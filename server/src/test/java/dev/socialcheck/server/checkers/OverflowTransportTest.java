@@ -63,6 +63,7 @@ class OverflowTransportTest {
 
     assertThat(response.status()).as("the second client's answer").isEqualTo(200);
     assertThat(transport.clients()).as("clients created").isEqualTo(2);
+    assertThat(transport.streamLimitRefusals()).as("refusals counted").isEqualTo(1);
   }
 
   @Test
@@ -74,6 +75,7 @@ class OverflowTransportTest {
         .isInstanceOf(ExecutionException.class)
         .hasRootCauseMessage("connection reset");
     assertThat(created).as("clients created").hasValue(0);
+    assertThat(transport.streamLimitRefusals()).as("not a stream-limit refusal").isZero();
   }
 
   @Test
@@ -88,6 +90,9 @@ class OverflowTransportTest {
         .cause()
         .satisfies(
             cause -> assertThat(OverflowTransport.isStreamLimit(cause)).as("the refusal").isTrue());
+    assertThat(transport.streamLimitRefusals())
+        .as("the first client's refusal moved on; the last one's is the probe's error")
+        .isEqualTo(1);
   }
 
   @Test
