@@ -161,13 +161,6 @@ final class EngineOverheadTarget implements BenchTarget {
         });
   }
 
-  /**
-   * Windows measured again when the JIT compilers ran in them for more than {@link
-   * JitWarmUp#QUIET_JIT_MILLIS}: at most this many more tries, the quietest one kept (none with
-   * {@code --quick}, whose JVMs are never warm).
-   */
-  static final int JIT_RETRIES = 2;
-
   @Override
   public void run(BenchRun run) throws Exception {
     int rounds = this.rounds != null ? this.rounds : run.quick ? 1 : 4;
@@ -218,7 +211,7 @@ final class EngineOverheadTarget implements BenchTarget {
               loads,
               warmup,
               measure,
-              run.quick ? 0 : JIT_RETRIES,
+              JitWarmUp.retries(run),
               windows,
               remeasured);
         }
@@ -383,7 +376,7 @@ final class EngineOverheadTarget implements BenchTarget {
             + " quiet, and a window in which they ran for more than "
             + JitWarmUp.QUIET_JIT_MILLIS
             + " ms is measured again (at most "
-            + (run.quick ? 0 : JIT_RETRIES)
+            + JitWarmUp.retries(run)
             + " times, the quietest kept; compiling is not a per-call cost): "
             + (remeasured.isEmpty() ? "no window was" : remeasured + " windows were")
             + " measured again; "

@@ -16,6 +16,17 @@ final class JitWarmUp {
   /** JIT time per pass under which a JVM counts as warm. */
   static final long QUIET_JIT_MILLIS = 50;
 
+  /**
+   * How many more times {@link #quietest} measures a window whose JIT time was over its threshold
+   * (none with {@code --quick}, whose JVMs are never warm).
+   */
+  static final int RETRIES = 2;
+
+  /** {@link #RETRIES}, or none for a quick run. */
+  static int retries(BenchRun run) {
+    return run.quick ? 0 : RETRIES;
+  }
+
   /** One pass of load on the server (a couple of seconds). */
   @FunctionalInterface
   interface Pass {
@@ -102,23 +113,23 @@ final class JitWarmUp {
     return jit;
   }
 
-  /** How long {@link #settle} waits at most, by default. */
+  /** How long {@link #settle} waits at most. */
   static final long SETTLE_MAX_MILLIS = 10_000;
 
   /**
    * Waits until {@code server}'s JIT compilers have been idle (under 10 ms) for a second, at most
-   * {@code maxMillis}; prints how long it took when it had to wait. Called after the full GC that
-   * reads a window's live heap: a forced GC clears the JDK's weakly held loggers, and compiled code
-   * that finds one cleared traps and is compiled again — {@code CookieManager.put}, which looks its
-   * logger up on every call, took 1.5–2 s of C2 after each such GC in target 6, which landed in the
-   * window (LogCompilation: a {@code null_check} trap in {@code PlatformLogger.getLogger}). Waiting
-   * here keeps it out of the windows of this JVM and of the JVMs measured next on the same
-   * processors. (Target 6 now reads the live heap in a pass of its own after every window, so no
-   * forced GC precedes a window there at all.)
+   * {@link #SETTLE_MAX_MILLIS}; prints how long it took when it had to wait. Called after the full
+   * GC that reads a window's live heap: a forced GC clears the JDK's weakly held loggers, and
+   * compiled code that finds one cleared traps and is compiled again — {@code CookieManager.put},
+   * which looks its logger up on every call, took 1.5–2 s of C2 after each such GC in target 6,
+   * which landed in the window (LogCompilation: a {@code null_check} trap in {@code
+   * PlatformLogger.getLogger}). Waiting here keeps it out of the windows of this JVM and of the
+   * JVMs measured next on the same processors. (Target 6 now reads the live heap in a pass of its
+   * own after every window, so no forced GC precedes a window there at all.)
    *
    * @return the milliseconds waited
    */
-  static long settle(ServerProcess server, long maxMillis) throws InterruptedException {
+  static long settle(ServerProcess server) throws InterruptedException {
     long start = System.nanoTime();
     long quietSince = start;
     long last = jitOf(BenchRun.statsOrEmpty(server));

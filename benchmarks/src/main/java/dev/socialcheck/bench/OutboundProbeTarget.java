@@ -391,38 +391,51 @@ final class OutboundProbeTarget implements BenchTarget {
     int passes = run.quick ? 1 : 40;
     double perStrategy = run.quick ? 0.5 : 1;
     load.closedLoop(lane("race"), 1, Duration.ZERO, seconds(1), DEADLINE, Window.NONE);
-    JitWarmUp.untilQuiet(
-        "t6 warm-up " + server.name(),
+    untilQuietPerStrategy(
         server,
         passes,
-        () -> {
-          for (String strategy : t6Strategies) {
+        strategy ->
             load.closedLoop(
-                lane(strategy), calls, Duration.ZERO, seconds(perStrategy), DEADLINE, Window.NONE);
-          }
-        });
+                lane(strategy), calls, Duration.ZERO, seconds(perStrategy), DEADLINE, Window.NONE));
     if (raw != null) {
       raw.command("raw-start RACE 1 0 1000 0");
       raw.command("raw-wait");
-      JitWarmUp.untilQuiet(
-          "t6 warm-up " + raw.name(),
+      untilQuietPerStrategy(
           raw,
           passes,
-          () -> {
-            for (String strategy : t6Strategies) {
-              raw.command(
-                  "raw-start "
-                      + strategy.toUpperCase(Locale.ROOT)
-                      + " "
-                      + calls
-                      + " 0 "
-                      + Math.round(1000 * perStrategy)
-                      + " "
-                      + t6HedgeMillis);
-              raw.command("raw-wait");
-            }
+          strategy -> {
+            raw.command(
+                "raw-start "
+                    + strategy.toUpperCase(Locale.ROOT)
+                    + " "
+                    + calls
+                    + " 0 "
+                    + Math.round(1000 * perStrategy)
+                    + " "
+                    + t6HedgeMillis);
+            raw.command("raw-wait");
           });
     }
+  }
+
+  /** Load of one strategy for a warm-up pass. */
+  @FunctionalInterface
+  private interface StrategyLoad {
+    void run(String strategy) throws Exception;
+  }
+
+  /** {@link JitWarmUp#untilQuiet} on {@code jvm}, a pass being {@code load} of each strategy. */
+  private void untilQuietPerStrategy(ServerProcess jvm, int passes, StrategyLoad load)
+      throws Exception {
+    JitWarmUp.untilQuiet(
+        "t6 warm-up " + jvm.name(),
+        jvm,
+        passes,
+        () -> {
+          for (String strategy : t6Strategies) {
+            load.run(strategy);
+          }
+        });
   }
 
   private static void figures(BenchRun run, Cell a, Cell b) {
@@ -452,12 +465,6 @@ final class OutboundProbeTarget implements BenchTarget {
    */
   static final long JIT_RETRY_MILLIS = 200;
 
-  /**
-   * How much longer the raw prober warms up than the gRPC lane: room for the full GC that reads its
-   * live heap and for its JIT to go quiet after it, before its window opens.
-   */
-  static final long RAW_LIVE_SLACK_MILLIS = 4_000;
-
   /** Windows measured again because the JIT compilers ran in them (for the report). */
   private int remeasured;
 
@@ -467,7 +474,12 @@ final class OutboundProbeTarget implements BenchTarget {
    */
   private Cell quietest(BenchRun run, JitWarmUp.Measurement<Cell> measure) throws Exception {
     return JitWarmUp.quietest(
-        "t6", run.quick ? 0 : 2, JIT_RETRY_MILLIS, Cell::jitMillis, () -> remeasured++, measure);
+        "t6",
+        JitWarmUp.retries(run),
+        JIT_RETRY_MILLIS,
+        Cell::jitMillis,
+        () -> remeasured++,
+        measure);
   }
 
   private Cell measureServer(
@@ -521,7 +533,7 @@ final class OutboundProbeTarget implements BenchTarget {
             });
     if (readLive) {
       // That full GC has after-effects (see JitWarmUp.settle): the JIT is let go quiet.
-      JitWarmUp.settle(server, JitWarmUp.SETTLE_MAX_MILLIS);
+      JitWarmUp.settle(server);
     }
     long probes =
         stats.get(1).getOrDefault("checksStarted", 0L)
@@ -592,7 +604,6 @@ final class OutboundProbeTarget implements BenchTarget {
     ServerSampler sampler = new ServerSampler(raw);
     long warmupMs = Math.round(warmup * 1000);
     long windowMs = Math.round(window * 1000);
-    long slackMs = readLive ? RAW_LIVE_SLACK_MILLIS : 0;
     String started =
         raw.command(
             "raw-start "
@@ -600,7 +611,7 @@ final class OutboundProbeTarget implements BenchTarget {
                 + " "
                 + calls
                 + " "
-                + (warmupMs + slackMs)
+                + warmupMs
                 + " "
                 + windowMs
                 + " "
@@ -608,16 +619,10 @@ final class OutboundProbeTarget implements BenchTarget {
     if (!started.startsWith("RAW started")) {
       throw new IOException("raw prober: " + started);
     }
-    long windowOpensAt = System.nanoTime() + (warmupMs + slackMs) * 1_000_000L;
     Thread.sleep(warmupMs);
-    Map<String, Long> live = Map.of();
-    if (readLive) {
-      // The probes in flight at full load: the live heap, then the JIT quiet again, before the
-      // prober's window opens (its warm-up is longer by the slack for this).
-      live = raw.stats(true);
-      JitWarmUp.settle(raw, RAW_LIVE_SLACK_MILLIS - 1_000);
-    }
-    Thread.sleep(Math.max(0, (windowOpensAt - System.nanoTime()) / 1_000_000));
+    // The probes in flight at full load. Only the live-heap pass reads it, and that pass keeps
+    // nothing else of the window its forced GC falls into.
+    Map<String, Long> live = readLive ? raw.stats(true) : Map.of();
     PlatformFleet.Counters before = fleet.counters();
     Map<String, Long> opened = raw.stats(false);
     sampler.start();
