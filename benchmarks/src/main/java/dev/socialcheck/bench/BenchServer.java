@@ -364,6 +364,13 @@ public final class BenchServer {
         instanceof com.sun.management.OperatingSystemMXBean os) {
       cpuNanos = os.getProcessCpuTime();
     }
+    // Sockets (the probes' connections among them), jars and the like: what a connection leak
+    // shows.
+    long openFiles = -1;
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      openFiles = unix.getOpenFileDescriptorCount();
+    }
     return "STATS"
         + " threads="
         + threads.getThreadCount()
@@ -383,6 +390,8 @@ public final class BenchServer {
         + gcMillis
         + " cpuNanos="
         + cpuNanos
+        + " openFiles="
+        + openFiles
         + " jitMillis="
         + jitMillis
         + " allocatedBytes="

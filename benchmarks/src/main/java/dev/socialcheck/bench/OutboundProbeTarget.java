@@ -570,23 +570,28 @@ final class OutboundProbeTarget implements BenchTarget {
 
   /**
    * The HTTP/2 stream-limit refusals the JVM's transport met in the window, per 1,000 probes
-   * started (each costs the JDK client an exception; a diagnostic line, not a table column).
+   * started (each costs the JDK client an exception), and the files the JVM held open at the
+   * window's end (its sockets: a replica that keeps connections it no longer uses shows here, even
+   * when it opened them before the window). A diagnostic line, not a table column.
    */
   private static void printRefusals(
       Cell cell, Map<String, Long> opened, Map<String, Long> closed, long probes) {
     Long from = opened.get("streamRefusals");
     Long to = closed.get("streamRefusals");
+    long openFiles = closed.getOrDefault("openFiles", -1L);
     if (from == null || to == null || probes <= 0) {
       return;
     }
     System.out.printf(
         Locale.ROOT,
-        "t6 %s %s %s c=%d: %.1f stream-limit refusals per 1,000 probes%n",
+        "t6 %s %s %s c=%d: %.1f stream-limit refusals per 1,000 probes; %d files open at the"
+            + " window's end%n",
         cell.strategy(),
         cell.protocol(),
         cell.scenario(),
         cell.concurrency(),
-        (to - from) * 1000.0 / probes);
+        (to - from) * 1000.0 / probes,
+        openFiles);
   }
 
   private Cell measureRaw(

@@ -109,16 +109,41 @@ class OverflowTransportTest {
   }
 
   @Test
-  void cancel_abortsTheAttemptInFlight_onTheOverflowClient() {
-    FakeClient first = new FakeClient().refuse(streamLimit());
-    FakeClient second = new FakeClient().pending();
+  void cancel_abortsTheAttemptInFlight_onTheOverflowClient() throws Exception {
+    FakeClient first = new FakeClient().refuse(streamLimit()).refuse(streamLimit());
+    FakeClient second = new FakeClient().answer(200).pending();
     OverflowTransport transport = new OverflowTransport(first, next(second), 4);
+    assertThat(transport.send(REQUEST, 1024).get().status())
+        .as("the second client's first request, which made its connection")
+        .isEqualTo(200);
 
     ListenableFuture<ProbeResponse> sent = transport.send(REQUEST, 1024);
     sent.cancel(false);
 
-    assertThat(second.exchanges).as("the exchange on the second client").hasSize(1);
-    assertThat(second.exchanges.get(0).isCancelled()).as("cancelled").isTrue();
+    assertThat(second.exchanges).as("exchanges on the second client").hasSize(2);
+    assertThat(second.exchanges.get(1).isCancelled()).as("the later one, cancelled").isTrue();
+  }
+
+  @Test
+  void cancellingTheFirstRequest_letsItsCallerGo_butTheOthersStillWaitForItsEnd() throws Exception {
+    FakeClient client = new FakeClient().pending().answer(200);
+    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4);
+    ListenableFuture<ProbeResponse> first = transport.send(REQUEST, 1024);
+    ListenableFuture<ProbeResponse> waiting = transport.send(REQUEST, 1024);
+
+    first.cancel(false);
+
+    assertThat(first.isCancelled()).as("the caller's future").isTrue();
+    assertThat(client.exchanges.get(0).isCancelled())
+        .as("the first exchange, still making the connection the others will share")
+        .isFalse();
+    assertThat(client.sentTo).as("sent while the first is in flight").hasSize(1);
+    assertThat(transport.inFlight(REQUEST.uri())).as("counted until it ends").startsWith(2);
+
+    client.complete(0, 200);
+
+    assertThat(waiting.get().status()).as("the waiting one, after the first's end").isEqualTo(200);
+    assertThat(transport.inFlight(REQUEST.uri())).containsOnly(0);
   }
 
   @Test
@@ -265,6 +290,7 @@ class OverflowTransportTest {
 
     waiting.cancel(false);
     first.cancel(false);
+    client.complete(0, 200); // the first request's exchange runs to its end
 
     assertThat(transport.inFlight(REQUEST.uri())).containsOnly(0);
   }
