@@ -2,6 +2,7 @@ package dev.socialcheck.server.checkers;
 
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
 
+import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.SettableFuture;
@@ -14,6 +15,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -39,9 +41,13 @@ import org.jspecify.annotations.Nullable;
  * Over HTTP/1.1 they then open the further connections they need, as before. That first request is
  * never cancelled: a race cancels most probes early, often while their connection is still being
  * made, and a cancelled first request let the waiting ones go before there was a connection to
- * share (target 6 found 1,800–3,300 connections held open by a replica after such bursts, where 40
- * do: the JDK keeps a surplus connection open when the request it was made for is cancelled before
- * it is sent, and their TLS buffers doubled the collector's work).
+ * share. Target 6 found a replica holding 1,800–3,300 connections after such bursts where 40 serve
+ * (five hosts, eight clients): the JDK client closes a surplus connection after the request it was
+ * made for, and these requests had mostly been cancelled before they were sent, so the connections
+ * stayed open, each with its TLS buffers on the heap. A client whose requests to a host all ended
+ * {@link #REGATE_AFTER_IDLE_SECONDS} or more ago sends its next one alone again: the platform may
+ * have closed the idle connection by then (many close idle HTTP/2 connections after a minute or a
+ * few), and the burst that wakes the host would otherwise open one per request.
  *
  * <p>Where a client has no room, the next request does not ask it first: per host and client this
  * transport counts its requests in flight and, on a refusal, remembers how many the host allowed
@@ -67,7 +73,14 @@ final class OverflowTransport implements ProbeTransport {
   /** Skips of a full client after which one request tries it anyway. */
   static final int RETRY_FULL_EVERY = 64;
 
+  /**
+   * Seconds without a request in flight to a host on a client after which its next request goes
+   * alone again (the connection may be gone). Traffic that keeps a host busy never pays the wait.
+   */
+  static final long REGATE_AFTER_IDLE_SECONDS = 30;
+
   private final Supplier<HttpClient> newClient;
+  private final Ticker ticker;
   private final int maxClients;
   private final Object lock = new Object();
   private final LongAdder refusals = new LongAdder();
@@ -90,6 +103,9 @@ final class OverflowTransport implements ProbeTransport {
     /** Requests that skipped each client because it was full, since the last try. */
     final int[] skips;
 
+    /** {@link Ticker} reading at which each client's last request to the host ended. */
+    final long[] idleSince;
+
     /**
      * The first exchange through each client: done once it ended; pending while in flight; null:
      * nothing was sent there yet.
@@ -100,6 +116,7 @@ final class OverflowTransport implements ProbeTransport {
       inFlight = new int[clients];
       allowed = new int[clients];
       skips = new int[clients];
+      idleSince = new long[clients];
       gates = new ArrayList<>(Collections.nCopies(clients, null));
     }
 
@@ -137,11 +154,17 @@ final class OverflowTransport implements ProbeTransport {
   }
 
   OverflowTransport(HttpClient first, Supplier<HttpClient> newClient, int maxClients) {
+    this(first, newClient, maxClients, Ticker.systemTicker());
+  }
+
+  OverflowTransport(
+      HttpClient first, Supplier<HttpClient> newClient, int maxClients, Ticker ticker) {
     if (maxClients < 1) {
       throw new IllegalArgumentException("maxClients must be at least 1");
     }
     this.newClient = newClient;
     this.maxClients = maxClients;
+    this.ticker = ticker;
     clients.add(ProbeTransport.of(first));
   }
 
@@ -175,7 +198,7 @@ final class OverflowTransport implements ProbeTransport {
       }
       slot = new Slot(host, index, ++host.inFlight[index]);
       SettableFuture<Void> gate = host.gates.get(index);
-      if (gate == null) {
+      if (gate == null || (slot.inFlightAtSend == 1 && idleTooLong(host, index))) {
         first = SettableFuture.create();
         host.gates.set(index, first);
         wait = null;
@@ -230,6 +253,15 @@ final class OverflowTransport implements ProbeTransport {
     return moved;
   }
 
+  /**
+   * Whether the client's requests to the host ended so long ago that its connection may be gone.
+   */
+  @GuardedBy("lock")
+  private boolean idleTooLong(Host host, int client) {
+    return ticker.read() - host.idleSince[client]
+        >= TimeUnit.SECONDS.toNanos(REGATE_AFTER_IDLE_SECONDS);
+  }
+
   /** The key of {@code uri}'s host in {@link #hosts}: {@code scheme://authority}. */
   private static String hostKey(URI uri) {
     return uri.getScheme() + "://" + uri.getRawAuthority();
@@ -251,6 +283,7 @@ final class OverflowTransport implements ProbeTransport {
       }
       if (--host.inFlight[client] == 0) {
         host.allowed[client] = 0; // idle: the next connection may allow another number
+        host.idleSince[client] = ticker.read();
       }
     }
   }

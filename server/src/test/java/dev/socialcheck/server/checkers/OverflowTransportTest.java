@@ -3,6 +3,7 @@ package dev.socialcheck.server.checkers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.socialcheck.server.catalog.CatalogLoader;
@@ -28,7 +29,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
@@ -162,6 +165,39 @@ class OverflowTransportTest {
     assertThat(second.get().status()).as("the second, after the first's answer").isEqualTo(200);
     assertThat(first.get().status()).isEqualTo(200);
     assertThat(elsewhere.get().status()).isEqualTo(200);
+  }
+
+  @Test
+  void aClientIdleForLong_sendsItsNextRequestAloneAgain_andAShortPauseDoesNot() throws Exception {
+    FakeClient client = new FakeClient().answer(200).answer(200).answer(200).pending().answer(200);
+    AtomicLong nanos = new AtomicLong();
+    Ticker ticker =
+        new Ticker() {
+          @Override
+          public long read() {
+            return nanos.get();
+          }
+        };
+    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4, ticker);
+    assertThat(transport.send(REQUEST, 1024).get().status()).isEqualTo(200);
+
+    nanos.addAndGet(TimeUnit.SECONDS.toNanos(OverflowTransport.REGATE_AFTER_IDLE_SECONDS - 1));
+    ListenableFuture<ProbeResponse> soon = transport.send(REQUEST, 1024);
+    ListenableFuture<ProbeResponse> soonToo = transport.send(REQUEST, 1024);
+    assertThat(client.sentTo).as("after a short pause, both at once").hasSize(3);
+    assertThat(soon.get().status()).isEqualTo(200);
+    assertThat(soonToo.get().status()).isEqualTo(200);
+
+    nanos.addAndGet(TimeUnit.SECONDS.toNanos(OverflowTransport.REGATE_AFTER_IDLE_SECONDS));
+    ListenableFuture<ProbeResponse> first = transport.send(REQUEST, 1024);
+    ListenableFuture<ProbeResponse> waiting = transport.send(REQUEST, 1024);
+    assertThat(client.sentTo).as("after a long pause, the first goes alone").hasSize(4);
+
+    client.complete(3, 200);
+
+    assertThat(waiting.get().status()).as("the other, after the first's answer").isEqualTo(200);
+    assertThat(first.get().status()).isEqualTo(200);
+    assertThat(client.sentTo).hasSize(5);
   }
 
   @Test
