@@ -1,0 +1,74 @@
+package dev.socialcheck.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import dev.socialcheck.bench.PlatformFleet.Protocol;
+import dev.socialcheck.server.catalog.CatalogLoader;
+import dev.socialcheck.server.checkers.OutgoingRequest;
+import dev.socialcheck.server.checkers.ProbeResponse;
+import dev.socialcheck.server.checkers.ProbeTransport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The probes' transport against real HTTP/2 over TLS on loopback (the benchmarks' fleet, the JDK
+ * client as {@code serve} builds it): a race's burst of probes, all cancelled at once, opens one
+ * connection, not one per probe. Target 6 found replicas holding thousands after such bursts.
+ */
+class ProbeTransportConnectionsTest {
+  private static final FleetCertificate CERTIFICATE = FleetCertificate.create();
+
+  @Test
+  void aColdBurstCancelledAtOnce_opensOneConnection_andLaterProbesShareIt() throws Exception {
+    ExecutorService executor = Executors.newFixedThreadPool(2);
+    try (PlatformFleet fleet =
+        new PlatformFleet(
+            new FleetModel(new FleetModel.Latency(20, 20)),
+            CERTIFICATE,
+            EnumSet.of(Protocol.H2_TLS),
+            1,
+            128)) {
+      ProbeTransport transport =
+          ProbeTransport.overflowing(newClient(executor), () -> newClient(executor), 8);
+      URI uri = fleet.urls(Protocol.H2_TLS).get("social").resolve("check?email=a%40bench.example");
+      OutgoingRequest request =
+          new OutgoingRequest("GET", uri, Map.of(), new byte[0], Duration.ofSeconds(10));
+      PlatformFleet.Counters before = fleet.counters();
+
+      List<ListenableFuture<ProbeResponse>> burst = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        burst.add(transport.send(request, 4096));
+      }
+      burst.forEach(probe -> probe.cancel(true)); // every probe lost its race
+      // Sent after the burst: it follows the first request's end, as the burst's would have.
+      ProbeResponse later = transport.send(request, 4096).get(10, TimeUnit.SECONDS);
+
+      PlatformFleet.Counters seen = fleet.counters().minus(before);
+      assertThat(later.status()).isEqualTo(200);
+      assertThat(seen.connections())
+          .as("connections the fleet accepted for 201 probes to one host")
+          .isEqualTo(1);
+      assertThat(seen.requests())
+          .as("requests it received: the first (run to its end) and the later one")
+          .isEqualTo(2);
+    } finally {
+      executor.shutdownNow(); // the clients' selector threads end once they are unreferenced
+    }
+  }
+
+  private static HttpClient newClient(ExecutorService executor) {
+    return CatalogLoader.httpClientBuilder(executor)
+        .sslContext(CERTIFICATE.trustingContext())
+        .build();
+  }
+}
