@@ -158,6 +158,7 @@ final class PlatformFleet implements AutoCloseable {
   private final Map<Protocol, Map<String, URI>> urls = new EnumMap<>(Protocol.class);
 
   private final LongAdder connections = new LongAdder();
+  private final LongAdder closedConnections = new LongAdder();
   private final LongAdder tlsHandshakes = new LongAdder();
   private final LongAdder requests = new LongAdder();
   private final LongAdder http2Requests = new LongAdder();
@@ -358,7 +359,18 @@ final class PlatformFleet implements AutoCloseable {
           connections.increment();
           ctx.fireChannelActive();
         }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+          closedConnections.increment();
+          ctx.fireChannelInactive();
+        }
       };
+
+  /** Connections open now (accepted and not yet closed), all protocols. */
+  long openConnections() {
+    return connections.sum() - closedConnections.sum();
+  }
 
   /** Counts TLS handshakes completed; right after the TLS handler, which fires the event. */
   private final ChannelHandler handshakes =

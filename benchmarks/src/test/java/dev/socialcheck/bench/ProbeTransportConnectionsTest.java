@@ -58,6 +58,7 @@ class ProbeTransportConnectionsTest {
       assertThat(seen.connections())
           .as("connections the fleet accepted for 201 probes to one host")
           .isEqualTo(1);
+      assertThat(fleet.openConnections()).as("connections open now: the shared one").isEqualTo(1);
       assertThat(seen.requests())
           .as("requests it received: the first (run to its end) and the later one")
           .isEqualTo(2);
