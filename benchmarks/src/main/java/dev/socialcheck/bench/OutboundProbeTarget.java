@@ -110,6 +110,14 @@ final class OutboundProbeTarget implements BenchTarget {
   int t6MaxStreams = 128;
 
   @Option(
+      names = "--t6-goaway-after",
+      paramLabel = "N",
+      description =
+          "Target 6: the fleet sends an HTTP/2 connection GOAWAY after N requests, as real hosts do"
+              + " (nginx: 1,000); 0: never. Default: ${DEFAULT-VALUE}.")
+  int t6GoAwayAfter = 0;
+
+  @Option(
       names = "--t6-fleet-threads",
       paramLabel = "N",
       description = "Target 6: the fleet's Netty event loop threads. Default: ${DEFAULT-VALUE}.")
@@ -210,6 +218,7 @@ final class OutboundProbeTarget implements BenchTarget {
     Map<String, Cell> raws = new LinkedHashMap<>();
     try (PlatformFleet fleet =
         new PlatformFleet(model, certificate, protocols, t6FleetThreads, t6MaxStreams)) {
+      fleet.goAwayAfter(t6GoAwayAfter);
       for (PlatformFleet.Protocol protocol : protocols) {
         Path catalog = run.out.resolve("t6-fleet-" + protocol.label() + ".yaml");
         Files.writeString(catalog, FleetCatalog.yaml(fleet.urls(protocol)));

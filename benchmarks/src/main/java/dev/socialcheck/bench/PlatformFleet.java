@@ -51,6 +51,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.AsciiString;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -64,6 +65,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLException;
 
@@ -159,6 +161,16 @@ final class PlatformFleet implements AutoCloseable {
 
   private final LongAdder connections = new LongAdder();
   private final LongAdder closedConnections = new LongAdder();
+
+  /**
+   * HTTP/2 requests after which a connection is sent GOAWAY (0: never); see {@link #goAwayAfter}.
+   */
+  private volatile int goAwayAfter;
+
+  /** HTTP/2 requests received per connection (for {@link #goAwayAfter}). */
+  private static final AttributeKey<AtomicInteger> STREAMS_SEEN =
+      AttributeKey.valueOf("socialcheck.fleet.streamsSeen");
+
   private final LongAdder tlsHandshakes = new LongAdder();
   private final LongAdder requests = new LongAdder();
   private final LongAdder http2Requests = new LongAdder();
@@ -367,6 +379,15 @@ final class PlatformFleet implements AutoCloseable {
         }
       };
 
+  /**
+   * Sends an HTTP/2 connection GOAWAY (no error: in-flight streams finish, new ones go to a new
+   * connection) once it has carried {@code requests} requests, as real hosts do (nginx's default is
+   * 1,000); 0 never does.
+   */
+  void goAwayAfter(int requests) {
+    this.goAwayAfter = requests;
+  }
+
   /** Connections open now (accepted and not yet closed), all protocols. */
   long openConnections() {
     return connections.sum() - closedConnections.sum();
@@ -403,8 +424,20 @@ final class PlatformFleet implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       requests.increment();
-      if (ctx.channel() instanceof Http2StreamChannel) {
+      if (ctx.channel() instanceof Http2StreamChannel stream) {
         http2Requests.increment();
+        int limit = goAwayAfter;
+        if (limit > 0) {
+          Channel connection = stream.parent();
+          AtomicInteger seen = connection.attr(STREAMS_SEEN).setIfAbsent(new AtomicInteger());
+          if (seen == null) {
+            seen = connection.attr(STREAMS_SEEN).get();
+          }
+          if (seen.incrementAndGet() == limit) {
+            // Netty's graceful close: GOAWAY now, the connection closed once its streams are done.
+            ChannelFuture unused = connection.close();
+          }
+        }
       }
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       FullHttpResponse response = answer(request);

@@ -10,6 +10,8 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -42,14 +44,18 @@ import org.jspecify.annotations.Nullable;
  * never cancelled: a race cancels most probes early, often while their connection is still being
  * made, and a cancelled first request let the waiting ones go before there was a connection to
  * share: a burst of 200 cancelled probes opened 200 connections ({@code
- * ProbeTransportConnectionsTest} in the benchmarks), and target 6, at 5,000 probes in flight, found
- * a replica still holding 1,800–3,300 of them minutes later where 40 serve (five hosts, eight
- * clients), each with its TLS buffers on the heap. (In a quiet JVM the JDK client closes such
- * surplus connections at once; what kept them open under load is not known. Not making them avoids
- * the question.) A client whose requests to a host all ended {@link #REGATE_AFTER_IDLE_SECONDS} or
- * more ago sends its next one alone again: the platform may have closed the idle connection by then
- * (many close idle HTTP/2 connections after a minute or a few), and the burst that wakes the host
- * would otherwise open one per request.
+ * ProbeTransportConnectionsTest} in the benchmarks). The JDK client (17 and 25 alike) closes such a
+ * surplus connection when its request is cancelled, but keeps it open after its request has been
+ * answered (a cold burst of 50: 50 opened, 50 still open seconds later), so target 6, at 5,000
+ * probes in flight, found a replica holding 1,800–3,300 of them where 40 serve (five hosts, eight
+ * clients), each with its TLS buffers on the heap. A client whose requests to a host all ended
+ * {@link #REGATE_AFTER_IDLE_SECONDS} or more ago sends its next one alone again: the platform may
+ * have closed the idle connection by then (many close idle HTTP/2 connections after a minute or a
+ * few), and the burst that wakes the host would otherwise open one per request. So does a client
+ * whose request to the host failed in a way that may mean its connection is gone (a GOAWAY, a
+ * reset, an end of stream, a failed connect): nginx, for one, closes an HTTP/2 connection after
+ * 1,000 requests by default, and target 6 with {@code --t6-goaway-after 1000} had each JVM gather
+ * thousands of open connections, until the heap ran out.
  *
  * <p>Where a client has no room, the next request does not ask it first: per host and client this
  * transport counts its requests in flight and, on a refusal, remembers how many the host allowed
@@ -235,24 +241,46 @@ final class OverflowTransport implements ProbeTransport {
       exchange = sent;
     }
     exchange.addListener(() -> ended(slot), directExecutor());
-    if (slot.client + 1 >= maxClients) {
-      return sent;
+    // A failure is read here, where the exception comes for free: asking the failed future from
+    // a listener (get()) would build an ExecutionException and its stack trace per failure.
+    return Futures.catchingAsync(
+        sent,
+        IOException.class,
+        e -> {
+          if (isStreamLimit(e)) {
+            if (slot.client + 1 < maxClients) {
+              refused(slot);
+              return attempt(slot.client + 1, request, maxBodyBytes);
+            }
+          } else if (mayHaveLostTheConnection(e)) {
+            rearm(slot);
+          }
+          throw e;
+        },
+        directExecutor());
+  }
+
+  /**
+   * Whether {@code e} may mean the client's connection to the host is gone (a GOAWAY, a reset, an
+   * end of stream, a failed connect): anything but a stream-limit refusal or an answer that was
+   * merely slow.
+   */
+  static boolean mayHaveLostTheConnection(IOException e) {
+    return !isStreamLimit(e)
+        && (!(e instanceof HttpTimeoutException) || e instanceof HttpConnectTimeoutException);
+  }
+
+  /**
+   * The client's connection to the slot's host may be gone: its next request goes alone again, so
+   * that the requests behind it share the connection it makes instead of opening one each.
+   */
+  private void rearm(Slot slot) {
+    synchronized (lock) {
+      SettableFuture<Void> gate = slot.host.gates.get(slot.client);
+      if (gate != null && gate.isDone()) {
+        slot.host.gates.set(slot.client, null);
+      }
     }
-    // The refusal is read here, where the exception comes for free: asking the failed future from
-    // a listener (get()) would build an ExecutionException and its stack trace per refusal.
-    ListenableFuture<ProbeResponse> moved =
-        Futures.catchingAsync(
-            sent,
-            IOException.class,
-            e -> {
-              if (isStreamLimit(e)) {
-                refused(slot);
-                return attempt(slot.client + 1, request, maxBodyBytes);
-              }
-              throw e;
-            },
-            directExecutor());
-    return moved;
   }
 
   /**

@@ -18,9 +18,11 @@ import java.net.CookieHandler;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -198,6 +200,41 @@ class OverflowTransportTest {
     assertThat(waiting.get().status()).as("the other, after the first's answer").isEqualTo(200);
     assertThat(first.get().status()).isEqualTo(200);
     assertThat(client.sentTo).hasSize(5);
+  }
+
+  @Test
+  void aRequestThatMayHaveLostTheConnection_sendsTheClientsNextOneAloneAgain() throws Exception {
+    FakeClient client =
+        new FakeClient()
+            .answer(200)
+            .refuse(new IOException("/127.0.0.1:1: GOAWAY received"))
+            .pending()
+            .answer(200);
+    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4);
+    assertThat(transport.send(REQUEST, 1024).get().status()).isEqualTo(200);
+    ListenableFuture<ProbeResponse> lost = transport.send(REQUEST, 1024);
+    assertThatThrownBy(lost::get).hasCauseInstanceOf(IOException.class);
+
+    ListenableFuture<ProbeResponse> first = transport.send(REQUEST, 1024);
+    ListenableFuture<ProbeResponse> waiting = transport.send(REQUEST, 1024);
+    assertThat(client.sentTo).as("after the GOAWAY, the first goes alone").hasSize(3);
+
+    client.complete(2, 200);
+
+    assertThat(waiting.get().status()).as("the other, after the first's answer").isEqualTo(200);
+    assertThat(first.get().status()).isEqualTo(200);
+  }
+
+  @Test
+  void aSlowAnswer_orAStreamLimit_isNoSignOfALostConnection() {
+    assertThat(OverflowTransport.mayHaveLostTheConnection(new HttpTimeoutException("timed out")))
+        .isFalse();
+    assertThat(OverflowTransport.mayHaveLostTheConnection(streamLimit())).isFalse();
+    assertThat(
+            OverflowTransport.mayHaveLostTheConnection(
+                new HttpConnectTimeoutException("connect timed out")))
+        .isTrue();
+    assertThat(OverflowTransport.mayHaveLostTheConnection(new IOException("EOF reached"))).isTrue();
   }
 
   @Test
