@@ -113,8 +113,8 @@ final class OutboundProbeTarget implements BenchTarget {
       names = "--t6-goaway-after",
       paramLabel = "N",
       description =
-          "Target 6: the fleet sends an HTTP/2 connection GOAWAY after N requests, as real hosts do"
-              + " (nginx: 1,000); 0: never. Default: ${DEFAULT-VALUE}.")
+          "Target 6: the fleet closes an HTTP/2 connection (GOAWAY, then the close) after N"
+              + " requests, as real hosts do (nginx: 1,000); 0: never. Default: ${DEFAULT-VALUE}.")
   int t6GoAwayAfter = 0;
 
   @Option(
@@ -573,7 +573,7 @@ final class OutboundProbeTarget implements BenchTarget {
             JitWarmUp.jitDelta(stats.get(0), stats.get(1)),
             errors(r.errors(), outcomes));
     print(cell);
-    printRefusals(cell, stats.get(0), stats.get(1), probes);
+    printTransport(cell, stats.get(0), stats.get(1), probes);
     return cell;
   }
 
@@ -583,7 +583,7 @@ final class OutboundProbeTarget implements BenchTarget {
    * window's end (its sockets: a replica that keeps connections it no longer uses shows here, even
    * when it opened them before the window). A diagnostic line, not a table column.
    */
-  private static void printRefusals(
+  private static void printTransport(
       Cell cell, Map<String, Long> opened, Map<String, Long> closed, long probes) {
     Long from = opened.get("streamRefusals");
     Long to = closed.get("streamRefusals");
@@ -672,7 +672,7 @@ final class OutboundProbeTarget implements BenchTarget {
             JitWarmUp.jitDelta(opened, closed),
             "-".equals(result.get("errors")) ? "0" : requireNonNull(result.get("errors")));
     print(cell);
-    printRefusals(cell, opened, closed, Long.parseLong(requireNonNull(result.get("probes"))));
+    printTransport(cell, opened, closed, Long.parseLong(requireNonNull(result.get("probes"))));
     return cell;
   }
 

@@ -191,14 +191,7 @@ class OverflowTransportTest {
     assertThat(soonToo.get().status()).isEqualTo(200);
 
     nanos.addAndGet(TimeUnit.SECONDS.toNanos(OverflowTransport.REGATE_AFTER_IDLE_SECONDS));
-    ListenableFuture<ProbeResponse> first = transport.send(REQUEST, 1024);
-    ListenableFuture<ProbeResponse> waiting = transport.send(REQUEST, 1024);
-    assertThat(client.sentTo).as("after a long pause, the first goes alone").hasSize(4);
-
-    client.complete(3, 200);
-
-    assertThat(waiting.get().status()).as("the other, after the first's answer").isEqualTo(200);
-    assertThat(first.get().status()).isEqualTo(200);
+    assertTheFirstGoesAloneAndTheOtherFollows(transport, client, "after a long pause");
     assertThat(client.sentTo).hasSize(5);
   }
 
@@ -215,11 +208,21 @@ class OverflowTransportTest {
     ListenableFuture<ProbeResponse> lost = transport.send(REQUEST, 1024);
     assertThatThrownBy(lost::get).hasCauseInstanceOf(IOException.class);
 
+    assertTheFirstGoesAloneAndTheOtherFollows(transport, client, "after the GOAWAY");
+  }
+
+  /**
+   * Sends two requests to {@link #REQUEST}'s host: the first goes alone, the other once {@code
+   * client} answered the first (scripted as pending).
+   */
+  private static void assertTheFirstGoesAloneAndTheOtherFollows(
+      OverflowTransport transport, FakeClient client, String when) throws Exception {
+    int sentBefore = client.sentTo.size();
     ListenableFuture<ProbeResponse> first = transport.send(REQUEST, 1024);
     ListenableFuture<ProbeResponse> waiting = transport.send(REQUEST, 1024);
-    assertThat(client.sentTo).as("after the GOAWAY, the first goes alone").hasSize(3);
+    assertThat(client.sentTo).as("%s, the first goes alone", when).hasSize(sentBefore + 1);
 
-    client.complete(2, 200);
+    client.complete(sentBefore, 200);
 
     assertThat(waiting.get().status()).as("the other, after the first's answer").isEqualTo(200);
     assertThat(first.get().status()).isEqualTo(200);
