@@ -95,6 +95,9 @@ public final class SocialCheckServer implements AutoCloseable {
    */
   public static final double DEFAULT_ACCESS_LOG_SAMPLE = 0.01;
 
+  /** How long {@link #shutdown()} waits for the tasks left on the executor the server owns. */
+  private static final Duration OWNED_EXECUTOR_WAIT = Duration.ofSeconds(5);
+
   private final Server server;
   private final InFlightCalls inFlight;
   private final HealthStatusManager health;
@@ -137,7 +140,8 @@ public final class SocialCheckServer implements AutoCloseable {
   /**
    * Graceful shutdown: health {@code NOT_SERVING}, refuse new calls, wait up to the grace period
    * for socialcheck calls in flight, then cancel whatever is left (including long-lived streams
-   * such as health watches, which are not waited for). Returns once the server has terminated.
+   * such as health watches, which are not waited for). Returns once the server has terminated and
+   * the tasks left on the executor it owns (if it made its own) have run, up to 5 s more.
    * Idempotent.
    */
   public void shutdown() {
@@ -163,9 +167,30 @@ public final class SocialCheckServer implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     } finally {
-      if (ownedExecutor != null) {
-        ownedExecutor.shutdown();
+      awaitOwnedExecutor();
+    }
+  }
+
+  /**
+   * Lets the tasks already queued on the server's own executor run before {@link #shutdown()}
+   * returns: gRPC's termination does not wait for them, and whoever closes the engine next (the
+   * assembly) would otherwise have them find its scheduler closed.
+   */
+  private void awaitOwnedExecutor() {
+    if (ownedExecutor == null) {
+      return;
+    }
+    ownedExecutor.shutdown();
+    try {
+      if (!ownedExecutor.awaitTermination(OWNED_EXECUTOR_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        log.warn(
+            "server threads still busy {} after shutdown: interrupting them",
+            DurationText.format(OWNED_EXECUTOR_WAIT));
+        ownedExecutor.shutdownNow();
       }
+    } catch (InterruptedException e) {
+      ownedExecutor.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 
