@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The probes' transport against real HTTP/2 over TLS on loopback (the benchmarks' fleet, the JDK
  * client as {@code serve} builds it): a race's burst of probes, all cancelled at once, opens one
- * connection, not one per probe. Target 6 found replicas holding thousands after such bursts.
+ * connection, not one per probe (target 6 found replicas holding thousands after such bursts); a
+ * platform that closes its connections every 50 requests loses no probe.
  */
 class ProbeTransportConnectionsTest {
   private static final FleetCertificate CERTIFICATE = FleetCertificate.create();
@@ -64,6 +65,54 @@ class ProbeTransportConnectionsTest {
           .isEqualTo(2);
     } finally {
       executor.shutdownNow(); // the clients' selector threads end once they are unreferenced
+    }
+  }
+
+  @Test
+  void aPlatformThatClosesItsConnectionsAfter50Requests_losesNoProbe() throws Exception {
+    ExecutorService executor = Executors.newFixedThreadPool(2);
+    try (PlatformFleet fleet =
+        new PlatformFleet(
+            new FleetModel(new FleetModel.Latency(20, 20)),
+            CERTIFICATE,
+            EnumSet.of(Protocol.H2_TLS),
+            1,
+            128)) {
+      fleet.goAwayAfter(50);
+      ProbeTransport transport =
+          ProbeTransport.overflowing(newClient(executor), () -> newClient(executor), 8);
+      URI uri = fleet.urls(Protocol.H2_TLS).get("social").resolve("check?email=a%40bench.example");
+      OutgoingRequest request =
+          new OutgoingRequest("GET", uri, Map.of(), new byte[0], Duration.ofSeconds(10));
+      PlatformFleet.Counters before = fleet.counters();
+
+      // Batches of 30 at once, one after the other: a connection's 50th request comes while others
+      // are in flight on it, and the JDK client (before 24) fails them all; each batch's retries
+      // share a new connection, where they are fewer than 50, so none is lost twice.
+      List<Integer> statuses = new ArrayList<>();
+      for (int batch = 0; batch < 5; batch++) {
+        List<ListenableFuture<ProbeResponse>> probes = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+          probes.add(transport.send(request, 4096));
+        }
+        for (ListenableFuture<ProbeResponse> probe : probes) {
+          statuses.add(probe.get(10, TimeUnit.SECONDS).status());
+        }
+      }
+
+      PlatformFleet.Counters seen = fleet.counters().minus(before);
+      assertThat(seen.connections())
+          .as("connections the fleet accepted (it closed one after each 50 requests)")
+          .isGreaterThanOrEqualTo(3);
+      assertThat(statuses).as("every probe answered").hasSize(150).containsOnly(200);
+      assertThat(transport.lostConnectionRetries())
+          .as("probes sent again (once at most each)")
+          .isBetween(1L, 150L);
+      assertThat(seen.requests())
+          .as("requests the fleet received: each probe's, and the retries of those it had seen")
+          .isBetween(150L, 150 + transport.lostConnectionRetries());
+    } finally {
+      executor.shutdownNow();
     }
   }
 

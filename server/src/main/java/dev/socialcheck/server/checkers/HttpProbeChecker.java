@@ -455,6 +455,9 @@ public final class HttpProbeChecker implements PlatformChecker {
       return CheckOutcome.error(
           prefix + "the platform's HTTP/2 stream limit is reached (too many concurrent streams)");
     }
+    if (cause instanceof IOException io && OverflowTransport.isLostConnection(io)) {
+      return CheckOutcome.error(prefix + "the platform closed the connection before answering");
+    }
     if (cause instanceof IOException) {
       return CheckOutcome.error(prefix + "I/O error: " + cause.getClass().getSimpleName());
     }

@@ -7,11 +7,15 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.SettableFuture;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,6 +72,13 @@ import org.jspecify.annotations.Nullable;
  * closed it, a little after the cancel, so a number learned at a refusal can be low: the tries lift
  * it. The numbers are hints: a refusal still moves the request on.
  *
+ * <p>A request whose connection was closed under it (a GOAWAY, an end of stream, a reset: see
+ * {@link #isLostConnection}) is sent once more, with what is left of its timeout, through the gate
+ * re-armed above: the JDK client before 24 fails every request in flight on a connection that
+ * receives a GOAWAY, so a platform that closes its connections after 1,000 requests, as nginx does,
+ * would otherwise fail a share of the probes each time. Probes are quiet by policy (they change
+ * nothing on the platform), so a second send of a request the platform may have seen is harmless.
+ *
  * <p>Cancelling the returned future cancels whichever attempt is in flight, or stops the wait; the
  * first request through a client to a host only lets its caller go, and ends by itself (answered,
  * failed or timed out; the request's timeout bounds it). Thread-safe.
@@ -87,11 +99,15 @@ final class OverflowTransport implements ProbeTransport {
    */
   static final long REGATE_AFTER_IDLE_SECONDS = 30;
 
+  /** Time left of a request's timeout below which a lost connection is not retried. */
+  static final Duration MIN_RETRY_TIME = Duration.ofMillis(10);
+
   private final Supplier<HttpClient> newClient;
   private final Ticker ticker;
   private final int maxClients;
   private final Object lock = new Object();
   private final LongAdder refusals = new LongAdder();
+  private final LongAdder lostConnectionRetries = new LongAdder();
 
   @GuardedBy("lock")
   private final List<ProbeTransport> clients = new ArrayList<>();
@@ -178,11 +194,16 @@ final class OverflowTransport implements ProbeTransport {
 
   @Override
   public ListenableFuture<ProbeResponse> send(OutgoingRequest request, int maxBodyBytes) {
-    return attempt(0, request, maxBodyBytes);
+    return attempt(0, request, maxBodyBytes, ticker.read(), false);
   }
 
+  /**
+   * @param sentAt {@link Ticker} reading when the caller sent the request (a retry's timeout is
+   *     what is left of the request's)
+   * @param retried whether this is the retry after a lost connection (there is one at most)
+   */
   private ListenableFuture<ProbeResponse> attempt(
-      int from, OutgoingRequest request, int maxBodyBytes) {
+      int from, OutgoingRequest request, int maxBodyBytes, long sentAt, boolean retried) {
     String key = hostKey(request.uri());
     SettableFuture<Void> first = null;
     ListenableFuture<Void> wait;
@@ -250,10 +271,17 @@ final class OverflowTransport implements ProbeTransport {
           if (isStreamLimit(e)) {
             if (slot.client + 1 < maxClients) {
               refused(slot);
-              return attempt(slot.client + 1, request, maxBodyBytes);
+              return attempt(slot.client + 1, request, maxBodyBytes, sentAt, retried);
             }
           } else if (mayHaveLostTheConnection(e)) {
             rearm(slot);
+            if (!retried && isLostConnection(e)) {
+              OutgoingRequest again = withTimeLeft(request, sentAt);
+              if (again != null) {
+                lostConnectionRetries.increment();
+                return attempt(0, again, maxBodyBytes, sentAt, true);
+              }
+            }
           }
           throw e;
         },
@@ -268,6 +296,46 @@ final class OverflowTransport implements ProbeTransport {
   static boolean mayHaveLostTheConnection(IOException e) {
     return !isStreamLimit(e)
         && (!(e instanceof HttpTimeoutException) || e instanceof HttpConnectTimeoutException);
+  }
+
+  /**
+   * Whether {@code e} says the connection was closed under the request, after it was sent and
+   * before its answer came: a GOAWAY (the JDK client before 24 fails every stream in flight on one,
+   * even those the platform was still answering), an end of stream, a reset, or a pooled HTTP/1.1
+   * connection the platform had closed. Such a request is sent once more, on a new connection: the
+   * platform closing a connection says nothing about the probe. Not a refused or timed-out connect
+   * (the platform may be down: a retry would double the wait), nor a TLS failure.
+   */
+  static boolean isLostConnection(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof EOFException || t instanceof ClosedChannelException) {
+        return true;
+      }
+      if (t instanceof ConnectException || t instanceof SSLException) {
+        return false;
+      }
+      String message = t.getMessage();
+      if (message != null
+          && (message.contains("GOAWAY received")
+              || message.contains("Connection reset")
+              || message.contains("header parser received no bytes"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code request} with what is left of its timeout since {@code sentAt}; null if less than {@link
+   * #MIN_RETRY_TIME} is left.
+   */
+  private @Nullable OutgoingRequest withTimeLeft(OutgoingRequest request, long sentAt) {
+    Duration left = request.timeout().minusNanos(ticker.read() - sentAt);
+    if (left.compareTo(MIN_RETRY_TIME) < 0) {
+      return null;
+    }
+    return new OutgoingRequest(
+        request.method(), request.uri(), request.headers(), request.body(), left);
   }
 
   /**
@@ -332,6 +400,11 @@ final class OverflowTransport implements ProbeTransport {
   @Override
   public long streamLimitRefusals() {
     return refusals.sum();
+  }
+
+  @Override
+  public long lostConnectionRetries() {
+    return lostConnectionRetries.sum();
   }
 
   private ProbeTransport client(int index) {

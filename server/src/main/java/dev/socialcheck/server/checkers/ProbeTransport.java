@@ -30,6 +30,14 @@ public interface ProbeTransport {
   }
 
   /**
+   * Requests sent a second time because their connection was closed under them (see {@link
+   * OverflowTransport#isLostConnection}); 0 for a transport that does not retry.
+   */
+  default long lostConnectionRetries() {
+    return 0;
+  }
+
+  /**
    * Sends with {@code first}, and with up to {@code maxClients − 1} more clients from {@code
    * newClient} (created when first needed) for requests that {@code first} refuses because the
    * host's HTTP/2 stream limit is reached: each client has its own connection to the host. See

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.Platform;
@@ -211,7 +212,28 @@ class HttpProbeCheckerTest {
     CheckOutcome outcome = check(statusProbe(), "user@email.com", TIMEOUT);
 
     assertThat(outcome.status()).isEqualTo(CheckStatus.ERROR);
-    assertThat(outcome.detail()).startsWith("I/O error");
+    assertThat(outcome.detail()).isEqualTo("the platform closed the connection before answering");
+  }
+
+  @Test
+  void connectionReset_once_isSentAgainByTheServersTransport() throws Exception {
+    platform.stubFor(
+        get(USER_PATH)
+            .inScenario("reset once")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))
+            .willSetStateTo("reset"));
+    platform.stubFor(
+        get(USER_PATH)
+            .inScenario("reset once")
+            .whenScenarioStateIs("reset")
+            .willReturn(aResponse().withStatus(200)));
+    fixture.withServerTransport();
+
+    CheckOutcome outcome = check(statusProbe(), "user@email.com", TIMEOUT);
+
+    assertThat(outcome).isEqualTo(CheckOutcome.found("profile exists"));
+    platform.verify(2, getRequestedFor(urlEqualTo(USER_PATH)));
   }
 
   @Test

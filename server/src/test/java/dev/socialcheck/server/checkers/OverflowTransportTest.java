@@ -12,6 +12,7 @@ import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.Platform;
 import dev.socialcheck.server.testing.ProbeFixture;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
@@ -73,12 +74,13 @@ class OverflowTransportTest {
 
   @Test
   void send_otherIoErrors_areTheProbesOwn_andOpenNoClient() {
-    FakeClient first = new FakeClient().refuse(new IOException("connection reset"));
+    FakeClient first =
+        new FakeClient().refuse(new IOException("Unexpected frame type 7 on stream 0"));
     OverflowTransport transport = new OverflowTransport(first, next(new FakeClient()), 4);
 
     assertThatThrownBy(() -> transport.send(REQUEST, 1024).get())
         .isInstanceOf(ExecutionException.class)
-        .hasRootCauseMessage("connection reset");
+        .hasRootCauseMessage("Unexpected frame type 7 on stream 0");
     assertThat(created).as("clients created").hasValue(0);
     assertThat(transport.streamLimitRefusals()).as("not a stream-limit refusal").isZero();
   }
@@ -200,15 +202,136 @@ class OverflowTransportTest {
     FakeClient client =
         new FakeClient()
             .answer(200)
-            .refuse(new IOException("/127.0.0.1:1: GOAWAY received"))
+            .refuse(new HttpConnectTimeoutException("HTTP connect timed out"))
             .pending()
             .answer(200);
     OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4);
     assertThat(transport.send(REQUEST, 1024).get().status()).isEqualTo(200);
     ListenableFuture<ProbeResponse> lost = transport.send(REQUEST, 1024);
-    assertThatThrownBy(lost::get).hasCauseInstanceOf(IOException.class);
+    assertThatThrownBy(lost::get).hasCauseInstanceOf(HttpConnectTimeoutException.class);
 
-    assertTheFirstGoesAloneAndTheOtherFollows(transport, client, "after the GOAWAY");
+    assertTheFirstGoesAloneAndTheOtherFollows(transport, client, "after the failed connect");
+    assertThat(transport.lostConnectionRetries()).as("a failed connect is not retried").isZero();
+  }
+
+  @Test
+  void aRequestWhoseConnectionWasClosedUnderIt_isSentOnceMore_aloneOnANewConnection()
+      throws Exception {
+    FakeClient client = new FakeClient().answer(200).pending().pending().pending().answer(200);
+    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4);
+    assertThat(transport.send(REQUEST, 1024).get().status()).isEqualTo(200);
+    ListenableFuture<ProbeResponse> closedUnder = transport.send(REQUEST, 1024);
+    ListenableFuture<ProbeResponse> alsoInFlight = transport.send(REQUEST, 1024);
+    assertThat(client.sentTo).as("both on the pooled connection").hasSize(3);
+
+    client.fail(1, new IOException("/127.0.0.1:50000: GOAWAY received"));
+
+    assertThat(client.sentTo).as("sent again at once, alone: the gate is re-armed").hasSize(4);
+    assertThat(closedUnder.isDone()).as("its caller waits for the second answer").isFalse();
+    client.fail(2, new IOException("/127.0.0.1:50000: GOAWAY received"));
+    assertThat(client.sentTo).as("the other one waits for the first retry's answer").hasSize(4);
+
+    client.complete(3, 200);
+
+    assertThat(closedUnder.get().status()).isEqualTo(200);
+    assertThat(alsoInFlight.get().status()).isEqualTo(200);
+    assertThat(client.sentTo).hasSize(5);
+    assertThat(transport.lostConnectionRetries()).isEqualTo(2);
+    assertThat(transport.inFlight(REQUEST.uri())).containsOnly(0);
+  }
+
+  @Test
+  void aRequestLostTwice_failsWithTheSecondError() {
+    FakeClient client =
+        new FakeClient()
+            .refuse(new IOException("/127.0.0.1:50000: GOAWAY received"))
+            .refuse(new EOFException("EOF reached while reading"))
+            .answer(200);
+    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4);
+
+    assertThatThrownBy(() -> transport.send(REQUEST, 1024).get())
+        .as("one retry at most")
+        .hasCauseInstanceOf(EOFException.class);
+    assertThat(client.sentTo).hasSize(2);
+    assertThat(transport.lostConnectionRetries()).isEqualTo(1);
+  }
+
+  @Test
+  void aRetry_hasWhatIsLeftOfTheRequestsTimeout_andNoneWhenTooLittleIsLeft() throws Exception {
+    FakeClient client = new FakeClient().pending().answer(200).pending();
+    AtomicLong nanos = new AtomicLong();
+    Ticker ticker =
+        new Ticker() {
+          @Override
+          public long read() {
+            return nanos.get();
+          }
+        };
+    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4, ticker);
+
+    ListenableFuture<ProbeResponse> early = transport.send(REQUEST, 1024);
+    nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(400));
+    client.fail(0, new IOException("Connection reset"));
+
+    assertThat(early.get().status()).isEqualTo(200);
+    assertThat(client.timeouts.get(1)).as("1 s less the 400 ms spent").hasMillis(600);
+
+    ListenableFuture<ProbeResponse> late = transport.send(REQUEST, 1024);
+    nanos.addAndGet(REQUEST.timeout().minus(OverflowTransport.MIN_RETRY_TIME).toNanos() + 1);
+    client.fail(2, new EOFException("EOF reached while reading"));
+
+    assertThatThrownBy(late::get).hasCauseInstanceOf(EOFException.class);
+    assertThat(client.sentTo).as("not sent again").hasSize(3);
+  }
+
+  @Test
+  void cancellingARetriedRequest_cancelsTheRetry() throws Exception {
+    FakeClient client = new FakeClient().answer(200).pending().pending();
+    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4);
+    assertThat(transport.send(REQUEST, 1024).get().status()).isEqualTo(200);
+    ListenableFuture<ProbeResponse> sent = transport.send(REQUEST, 1024);
+    client.fail(1, new EOFException("EOF reached while reading"));
+    assertThat(client.sentTo).hasSize(3);
+
+    sent.cancel(false);
+
+    assertThat(client.exchanges.get(2).isCancelled())
+        .as("the retry is the gate's first request: it runs on, only its caller is let go")
+        .isFalse();
+    assertThat(sent.isCancelled()).isTrue();
+    client.complete(2, 200);
+    assertThat(transport.inFlight(REQUEST.uri())).containsOnly(0);
+  }
+
+  @Test
+  void lostConnections_areTheClosedUnderARequest_notTheRefusedTimedOutOrUntrusted() {
+    assertThat(OverflowTransport.isLostConnection(new IOException("/1.2.3.4:5: GOAWAY received")))
+        .isTrue();
+    assertThat(OverflowTransport.isLostConnection(new EOFException("EOF reached while reading")))
+        .isTrue();
+    assertThat(OverflowTransport.isLostConnection(new IOException("Connection reset by peer")))
+        .isTrue();
+    assertThat(
+            OverflowTransport.isLostConnection(
+                new IOException("HTTP/1.1 header parser received no bytes")))
+        .isTrue();
+    assertThat(
+            OverflowTransport.isLostConnection(
+                new IOException("wrapped", new java.nio.channels.ClosedChannelException())))
+        .isTrue();
+    assertThat(OverflowTransport.isLostConnection(new java.net.ConnectException("refused")))
+        .isFalse();
+    assertThat(
+            OverflowTransport.isLostConnection(
+                new HttpConnectTimeoutException("HTTP connect timed out")))
+        .isFalse();
+    assertThat(OverflowTransport.isLostConnection(new HttpTimeoutException("request timed out")))
+        .isFalse();
+    assertThat(
+            OverflowTransport.isLostConnection(
+                new javax.net.ssl.SSLHandshakeException("PKIX path building failed")))
+        .isFalse();
+    assertThat(OverflowTransport.isLostConnection(streamLimit())).isFalse();
   }
 
   /**
@@ -384,6 +507,22 @@ class OverflowTransportTest {
 
   @Test
   void aProbeRefusedByEveryClient_isAnErrorNamingTheStreamLimit() throws Exception {
+    assertThat(outcomeOfAProbeFailingWith(streamLimit()))
+        .as("not a bare 'I/O error'")
+        .isEqualTo(
+            CheckOutcome.error(
+                "the platform's HTTP/2 stream limit is reached (too many concurrent streams)"));
+  }
+
+  @Test
+  void aProbeWhoseConnectionWasLost_isAnErrorSayingSo() throws Exception {
+    assertThat(outcomeOfAProbeFailingWith(new IOException("/10.0.0.1:41000: GOAWAY received")))
+        .as("not a bare 'I/O error', nor the client's local address")
+        .isEqualTo(CheckOutcome.error("the platform closed the connection before answering"));
+  }
+
+  /** What a probe's check says when every request it sends fails with {@code failure}. */
+  private static CheckOutcome outcomeOfAProbeFailingWith(IOException failure) throws Exception {
     ProbeFixture fixture = new ProbeFixture();
     try {
       Platform platform =
@@ -401,22 +540,15 @@ class OverflowTransportTest {
                   fixture
                       .settings()
                       .withTransport(
-                          (request, max) -> Futures.immediateFailedFuture(streamLimit()),
+                          (request, max) -> Futures.immediateFailedFuture(failure),
                           () -> "0000000000000000"))
               .platforms()
               .get(0);
 
-      CheckOutcome outcome =
-          platform
-              .checker()
-              .check(EmailAddress.parse("user@email.com"), new CheckContext(Duration.ofSeconds(5)))
-              .get();
-
-      assertThat(outcome)
-          .as("not a bare 'I/O error'")
-          .isEqualTo(
-              CheckOutcome.error(
-                  "the platform's HTTP/2 stream limit is reached (too many concurrent streams)"));
+      return platform
+          .checker()
+          .check(EmailAddress.parse("user@email.com"), new CheckContext(Duration.ofSeconds(5)))
+          .get();
     } finally {
       fixture.close();
     }
@@ -434,6 +566,7 @@ class OverflowTransportTest {
     private final List<Object> script = new ArrayList<>();
     final List<CompletableFuture<?>> exchanges = new ArrayList<>();
     final List<String> sentTo = new ArrayList<>();
+    final List<Duration> timeouts = new ArrayList<>();
     private final List<HttpRequest> requests = new ArrayList<>();
 
     /** Answers the {@code index}-th exchange, which was scripted as pending. */
@@ -446,6 +579,15 @@ class OverflowTransportTest {
         exchange = (CompletableFuture<HttpResponse<LimitedBody>>) exchanges.get(index);
       }
       exchange.complete(new Response(request, status, new LimitedBody(new byte[0], false)));
+    }
+
+    /** Fails the {@code index}-th exchange, which was scripted as pending. */
+    void fail(int index, IOException e) {
+      CompletableFuture<?> exchange;
+      synchronized (this) {
+        exchange = exchanges.get(index);
+      }
+      exchange.completeExceptionally(e);
     }
 
     FakeClient refuse(IOException e) {
@@ -472,6 +614,7 @@ class OverflowTransportTest {
       exchanges.add(exchange);
       requests.add(request);
       sentTo.add(request.uri().getRawAuthority());
+      timeouts.add(request.timeout().orElseThrow());
       if (next instanceof IOException e) {
         exchange.completeExceptionally(e);
       } else if (next instanceof Integer status) {

@@ -25,6 +25,7 @@ public final class ProbeFixture implements AutoCloseable {
   public final Map<String, String> environment = new HashMap<>();
   private final ExecutorService httpExecutor = Executors.newFixedThreadPool(2);
   private ResultCache cache = ResultCache.disabled();
+  private boolean serverTransport;
 
   /** Uses a real cache (on the fake clock) for the catalogs loaded afterwards. */
   public ProbeFixture withCache(Duration foundTtl, Duration notFoundTtl) {
@@ -32,15 +33,30 @@ public final class ProbeFixture implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Sends the probes of the catalogs loaded afterwards through the transport {@code serve} uses
+   * ({@link CatalogLoader#newProbeTransport}: more clients past a stream limit, one retry of a
+   * request whose connection was lost) instead of one plain client.
+   */
+  public ProbeFixture withServerTransport() {
+    serverTransport = true;
+    return this;
+  }
+
   public CatalogLoader.Settings settings() {
-    return new CatalogLoader.Settings(
-        CatalogLoader.newHttpClient(httpExecutor),
-        "socialcheck-test/1",
-        cache,
-        clock.ticker(),
-        new TickerClock(clock.ticker()),
-        environment::get,
-        CircuitBreakerRegistry.ofDefaults());
+    CatalogLoader.Settings settings =
+        new CatalogLoader.Settings(
+            CatalogLoader.newHttpClient(httpExecutor),
+            "socialcheck-test/1",
+            cache,
+            clock.ticker(),
+            new TickerClock(clock.ticker()),
+            environment::get,
+            CircuitBreakerRegistry.ofDefaults());
+    return serverTransport
+        ? settings.withTransport(
+            CatalogLoader.newProbeTransport(httpExecutor), settings.randomTokens())
+        : settings;
   }
 
   /** Parses a whole catalog document. */
