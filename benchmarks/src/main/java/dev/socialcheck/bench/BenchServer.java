@@ -220,7 +220,10 @@ public final class BenchServer {
       String refusals =
           fleetClient == null
               ? ""
-              : " streamRefusals=" + fleetClient.transport().streamLimitRefusals();
+              : " streamRefusals="
+                  + fleetClient.transport().streamLimitRefusals()
+                  + " lostRetries="
+                  + fleetClient.transport().lostConnectionRetries();
       String work = (raw == null ? engineCounters(engineStats) : raw.stats()) + refusals;
       switch (command) {
         case "stats" -> System.out.println(stats(work, counter, cache));

@@ -579,27 +579,30 @@ final class OutboundProbeTarget implements BenchTarget {
 
   /**
    * The HTTP/2 stream-limit refusals the JVM's transport met in the window, per 1,000 probes
-   * started (each costs the JDK client an exception), and the files the JVM held open at the
-   * window's end (its sockets: a replica that keeps connections it no longer uses shows here, even
-   * when it opened them before the window). A diagnostic line, not a table column.
+   * started (each costs the JDK client an exception), the probes it sent again because their
+   * connection was closed under them (a GOAWAY: {@code --t6-goaway-after}), and the files the JVM
+   * held open at the window's end (its sockets: a replica that keeps connections it no longer uses
+   * shows here, even when it opened them before the window). A diagnostic line, not a table column.
    */
   private static void printTransport(
       Cell cell, Map<String, Long> opened, Map<String, Long> closed, long probes) {
     Long from = opened.get("streamRefusals");
     Long to = closed.get("streamRefusals");
     long openFiles = closed.getOrDefault("openFiles", -1L);
+    long retries = closed.getOrDefault("lostRetries", 0L) - opened.getOrDefault("lostRetries", 0L);
     if (from == null || to == null || probes <= 0) {
       return;
     }
     System.out.printf(
         Locale.ROOT,
-        "t6 %s %s %s c=%d: %.1f stream-limit refusals per 1,000 probes; %d files open at the"
-            + " window's end%n",
+        "t6 %s %s %s c=%d: %.1f stream-limit refusals and %.1f lost-connection retries per 1,000"
+            + " probes; %d files open at the window's end%n",
         cell.strategy(),
         cell.protocol(),
         cell.scenario(),
         cell.concurrency(),
         (to - from) * 1000.0 / probes,
+        retries * 1000.0 / probes,
         openFiles);
   }
 

@@ -33,7 +33,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -65,7 +67,6 @@ import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLException;
 
@@ -165,9 +166,24 @@ final class PlatformFleet implements AutoCloseable {
   /** HTTP/2 requests after which a connection is closed (0: never); see {@link #goAwayAfter}. */
   private volatile int goAwayAfter;
 
-  /** HTTP/2 requests received per connection (for {@link #goAwayAfter}). */
-  private static final AttributeKey<AtomicInteger> STREAMS_SEEN =
-      AttributeKey.valueOf("socialcheck.fleet.streamsSeen");
+  /** An HTTP/2 connection's requests, for {@link #goAwayAfter}. */
+  private static final AttributeKey<GoAwayState> GO_AWAY =
+      AttributeKey.valueOf("socialcheck.fleet.goAway");
+
+  /**
+   * What {@link #goAwayAfter} knows of one HTTP/2 connection. A connection's streams run on its
+   * event loop, and only they touch it: plain fields.
+   */
+  private static final class GoAwayState {
+    /** Requests received. */
+    int seen;
+
+    /** Requests received and not yet answered (or abandoned). */
+    int pending;
+
+    /** Whether the GOAWAY was sent: the connection closes once nothing is pending. */
+    boolean sent;
+  }
 
   private final LongAdder tlsHandshakes = new LongAdder();
   private final LongAdder requests = new LongAdder();
@@ -378,10 +394,11 @@ final class PlatformFleet implements AutoCloseable {
       };
 
   /**
-   * Closes an HTTP/2 connection (Netty's close: a GOAWAY, then the connection; new requests must go
-   * to a new one) once it has received {@code requests} requests, as real hosts do (nginx's default
-   * is 1,000); 0 never does. Unlike nginx, the close does not wait for the answers still pending on
-   * the connection (run K in RESULTS.md), so their requests fail.
+   * Ends an HTTP/2 connection once it has received {@code requests} requests, as real hosts do
+   * (nginx's default is 1,000); 0 never does. As nginx does: a GOAWAY (no error) naming the last
+   * request received, which is still answered, as are those before it; new requests must go to a
+   * new connection; the connection is closed once its last answer is written. (Until run L in
+   * RESULTS.md, Netty's close did it, and cut the answers still pending.)
    */
   void goAwayAfter(int requests) {
     this.goAwayAfter = requests;
@@ -428,14 +445,18 @@ final class PlatformFleet implements AutoCloseable {
         int limit = goAwayAfter;
         if (limit > 0) {
           Channel connection = stream.parent();
-          // A connection's streams run on its event loop, this thread: no other reads the count.
-          AtomicInteger seen = connection.attr(STREAMS_SEEN).get();
-          if (seen == null) {
-            seen = new AtomicInteger();
-            connection.attr(STREAMS_SEEN).set(seen);
+          GoAwayState state = connection.attr(GO_AWAY).get();
+          if (state == null) {
+            state = new GoAwayState();
+            connection.attr(GO_AWAY).set(state);
           }
-          if (seen.incrementAndGet() == limit) {
-            ChannelFuture unused = connection.close();
+          state.pending++;
+          if (++state.seen == limit) {
+            // As nginx at its keepalive_requests: a GOAWAY naming the last stream it will answer
+            // (this one), the answers still due, then the close (see answered).
+            state.sent = true;
+            ChannelFuture unused =
+                connection.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
           }
         }
       }
@@ -455,14 +476,32 @@ final class PlatformFleet implements AutoCloseable {
         // The client reset the stream or closed the connection first: a cancelled probe.
         abandoned.increment();
         response.release();
+        answered(ctx.channel());
         return;
       }
-      if (keepAlive || ctx.channel() instanceof Http2StreamChannel) {
+      if (ctx.channel() instanceof Http2StreamChannel) {
         // A failed write fails the client's call, which the load generator counts.
+        ChannelFuture unused =
+            ctx.writeAndFlush(response).addListener(written -> answered(ctx.channel()));
+      } else if (keepAlive) {
         ChannelFuture unused = ctx.writeAndFlush(response);
       } else {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
+    /**
+     * A request on {@code channel} was answered or abandoned: an HTTP/2 connection that sent its
+     * GOAWAY closes once it has nothing more to answer.
+     */
+    private void answered(Channel channel) {
+      if (!(channel instanceof Http2StreamChannel stream)) {
+        return;
+      }
+      GoAwayState state = stream.parent().attr(GO_AWAY).get();
+      if (state != null && --state.pending == 0 && state.sent) {
+        ChannelFuture unused = stream.parent().close();
       }
     }
 
