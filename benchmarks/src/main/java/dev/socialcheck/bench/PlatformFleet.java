@@ -36,6 +36,7 @@ import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -55,6 +56,7 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
@@ -316,7 +318,34 @@ final class PlatformFleet implements AutoCloseable {
   private void http2(ChannelPipeline pipeline, PlatformHandler handler) {
     pipeline.addLast(http2Codec());
     pipeline.addLast(new Http2MultiplexHandler(streamInitializer(handler)));
+    pipeline.addLast(goingAwayErrors);
   }
+
+  /**
+   * Quiets Netty's errors on a connection that sent its GOAWAY ({@link #goAwayAfter}): the client
+   * resets the requests it had sent past the last one named, streams Netty never opened, and Netty
+   * takes each reset for a protocol error; the JDK 17 client may reset the connection itself. Each
+   * would reach the end of the pipeline and be logged with its stack trace. (Not on an h2c
+   * connection made by an upgrade: the suite does not measure those.)
+   */
+  private final ChannelHandler goingAwayErrors =
+      new ChannelInboundHandlerAdapter() {
+        @Override
+        public boolean isSharable() {
+          return true;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+          GoAwayState state = ctx.channel().attr(GO_AWAY).get();
+          if ((cause instanceof Http2Exception || cause instanceof IOException)
+              && state != null
+              && state.sent) {
+            return;
+          }
+          ctx.fireExceptionCaught(cause);
+        }
+      };
 
   private Http2FrameCodec http2Codec() {
     return Http2FrameCodecBuilder.forServer()

@@ -301,10 +301,11 @@ final class OverflowTransport implements ProbeTransport {
   /**
    * Whether {@code e} says the connection was closed under the request, after it was sent and
    * before its answer came: a GOAWAY (the JDK client before 24 fails every stream in flight on one,
-   * even those the platform was still answering), an end of stream, a reset, or a pooled HTTP/1.1
-   * connection the platform had closed. Such a request is sent once more, on a new connection: the
-   * platform closing a connection says nothing about the probe. Not a refused or timed-out connect
-   * (the platform may be down: a retry would double the wait), nor a TLS failure.
+   * even those the platform was still answering), an end of stream, a reset, a write to a
+   * connection the platform had closed (broken pipe), or a pooled HTTP/1.1 connection the platform
+   * had closed. Such a request is sent once more, on a new connection: the platform closing a
+   * connection says nothing about the probe. Not a refused or timed-out connect (the platform may
+   * be down: a retry would double the wait), nor a TLS failure.
    */
   static boolean isLostConnection(IOException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -318,6 +319,7 @@ final class OverflowTransport implements ProbeTransport {
       if (message != null
           && (message.contains("GOAWAY received")
               || message.contains("Connection reset")
+              || message.contains("Broken pipe")
               || message.contains("header parser received no bytes"))) {
         return true;
       }

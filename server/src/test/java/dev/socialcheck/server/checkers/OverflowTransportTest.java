@@ -311,6 +311,7 @@ class OverflowTransportTest {
         .isTrue();
     assertThat(OverflowTransport.isLostConnection(new IOException("Connection reset by peer")))
         .isTrue();
+    assertThat(OverflowTransport.isLostConnection(new IOException("Broken pipe"))).isTrue();
     assertThat(
             OverflowTransport.isLostConnection(
                 new IOException("HTTP/1.1 header parser received no bytes")))
