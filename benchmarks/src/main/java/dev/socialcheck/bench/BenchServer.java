@@ -125,7 +125,8 @@ public final class BenchServer {
                 Integer.parseInt(options.getOrDefault("http-threads", "2")),
                 Integer.parseInt(
                     options.getOrDefault(
-                        "max-clients", String.valueOf(CatalogLoader.MAX_HTTP_CLIENTS))))
+                        "max-clients", String.valueOf(CatalogLoader.MAX_HTTP_CLIENTS))),
+                options.getOrDefault("client", "jdk").equals("netty"))
             : null;
     @Nullable RawProber raw = null;
     // The baselines have no engine: its counters stay at zero, for the same stats line.

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The probes' HTTP client in a target-6 JVM, as {@code serve} builds it ({@link
@@ -28,6 +29,7 @@ final class FleetClient implements AutoCloseable {
   private final ExecutorService executor;
   private final HttpClient http;
   private final ProbeTransport transport;
+  private final @Nullable NettyProbeTransport netty;
 
   /**
    * @param trustPem the fleet's certificate (PEM)
@@ -36,6 +38,14 @@ final class FleetClient implements AutoCloseable {
    *     one connection per host, and a probe beyond the host's stream limit fails)
    */
   FleetClient(Path trustPem, int threads, int maxClients) throws IOException {
+    this(trustPem, threads, maxClients, false);
+  }
+
+  /**
+   * @param netty probe through {@link NettyProbeTransport} on {@code threads} event loops instead
+   *     (target 6's comparison; the JDK client is still built, for the catalog's settings)
+   */
+  FleetClient(Path trustPem, int threads, int maxClients, boolean netty) throws IOException {
     this.executor =
         Executors.newFixedThreadPool(
             threads,
@@ -45,11 +55,14 @@ final class FleetClient implements AutoCloseable {
                 .build());
     SSLContext trust = FleetCertificate.trustingContext(trustPem);
     this.http = CatalogLoader.httpClientBuilder(executor).sslContext(trust).build();
+    this.netty = netty ? new NettyProbeTransport(trustPem, threads) : null;
     this.transport =
-        ProbeTransport.overflowing(
-            http,
-            () -> CatalogLoader.httpClientBuilder(executor).sslContext(trust).build(),
-            maxClients);
+        this.netty != null
+            ? this.netty
+            : ProbeTransport.overflowing(
+                http,
+                () -> CatalogLoader.httpClientBuilder(executor).sslContext(trust).build(),
+                maxClients);
   }
 
   /** The first client. */
@@ -82,6 +95,9 @@ final class FleetClient implements AutoCloseable {
 
   @Override
   public void close() {
+    if (netty != null) {
+      netty.close();
+    }
     executor.shutdownNow();
   }
 }

@@ -103,6 +103,15 @@ final class OutboundProbeTarget implements BenchTarget {
   int t6MaxClients = CatalogLoader.MAX_HTTP_CLIENTS;
 
   @Option(
+      names = "--t6-client",
+      paramLabel = "CLIENT",
+      description =
+          "Target 6: the probes' HTTP client in both JVMs: jdk (serve's: the JDK HttpClient through"
+              + " OverflowTransport) or netty (NettyProbeTransport, a comparison: h2 only)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String t6Client = "jdk";
+
+  @Option(
       names = "--t6-max-streams",
       paramLabel = "N",
       description =
@@ -229,7 +238,9 @@ final class OutboundProbeTarget implements BenchTarget {
                 "--http-threads",
                 "" + t6HttpThreads,
                 "--max-clients",
-                "" + t6MaxClients);
+                "" + t6MaxClients,
+                "--client",
+                t6Client);
         // Room for c/5 calls: target 6 measures the probes, not the load shedding.
         List<String> serverArgs =
             new ArrayList<>(
@@ -827,8 +838,11 @@ final class OutboundProbeTarget implements BenchTarget {
             + ", scaled 0.6–1.5 per platform; `forum` takes a token page and a cookie first), HTTP/2"
             + " SETTINGS_MAX_CONCURRENT_STREAMS "
             + t6MaxStreams
-            + ". Probes' HTTP client: `CatalogLoader.httpClientBuilder` (JDK HttpClient, HTTP/2"
-            + " preferred) on "
+            + ". Probes' HTTP client: "
+            + (t6Client.equals("netty")
+                ? "`NettyProbeTransport` (Netty's HTTP/2 client, a comparison)"
+                : "`CatalogLoader.httpClientBuilder` (JDK HttpClient, HTTP/2 preferred)")
+            + " on "
             + t6HttpThreads
             + " executor threads, trusting the fleet's self-signed certificate. c = probes in"
             + " flight (c/5 calls). Each JVM is first loaded at the largest c, each strategy in"

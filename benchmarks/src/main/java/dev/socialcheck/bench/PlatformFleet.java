@@ -424,10 +424,11 @@ final class PlatformFleet implements AutoCloseable {
 
   /**
    * Ends an HTTP/2 connection once it has received {@code requests} requests, as real hosts do
-   * (nginx's default is 1,000); 0 never does. As nginx does: a GOAWAY (no error) naming the last
-   * request received, which is still answered, as are those before it; new requests must go to a
-   * new connection; the connection is closed once its last answer is written. (Until run L in
-   * RESULTS.md, Netty's close did it, and cut the answers still pending.)
+   * (nginx's default is 1,000); 0 never does. As nginx does: a GOAWAY (no error), the requests
+   * received still answered, new requests must go to a new connection, and the connection is closed
+   * once its last answer is written. The GOAWAY's last stream allows one stream limit's worth of
+   * streams beyond the last received (those the client may open before it reads the GOAWAY). (Until
+   * run L in RESULTS.md, Netty's close did it, and cut the answers still pending.)
    */
   void goAwayAfter(int requests) {
     this.goAwayAfter = requests;
@@ -481,11 +482,16 @@ final class PlatformFleet implements AutoCloseable {
           }
           state.pending++;
           if (++state.seen == limit) {
-            // As nginx at its keepalive_requests: a GOAWAY naming the last stream it will answer
-            // (this one), the answers still due, then the close (see answered).
+            // As nginx at its keepalive_requests: a GOAWAY, the answers still due, then the close
+            // (see answered). The GOAWAY's last stream leaves room for the streams the client may
+            // open before it reads it (one stream limit's worth), so that it never resets a stream
+            // the fleet ignored: Netty takes such a reset for a protocol error and would cut the
+            // connection and its pending answers at once.
             state.sent = true;
             ChannelFuture unused =
-                connection.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+                connection.writeAndFlush(
+                    new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR)
+                        .setExtraStreamIds(maxConcurrentStreams));
           }
         }
       }

@@ -1,0 +1,158 @@
+package dev.socialcheck.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import dev.socialcheck.bench.PlatformFleet.Protocol;
+import dev.socialcheck.server.checkers.OutgoingRequest;
+import dev.socialcheck.server.checkers.ProbeResponse;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Target 6's Netty-based probe transport against the fleet's HTTP/2 over TLS on loopback: its
+ * connections, its GOAWAY handling, cancellation and the body limit.
+ */
+class NettyProbeTransportTest {
+  private static final FleetCertificate CERTIFICATE = FleetCertificate.create();
+
+  @TempDir Path dir;
+  private PlatformFleet fleet;
+  private NettyProbeTransport transport;
+  private OutgoingRequest request;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    fleet =
+        new PlatformFleet(
+            new FleetModel(new FleetModel.Latency(20, 20)),
+            CERTIFICATE,
+            EnumSet.of(Protocol.H2_TLS),
+            1,
+            128);
+    Path pem = Files.createFile(dir.resolve("fleet.pem"));
+    CERTIFICATE.writePem(pem);
+    transport = new NettyProbeTransport(pem, 2);
+    URI uri = fleet.urls(Protocol.H2_TLS).get("social").resolve("check?email=a%40bench.example");
+    request = new OutgoingRequest("GET", uri, Map.of(), new byte[0], Duration.ofSeconds(10));
+  }
+
+  @AfterEach
+  void tearDown() {
+    transport.close();
+    fleet.close();
+  }
+
+  @Test
+  void aColdBurst_opensOneConnectionAtATime_andOnlyAsManyAsTheStreamLimitNeeds() throws Exception {
+    List<ListenableFuture<ProbeResponse>> burst = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      burst.add(transport.send(request, 4096));
+    }
+    for (ListenableFuture<ProbeResponse> probe : burst) {
+      ProbeResponse response = probe.get(10, TimeUnit.SECONDS);
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8))
+          .contains("\"exists\"");
+    }
+
+    assertThat(transport.connectionsOpened())
+        .as("300 at once, 128 streams per connection: three connections at most")
+        .isBetween(1L, 3L);
+    assertThat(fleet.counters().connections()).isEqualTo(transport.connectionsOpened());
+  }
+
+  @Test
+  void aPlatformThatSendsAGoAwayEvery50Requests_losesNoProbe_andCostsOneConnectionEach()
+      throws Exception {
+    fleet.goAwayAfter(50);
+    List<Integer> statuses = new ArrayList<>();
+    for (int batch = 0; batch < 5; batch++) {
+      List<ListenableFuture<ProbeResponse>> probes = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        probes.add(transport.send(request, 4096));
+      }
+      for (ListenableFuture<ProbeResponse> probe : probes) {
+        statuses.add(probe.get(10, TimeUnit.SECONDS).status());
+      }
+    }
+
+    assertThat(statuses).as("every probe answered").hasSize(150).containsOnly(200);
+    long requests = fleet.counters().requests();
+    assertThat(transport.connectionsOpened())
+        .as("a connection per 50 requests the fleet processed, and the first")
+        .isLessThanOrEqualTo(requests / 50 + 1);
+  }
+
+  @Test
+  void cancellingAProbe_resetsItsStream_andKeepsTheConnection() throws Exception {
+    fleet.close();
+    // Answers after a second: the probe is cancelled long before.
+    fleet =
+        new PlatformFleet(
+            new FleetModel(new FleetModel.Latency(1000, 1000)),
+            CERTIFICATE,
+            EnumSet.of(Protocol.H2_TLS),
+            1,
+            128);
+    request =
+        new OutgoingRequest(
+            "GET",
+            fleet.urls(Protocol.H2_TLS).get("social").resolve("check?email=a%40bench.example"),
+            Map.of(),
+            new byte[0],
+            Duration.ofSeconds(10));
+    assertThat(transport.send(request, 4096).get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+    PlatformFleet.Counters before = fleet.counters();
+
+    ListenableFuture<ProbeResponse> probe = transport.send(request, 4096);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> fleet.counters().minus(before).requests() == 1);
+    probe.cancel(true);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> fleet.counters().minus(before).abandoned() == 1);
+    assertThat(fleet.openConnections()).as("the connection stays").isEqualTo(1);
+    assertThat(transport.send(request, 4096).get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+    assertThat(transport.connectionsOpened()).isEqualTo(1);
+  }
+
+  @Test
+  void aBodyLongerThanTheLimit_isReadUpToIt_andMarkedTruncated() throws Exception {
+    ProbeResponse response = transport.send(request, 10).get(10, TimeUnit.SECONDS);
+
+    assertThat(response.body()).hasSize(10);
+    assertThat(response.truncated()).isTrue();
+  }
+
+  @Test
+  void aPlainHttpUrl_isRefused() {
+    OutgoingRequest plain =
+        new OutgoingRequest(
+            "GET",
+            URI.create("http://127.0.0.1:1/u"),
+            Map.of(),
+            new byte[0],
+            Duration.ofSeconds(1));
+
+    assertThat(transport.send(plain, 10))
+        .failsWithin(Duration.ofSeconds(1))
+        .withThrowableThat()
+        .withMessageContaining("HTTP/2 over TLS only");
+  }
+}
