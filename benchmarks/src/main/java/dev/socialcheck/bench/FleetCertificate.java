@@ -108,17 +108,37 @@ final class FleetCertificate {
   /** A TLS context that trusts the certificate in this PEM file only. */
   static SSLContext trustingContext(Path pem) throws IOException {
     try {
-      X509Certificate certificate =
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trustManagers(pem).getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build a context trusting the fleet", e);
+    }
+  }
+
+  private static SSLContext trustingContext(X509Certificate certificate) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trustManagers(certificate).getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build a context trusting the fleet", e);
+    }
+  }
+
+  /** Trust managers that trust the certificate in this PEM file only. */
+  static TrustManagerFactory trustManagers(Path pem) throws IOException {
+    try {
+      return trustManagers(
           (X509Certificate)
               CertificateFactory.getInstance("X.509")
-                  .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem)));
-      return trustingContext(certificate);
+                  .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem))));
     } catch (GeneralSecurityException e) {
       throw new IOException("not a certificate: " + pem, e);
     }
   }
 
-  private static SSLContext trustingContext(X509Certificate certificate) {
+  private static TrustManagerFactory trustManagers(X509Certificate certificate) {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -126,11 +146,9 @@ final class FleetCertificate {
       TrustManagerFactory trust =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
-      return context;
+      return trust;
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot build a context trusting the fleet", e);
+      throw new IllegalStateException("cannot build trust managers for the fleet", e);
     }
   }
 }

@@ -5,6 +5,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.checkers.HttpProbeChecker;
+import dev.socialcheck.server.checkers.NettyHttp2Transport;
 import dev.socialcheck.server.checkers.ProbeTransport;
 import dev.socialcheck.server.checkers.ResultCache;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -29,7 +30,7 @@ final class FleetClient implements AutoCloseable {
   private final ExecutorService executor;
   private final HttpClient http;
   private final ProbeTransport transport;
-  private final @Nullable NettyProbeTransport netty;
+  private final @Nullable NettyHttp2Transport netty;
 
   /**
    * @param trustPem the fleet's certificate (PEM)
@@ -42,7 +43,7 @@ final class FleetClient implements AutoCloseable {
   }
 
   /**
-   * @param netty probe through {@link NettyProbeTransport} on {@code threads} event loops instead
+   * @param netty probe through {@link NettyHttp2Transport} on {@code threads} event loops instead
    *     (target 6's comparison; the JDK client is still built, for the catalog's settings)
    */
   FleetClient(Path trustPem, int threads, int maxClients, boolean netty) throws IOException {
@@ -55,7 +56,8 @@ final class FleetClient implements AutoCloseable {
                 .build());
     SSLContext trust = FleetCertificate.trustingContext(trustPem);
     this.http = CatalogLoader.httpClientBuilder(executor).sslContext(trust).build();
-    this.netty = netty ? new NettyProbeTransport(trustPem, threads) : null;
+    this.netty =
+        netty ? new NettyHttp2Transport(threads, FleetCertificate.trustManagers(trustPem)) : null;
     this.transport =
         this.netty != null
             ? this.netty

@@ -107,7 +107,7 @@ final class OutboundProbeTarget implements BenchTarget {
       paramLabel = "CLIENT",
       description =
           "Target 6: the probes' HTTP client in both JVMs: jdk (serve's: the JDK HttpClient through"
-              + " OverflowTransport) or netty (NettyProbeTransport, a comparison: h2 only)."
+              + " OverflowTransport) or netty (serve --probe-client netty: NettyHttp2Transport)."
               + " Default: ${DEFAULT-VALUE}.")
   String t6Client = "jdk";
 
@@ -840,7 +840,7 @@ final class OutboundProbeTarget implements BenchTarget {
             + t6MaxStreams
             + ". Probes' HTTP client: "
             + (t6Client.equals("netty")
-                ? "`NettyProbeTransport` (Netty's HTTP/2 client, a comparison)"
+                ? "`NettyHttp2Transport` (Netty's HTTP/2 client, `--probe-client netty`)"
                 : "`CatalogLoader.httpClientBuilder` (JDK HttpClient, HTTP/2 preferred)")
             + " on "
             + t6HttpThreads

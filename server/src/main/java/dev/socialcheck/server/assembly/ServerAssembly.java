@@ -18,6 +18,7 @@ import dev.socialcheck.server.checkers.BlockingCheckPool;
 import dev.socialcheck.server.checkers.CacheKeys;
 import dev.socialcheck.server.checkers.HttpProbeChecker;
 import dev.socialcheck.server.checkers.HttpProbeEnvironment;
+import dev.socialcheck.server.checkers.ProbeTransport;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.checkers.SharedPlatformBudget;
 import dev.socialcheck.server.engine.CheckEngine;
@@ -240,8 +241,16 @@ public final class ServerAssembly implements AutoCloseable {
         HttpProbeEnvironment probes = settings.httpProbes().orElse(null);
         if (probes == null) {
           ExecutorService http = newHttpExecutor();
-          onClose = http::shutdownNow;
-          probes = new HttpProbeEnvironment(CatalogLoader.newProbeTransport(http));
+          ProbeTransport transport =
+              CatalogLoader.newProbeTransport(http, settings.probeClient(), HTTP_THREADS);
+          onClose =
+              () -> {
+                if (transport instanceof AutoCloseable closeable) {
+                  closeQuietly(closeable);
+                }
+                http.shutdownNow();
+              };
+          probes = new HttpProbeEnvironment(transport);
         }
         Runnable releaseHttp = onClose;
         context.service(
@@ -320,7 +329,19 @@ public final class ServerAssembly implements AutoCloseable {
    */
   public static ExecutorService newHttpExecutor() {
     return Executors.newFixedThreadPool(
-        2, new ThreadFactoryBuilder().setNameFormat("socialcheck-http-%d").setDaemon(true).build());
+        HTTP_THREADS,
+        new ThreadFactoryBuilder().setNameFormat("socialcheck-http-%d").setDaemon(true).build());
+  }
+
+  /** Threads of the probes' HTTP client (the JDK client's executor, or Netty's event loops). */
+  private static final int HTTP_THREADS = 2;
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      // Shutting down: nothing more to do about it.
+    }
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.socialcheck.server.catalog.DemoCatalog;
 import dev.socialcheck.server.catalog.PlatformKind;
 import dev.socialcheck.server.checkers.CacheKeys;
 import dev.socialcheck.server.checkers.HttpProbeEnvironment;
+import dev.socialcheck.server.checkers.ProbeClient;
 import dev.socialcheck.server.checkers.ProbeRecorder;
 import dev.socialcheck.server.engine.AdaptiveSettings;
 import dev.socialcheck.server.engine.CheckObserver;
@@ -64,6 +65,7 @@ public final class ServerSettings {
   private final Set<PlatformKind> allowedKinds;
   private final double demoTimeScale;
   private final String userAgent;
+  private final ProbeClient probeClient;
   private final @Nullable ProbeRecorder probeRecorder;
   private final @Nullable HttpProbeEnvironment httpProbes;
   private final @Nullable CheckerRegistry checkerRegistry;
@@ -111,6 +113,7 @@ public final class ServerSettings {
     this.allowedKinds = Set.copyOf(b.allowedKinds);
     this.demoTimeScale = b.demoTimeScale;
     this.userAgent = b.userAgent;
+    this.probeClient = b.probeClient;
     this.probeRecorder = b.probeRecorder;
     this.httpProbes = b.httpProbes;
     this.checkerRegistry = b.checkerRegistry;
@@ -191,6 +194,11 @@ public final class ServerSettings {
   /** The {@code User-Agent} of outbound probes. */
   public String userAgent() {
     return userAgent;
+  }
+
+  /** The HTTP client of the probes (when the assembly makes the transport). */
+  public ProbeClient probeClient() {
+    return probeClient;
   }
 
   /** Sees every probe exchange ({@code selfcheck --record}), if set. */
@@ -389,6 +397,7 @@ public final class ServerSettings {
     private Set<PlatformKind> allowedKinds = PlatformKind.DEFAULT_ALLOWED;
     private double demoTimeScale = 1;
     private String userAgent = "socialcheck/1 (account-existence checker)";
+    private ProbeClient probeClient = ProbeClient.JDK;
     private @Nullable ProbeRecorder probeRecorder;
     private @Nullable HttpProbeEnvironment httpProbes;
     private @Nullable CheckerRegistry checkerRegistry;
@@ -444,6 +453,7 @@ public final class ServerSettings {
       allowedKinds = s.allowedKinds;
       demoTimeScale = s.demoTimeScale;
       userAgent = s.userAgent;
+      probeClient = s.probeClient;
       probeRecorder = s.probeRecorder;
       httpProbes = s.httpProbes;
       checkerRegistry = s.checkerRegistry;
@@ -520,6 +530,15 @@ public final class ServerSettings {
 
     public Builder userAgent(String userAgent) {
       this.userAgent = requireNonNull(userAgent, "userAgent");
+      return this;
+    }
+
+    /**
+     * The HTTP client of the probes (default {@link ProbeClient#JDK}); ignored when {@link
+     * #httpProbes} gives the transport.
+     */
+    public Builder probeClient(ProbeClient client) {
+      this.probeClient = requireNonNull(client, "client");
       return this;
     }
 

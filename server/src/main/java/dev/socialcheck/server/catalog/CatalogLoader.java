@@ -3,8 +3,11 @@ package dev.socialcheck.server.catalog;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.common.base.Ticker;
+import dev.socialcheck.server.checkers.Http2FirstTransport;
 import dev.socialcheck.server.checkers.HttpProbeChecker;
 import dev.socialcheck.server.checkers.HttpProbeEnvironment;
+import dev.socialcheck.server.checkers.NettyHttp2Transport;
+import dev.socialcheck.server.checkers.ProbeClient;
 import dev.socialcheck.server.checkers.ProbeRecorder;
 import dev.socialcheck.server.checkers.ProbeTransport;
 import dev.socialcheck.server.checkers.ResponseRule;
@@ -207,6 +210,21 @@ public final class CatalogLoader {
   public static ProbeTransport newProbeTransport(Executor executor) {
     return ProbeTransport.overflowing(
         newHttpClient(executor), () -> newHttpClient(executor), MAX_HTTP_CLIENTS);
+  }
+
+  /**
+   * The probes' transport for {@code client}: {@link #newProbeTransport(Executor)} for {@link
+   * ProbeClient#JDK}; for {@link ProbeClient#NETTY}, an {@link Http2FirstTransport} over a {@link
+   * NettyHttp2Transport} with {@code threads} event loops and the JVM's trust store, falling back
+   * to the former. Close it (it is {@link AutoCloseable} then) to stop the event loops.
+   */
+  public static ProbeTransport newProbeTransport(
+      Executor executor, ProbeClient client, int threads) {
+    ProbeTransport jdk = newProbeTransport(executor);
+    return switch (client) {
+      case JDK -> jdk;
+      case NETTY -> new Http2FirstTransport(new NettyHttp2Transport(threads, null), jdk);
+    };
   }
 
   /** Whether {@code name} is a bundled catalog ({@code builtin}, {@code extended}). */

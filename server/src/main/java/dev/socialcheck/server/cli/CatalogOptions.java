@@ -5,6 +5,7 @@ import dev.socialcheck.server.catalog.CatalogException;
 import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.catalog.DemoCatalog;
 import dev.socialcheck.server.catalog.PlatformKind;
+import dev.socialcheck.server.checkers.ProbeClient;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -58,6 +59,17 @@ final class CatalogOptions {
       paramLabel = "TEXT",
       description = "User-Agent of platform probes. Default: ${DEFAULT-VALUE}.")
   String userAgent = "socialcheck/1 (account-existence checker)";
+
+  @Option(
+      names = "--probe-client",
+      defaultValue = "jdk",
+      paramLabel = "CLIENT",
+      description =
+          "HTTP client of platform probes: jdk (the JDK HttpClient for every platform) or netty"
+              + " (Netty's HTTP/2 client for the HTTPS platforms that speak HTTP/2, the JDK client"
+              + " for the others; less CPU per probe, and it copes with platforms that end their"
+              + " connections: see docs/catalog.md). Default: ${DEFAULT-VALUE}.")
+  String probeClient = "jdk";
 
   /**
    * The kinds of catalog entry allowed: api and lookup, plus those of {@code --allow-kind}.
@@ -118,7 +130,17 @@ final class CatalogOptions {
         .allowedKinds(allowedKinds())
         .demoTimeScale(demoTimeScale)
         .userAgent(userAgent)
+        .probeClient(probeClient())
         .blockingCheckerThreads(blockingCheckerThreads);
+  }
+
+  /** The {@code --probe-client} named. */
+  private ProbeClient probeClient() {
+    try {
+      return ProbeClient.parse(probeClient);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--probe-client: " + e.getMessage());
+    }
   }
 
   /** A catalog's problem, with the flag that lifts it when an entry's kind is not allowed. */

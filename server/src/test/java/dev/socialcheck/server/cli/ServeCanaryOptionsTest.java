@@ -22,6 +22,8 @@ class ServeCanaryOptionsTest {
         "--canary-interval 1m --canary-auto-disable -1 | --canary-auto-disable must not be negative",
         "--allow-kind scraping | --allow-kind scraping: not a kind (kinds: api, lookup, signup-check)",
         "--catalog extended | --catalog extended holds sign-up form checks (kind signup-check)",
+        "--catalog builtin --probe-client okhttp | --probe-client: unknown probe client 'okhttp'"
+            + " (jdk, netty)",
       })
   void badOptions_areUsageErrors(String options, String message) {
     StringWriter err = new StringWriter();

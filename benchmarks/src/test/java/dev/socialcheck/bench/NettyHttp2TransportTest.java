@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.socialcheck.bench.PlatformFleet.Protocol;
+import dev.socialcheck.server.checkers.NettyHttp2Transport;
 import dev.socialcheck.server.checkers.OutgoingRequest;
 import dev.socialcheck.server.checkers.ProbeResponse;
 import java.net.URI;
@@ -22,15 +23,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Target 6's Netty-based probe transport against the fleet's HTTP/2 over TLS on loopback: its
- * connections, its GOAWAY handling, cancellation and the body limit.
+ * The server's HTTP/2 probe transport ({@code --probe-client netty}) against the fleet's HTTP/2
+ * over TLS on loopback: its connections, its GOAWAY handling, cancellation and the body limit.
  */
-class NettyProbeTransportTest {
+class NettyHttp2TransportTest {
   private static final FleetCertificate CERTIFICATE = FleetCertificate.create();
 
   @TempDir Path dir;
   private PlatformFleet fleet;
-  private NettyProbeTransport transport;
+  private NettyHttp2Transport transport;
   private OutgoingRequest request;
 
   @BeforeEach
@@ -44,7 +45,7 @@ class NettyProbeTransportTest {
             128);
     Path pem = Files.createFile(dir.resolve("fleet.pem"));
     CERTIFICATE.writePem(pem);
-    transport = new NettyProbeTransport(pem, 2);
+    transport = new NettyHttp2Transport(2, FleetCertificate.trustManagers(pem));
     URI uri = fleet.urls(Protocol.H2_TLS).get("social").resolve("check?email=a%40bench.example");
     request = new OutgoingRequest("GET", uri, Map.of(), new byte[0], Duration.ofSeconds(10));
   }
@@ -152,7 +153,7 @@ class NettyProbeTransportTest {
 
     assertThat(transport.send(plain, 10))
         .failsWithin(Duration.ofSeconds(1))
-        .withThrowableThat()
-        .withMessageContaining("HTTP/2 over TLS only");
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withCauseInstanceOf(NettyHttp2Transport.NotHttp2Exception.class);
   }
 }

@@ -1,4 +1,4 @@
-package dev.socialcheck.bench;
+package dev.socialcheck.server.checkers;
 
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
 
@@ -6,9 +6,6 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.SettableFuture;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import dev.socialcheck.server.checkers.OutgoingRequest;
-import dev.socialcheck.server.checkers.ProbeResponse;
-import dev.socialcheck.server.checkers.ProbeTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -49,12 +46,13 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
-import java.nio.file.Path;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -64,20 +62,30 @@ import java.util.Map.Entry;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A probe transport on Netty's HTTP/2 client, for target 6's comparison with the JDK client ({@code
- * --t6-client netty}): HTTP/2 over TLS only (the fleet's {@code h2} platforms), with its own
- * connection pool per host. What the JDK client does not do, it does: one connection attempt per
- * host at a time (the others wait for it), a further connection only when every one is at the
- * host's stream limit, and a connection that received a GOAWAY takes no new stream, finishes its
- * own and closes; the requests the platform did not process (streams past the GOAWAY's last one)
- * are sent again on another connection. Bodies are read up to the limit, then the stream is reset.
+ * Sends probes over HTTP/2 with Netty's client ({@code serve --probe-client netty}): HTTPS only,
+ * and only to platforms whose TLS handshake agrees on {@code h2} (ALPN); others fail at once with
+ * {@link NotHttp2Exception}, before anything is sent, and {@link Http2FirstTransport} sends them
+ * through the JDK client instead.
  *
- * <p>Not a production transport: no HTTP/1.1, no proxy, no client certificates.
+ * <p>Its own pool per host, which the JDK client does not have: one connection attempt per host at
+ * a time (the others wait for it), a further connection only when every one is at the host's stream
+ * limit ({@code SETTINGS_MAX_CONCURRENT_STREAMS}), and a connection that received a GOAWAY takes no
+ * new stream, finishes its own and closes; the requests the platform did not process (streams past
+ * the GOAWAY's last one, refused streams) are sent again on another connection, and a request whose
+ * connection was closed under it once more (probes are quiet: safe to repeat). Cancelling a probe
+ * resets its stream; a body is read up to the limit, then the stream is reset. Target 6 of the
+ * benchmarks measured it against the JDK client (RESULTS.md, run N): a third less CPU and half the
+ * garbage per probe, and one new connection per GOAWAY where the JDK client opened dozens and kept
+ * them.
+ *
+ * <p>TLS: the JVM's trust store (or the one given), the platform's host name verified, SNI sent. No
+ * proxy, no client certificate. Thread-safe; {@link #close()} stops its event loops.
  */
-final class NettyProbeTransport implements ProbeTransport, AutoCloseable {
+public final class NettyHttp2Transport implements ProbeTransport, AutoCloseable {
   /** Streams assumed allowed on a connection until the platform's SETTINGS say otherwise. */
   private static final int DEFAULT_MAX_STREAMS = 100;
 
@@ -85,6 +93,12 @@ final class NettyProbeTransport implements ProbeTransport, AutoCloseable {
 
   /** Sends of a request past a GOAWAY's last stream after which it fails. */
   private static final int MAX_UNPROCESSED_SENDS = 4;
+
+  /**
+   * Hosts whose pools are kept before those without a connection are forgotten (redirects may lead
+   * anywhere).
+   */
+  private static final int MAX_REMEMBERED_HOSTS = 1024;
 
   private final EventLoopGroup group;
   private final SslContext ssl;
@@ -96,30 +110,45 @@ final class NettyProbeTransport implements ProbeTransport, AutoCloseable {
   private final LongAdder unprocessedRetries = new LongAdder();
   private final LongAdder connectionsOpened = new LongAdder();
 
+  /** The platform's TLS handshake did not agree on HTTP/2: nothing was sent. */
+  public static final class NotHttp2Exception extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NotHttp2Exception(String protocol) {
+      super("the platform does not speak HTTP/2 over TLS (ALPN: " + protocol + ")");
+    }
+  }
+
   /**
-   * @param trustPem the only certificate trusted (the fleet's)
-   * @param threads event-loop threads (the JDK transport's executor threads, for a fair comparison)
+   * @param threads event-loop threads ({@code serve}: 2, as the JDK client's executor)
+   * @param trust the certificates trusted; null: the JVM's trust store
    */
-  NettyProbeTransport(Path trustPem, int threads) throws SSLException {
+  public NettyHttp2Transport(int threads, @Nullable TrustManagerFactory trust) {
     this.group =
         new MultiThreadIoEventLoopGroup(
             threads,
             new ThreadFactoryBuilder()
-                .setNameFormat("socialcheck-netty-http-%d")
+                .setNameFormat("socialcheck-http2-%d")
                 .setDaemon(true)
                 .build(),
             NioIoHandler.newFactory());
-    this.ssl =
-        SslContextBuilder.forClient()
-            .sslProvider(SslProvider.JDK)
-            .trustManager(trustPem.toFile())
-            .applicationProtocolConfig(
-                new ApplicationProtocolConfig(
-                    ApplicationProtocolConfig.Protocol.ALPN,
-                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                    ApplicationProtocolNames.HTTP_2))
-            .build();
+    try {
+      this.ssl =
+          SslContextBuilder.forClient()
+              .sslProvider(SslProvider.JDK)
+              .trustManager(trust)
+              .endpointIdentificationAlgorithm("HTTPS")
+              .applicationProtocolConfig(
+                  new ApplicationProtocolConfig(
+                      ApplicationProtocolConfig.Protocol.ALPN,
+                      ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                      ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                      ApplicationProtocolNames.HTTP_2))
+              .build();
+    } catch (SSLException e) {
+      Future<?> unused = group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw new IllegalStateException("cannot set up TLS for HTTP/2 probes", e);
+    }
   }
 
   @Override
@@ -127,12 +156,20 @@ final class NettyProbeTransport implements ProbeTransport, AutoCloseable {
     SettableFuture<ProbeResponse> result = SettableFuture.create();
     URI uri = request.uri();
     if (!"https".equalsIgnoreCase(uri.getScheme())) {
-      result.setException(new IOException("the Netty transport speaks HTTP/2 over TLS only"));
+      result.setException(new NotHttp2Exception("none, cleartext " + uri.getScheme()));
       return result;
     }
     HostPool pool;
     synchronized (lock) {
-      pool = pools.computeIfAbsent(uri.getHost() + ":" + uri.getPort(), key -> new HostPool(uri));
+      String key = uri.getHost() + ":" + uri.getPort();
+      pool = pools.get(key);
+      if (pool == null) {
+        if (pools.size() >= MAX_REMEMBERED_HOSTS) {
+          pools.values().removeIf(HostPool::idle);
+        }
+        pool = new HostPool(uri);
+        pools.put(key, pool);
+      }
     }
     new Exchange(pool, request, maxBodyBytes, result).start(false);
     return result;
@@ -145,13 +182,13 @@ final class NettyProbeTransport implements ProbeTransport, AutoCloseable {
   }
 
   /** Connections this transport opened. */
-  long connectionsOpened() {
+  public long connectionsOpened() {
     return connectionsOpened.sum();
   }
 
   @Override
   public void close() {
-    io.netty.util.concurrent.Future<?> unused = group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    Future<?> unused = group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 
   /** One HTTP/2 connection and the streams open on it. Guarded by its pool's lock. */
@@ -289,6 +326,11 @@ final class NettyProbeTransport implements ProbeTransport, AutoCloseable {
     synchronized void goingAway(Connection connection) {
       connection.goingAway = true;
     }
+
+    /** No connection and none being made. */
+    synchronized boolean idle() {
+      return connections.isEmpty() && connecting == null;
+    }
   }
 
   /** ALPN: HTTP/2 or nothing; then waits for the platform's first SETTINGS. */
@@ -305,7 +347,7 @@ final class NettyProbeTransport implements ProbeTransport, AutoCloseable {
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
       if (!ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-        pool.failed(attempt, new IOException("the platform does not speak HTTP/2: " + protocol));
+        pool.failed(attempt, new NotHttp2Exception(protocol));
         ChannelFuture unused = ctx.close();
         return;
       }
@@ -385,9 +427,11 @@ final class NettyProbeTransport implements ProbeTransport, AutoCloseable {
     private final OutgoingRequest request;
     private final int maxBodyBytes;
     private final SettableFuture<ProbeResponse> result;
-    private @Nullable Http2StreamChannel current;
-    private @Nullable Connection currentConnection;
-    private @Nullable ScheduledFuture<?> timeout;
+    // A retry's stream may be on another connection, another event loop: the stream the request
+    // is on now is read by both.
+    private volatile @Nullable Http2StreamChannel current;
+    private volatile @Nullable Connection currentConnection;
+    private volatile @Nullable ScheduledFuture<?> timeout;
     private int status;
     private @Nullable HttpHeaders headers;
     private byte[] body = new byte[0];
@@ -414,7 +458,7 @@ final class NettyProbeTransport implements ProbeTransport, AutoCloseable {
      * connection (past a GOAWAY's last stream, a refused stream, a close): sent once more, as the
      * JDK transport does.
      */
-    private void lost(Throwable cause, boolean unprocessed) {
+    private synchronized void lost(Throwable cause, boolean unprocessed) {
       current = null;
       if (timeout != null) {
         timeout.cancel(false);
@@ -433,7 +477,7 @@ final class NettyProbeTransport implements ProbeTransport, AutoCloseable {
     }
 
     /** Takes a connection (or waits for one) and opens the stream. */
-    void start(boolean again) {
+    synchronized void start(boolean again) {
       if (result.isDone()) {
         return;
       }
@@ -452,7 +496,7 @@ final class NettyProbeTransport implements ProbeTransport, AutoCloseable {
         result.setException(e.getCause() == null ? e : e.getCause());
         return;
       }
-      start(retried);
+      start(false);
     }
 
     private void open(Connection taken) {
@@ -622,11 +666,14 @@ final class NettyProbeTransport implements ProbeTransport, AutoCloseable {
         // Not sent (no id yet), or past the GOAWAY's last stream: the platform never saw it.
         unprocessed = taken.goingAway && (id <= 0 || id > taken.lastStreamId);
       }
+      // With a ClosedChannelException as the cause, the check's outcome says the platform closed
+      // the connection (OverflowTransport.isLostConnection).
       lost(
           new IOException(
               stream.parent().isActive()
                   ? "stream reset before the answer"
-                  : "Connection closed before the answer"),
+                  : "connection closed before the answer",
+              new ClosedChannelException()),
           unprocessed);
     }
 
