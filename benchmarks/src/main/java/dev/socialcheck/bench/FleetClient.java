@@ -4,6 +4,7 @@ import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.socialcheck.server.catalog.Catalog;
 import dev.socialcheck.server.catalog.CatalogLoader;
+import dev.socialcheck.server.checkers.Http2FirstTransport;
 import dev.socialcheck.server.checkers.HttpProbeChecker;
 import dev.socialcheck.server.checkers.NettyHttp2Transport;
 import dev.socialcheck.server.checkers.ProbeTransport;
@@ -30,7 +31,7 @@ final class FleetClient implements AutoCloseable {
   private final ExecutorService executor;
   private final HttpClient http;
   private final ProbeTransport transport;
-  private final @Nullable NettyHttp2Transport netty;
+  private final @Nullable Http2FirstTransport netty;
 
   /**
    * @param trustPem the fleet's certificate (PEM)
@@ -43,8 +44,8 @@ final class FleetClient implements AutoCloseable {
   }
 
   /**
-   * @param netty probe through {@link NettyHttp2Transport} on {@code threads} event loops instead
-   *     (target 6's comparison; the JDK client is still built, for the catalog's settings)
+   * @param netty probe as {@code serve --probe-client netty} does: {@link NettyHttp2Transport} on
+   *     {@code threads} event loops for the HTTP/2 platforms, the JDK client for the others
    */
   FleetClient(Path trustPem, int threads, int maxClients, boolean netty) throws IOException {
     this.executor =
@@ -56,15 +57,19 @@ final class FleetClient implements AutoCloseable {
                 .build());
     SSLContext trust = FleetCertificate.trustingContext(trustPem);
     this.http = CatalogLoader.httpClientBuilder(executor).sslContext(trust).build();
+    ProbeTransport jdk =
+        ProbeTransport.overflowing(
+            http,
+            () -> CatalogLoader.httpClientBuilder(executor).sslContext(trust).build(),
+            maxClients);
+    // As CatalogLoader.newProbeTransport(executor, ProbeClient.NETTY, threads) builds it, but
+    // trusting the fleet's certificate only.
     this.netty =
-        netty ? new NettyHttp2Transport(threads, FleetCertificate.trustManagers(trustPem)) : null;
-    this.transport =
-        this.netty != null
-            ? this.netty
-            : ProbeTransport.overflowing(
-                http,
-                () -> CatalogLoader.httpClientBuilder(executor).sslContext(trust).build(),
-                maxClients);
+        netty
+            ? new Http2FirstTransport(
+                new NettyHttp2Transport(threads, FleetCertificate.trustManagers(trustPem)), jdk)
+            : null;
+    this.transport = this.netty != null ? this.netty : jdk;
   }
 
   /** The first client. */
