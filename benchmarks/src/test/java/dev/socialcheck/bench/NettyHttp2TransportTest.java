@@ -134,6 +134,21 @@ class NettyHttp2TransportTest {
   }
 
   @Test
+  void aConnectionIdleForLong_isClosed_andTheNextProbeOpensAnother() throws Exception {
+    transport.close();
+    transport =
+        new NettyHttp2Transport(
+            1, FleetCertificate.trustManagers(dir.resolve("fleet.pem")), Duration.ofMillis(200));
+    assertThat(transport.send(request, 4096).get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(fleet.openConnections()).as("closed once idle").isZero());
+    assertThat(transport.send(request, 4096).get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+    assertThat(transport.connectionsOpened()).isEqualTo(2);
+  }
+
+  @Test
   void aBodyLongerThanTheLimit_isReadUpToIt_andMarkedTruncated() throws Exception {
     ProbeResponse response = transport.send(request, 10).get(10, TimeUnit.SECONDS);
 

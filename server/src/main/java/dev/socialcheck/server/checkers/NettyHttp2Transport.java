@@ -45,6 +45,8 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -53,6 +55,7 @@ import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -100,8 +103,15 @@ public final class NettyHttp2Transport implements ProbeTransport, AutoCloseable 
    */
   private static final int MAX_REMEMBERED_HOSTS = 1024;
 
+  /**
+   * A connection with no stream for this long is closed: a platform (or a NAT between) may drop an
+   * idle connection without a word, and the next probes would wait on it until their timeout.
+   */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
   private final EventLoopGroup group;
   private final SslContext ssl;
+  private final long idleNanos;
   private final Object lock = new Object();
 
   @GuardedBy("lock")
@@ -124,6 +134,17 @@ public final class NettyHttp2Transport implements ProbeTransport, AutoCloseable 
    * @param trust the certificates trusted; null: the JVM's trust store
    */
   public NettyHttp2Transport(int threads, @Nullable TrustManagerFactory trust) {
+    this(threads, trust, DEFAULT_IDLE_TIMEOUT);
+  }
+
+  /**
+   * @param threads event-loop threads
+   * @param trust the certificates trusted; null: the JVM's trust store
+   * @param idleTimeout a connection with no stream for this long is closed
+   */
+  public NettyHttp2Transport(
+      int threads, @Nullable TrustManagerFactory trust, Duration idleTimeout) {
+    this.idleNanos = idleTimeout.toNanos();
     this.group =
         new MultiThreadIoEventLoopGroup(
             threads,
@@ -280,7 +301,9 @@ public final class NettyHttp2Transport implements ProbeTransport, AutoCloseable 
                     @Override
                     protected void initChannel(SocketChannel channel) {
                       channel.pipeline().addLast(ssl.newHandler(channel.alloc(), host, port));
-                      channel.pipeline().addLast(new Negotiation(HostPool.this, attempt));
+                      channel
+                          .pipeline()
+                          .addLast(new Negotiation(HostPool.this, attempt, idleNanos));
                     }
                   });
       bootstrap
@@ -327,6 +350,16 @@ public final class NettyHttp2Transport implements ProbeTransport, AutoCloseable 
       connection.goingAway = true;
     }
 
+    /** Takes {@code connection} out of the pool if no stream uses it; whether it did. */
+    synchronized boolean retireIfUnused(Connection connection) {
+      if (connection.active > 0) {
+        return false;
+      }
+      connection.goingAway = true;
+      connections.remove(connection);
+      return true;
+    }
+
     /** No connection and none being made. */
     synchronized boolean idle() {
       return connections.isEmpty() && connecting == null;
@@ -338,10 +371,13 @@ public final class NettyHttp2Transport implements ProbeTransport, AutoCloseable 
     private final HostPool pool;
     private final SettableFuture<Void> attempt;
 
-    Negotiation(HostPool pool, SettableFuture<Void> attempt) {
+    private final long idleNanos;
+
+    Negotiation(HostPool pool, SettableFuture<Void> attempt, long idleNanos) {
       super("none");
       this.pool = pool;
       this.attempt = attempt;
+      this.idleNanos = idleNanos;
     }
 
     @Override
@@ -358,6 +394,7 @@ public final class NettyHttp2Transport implements ProbeTransport, AutoCloseable 
                   .initialSettings(Http2Settings.defaultSettings())
                   .build(),
               new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
+              new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
               new ConnectionEvents(pool, attempt, connection));
     }
 
@@ -402,6 +439,15 @@ public final class NettyHttp2Transport implements ProbeTransport, AutoCloseable 
       } finally {
         ReferenceCountUtil.release(message);
       }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (event instanceof IdleStateEvent && pool.retireIfUnused(connection)) {
+        ChannelFuture unused = ctx.close();
+        return;
+      }
+      ctx.fireUserEventTriggered(event);
     }
 
     @Override
