@@ -142,6 +142,10 @@ public final class ServerAssembly implements AutoCloseable {
     @Nullable Canary canary;
     @Nullable ServiceMetrics metrics;
     @Nullable MetricsEndpoint metricsEndpoint;
+
+    /** The HTTP probes' transport, if the catalog has HTTP probes. */
+    @Nullable ProbeTransport probeTransport;
+
     @Nullable CheckEngine engine;
     final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
 
@@ -253,6 +257,7 @@ public final class ServerAssembly implements AutoCloseable {
           probes = new HttpProbeEnvironment(transport);
         }
         Runnable releaseHttp = onClose;
+        probeTransport = probes.transport();
         context.service(
             HttpProbeEnvironment.class,
             new HttpProbeEnvironment(
@@ -295,6 +300,9 @@ public final class ServerAssembly implements AutoCloseable {
       resources.push(clock);
       ServiceMetrics made = new ServiceMetrics(clock);
       metrics = made;
+      if (probeTransport != null) {
+        made.bindProbeTransport(probeTransport);
+      }
       circuitBreakers
           .getAllCircuitBreakers()
           .forEach(cb -> made.bindCircuitBreaker(cb.getName(), cb));

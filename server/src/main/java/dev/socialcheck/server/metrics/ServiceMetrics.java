@@ -3,6 +3,7 @@ package dev.socialcheck.server.metrics;
 import static java.util.Objects.requireNonNull;
 
 import dev.socialcheck.server.canary.Canary;
+import dev.socialcheck.server.checkers.ProbeTransport;
 import dev.socialcheck.server.checkers.ResultCache;
 import dev.socialcheck.server.engine.CheckObserver;
 import dev.socialcheck.server.engine.CheckRequest;
@@ -126,6 +127,24 @@ public final class ServiceMetrics implements CheckObserver {
     Gauge.builder("socialcheck.checks.in.flight", stats, EngineStats::checksInFlight)
         .description("Checks started and neither completed nor cancelled")
         .strongReference(true)
+        .register(registry);
+  }
+
+  /** Exposes the counters of the probes' HTTP transport. */
+  public void bindProbeTransport(ProbeTransport transport) {
+    FunctionCounter.builder(
+            "socialcheck.probe.requests.resent", transport, ProbeTransport::lostConnectionRetries)
+        .description(
+            "Probe requests sent again because the platform closed their connection under them,"
+                + " or did not process them (HTTP/2 GOAWAY)")
+        .register(registry);
+    FunctionCounter.builder(
+            "socialcheck.probe.stream.limit.refusals",
+            transport,
+            ProbeTransport::streamLimitRefusals)
+        .description(
+            "Probe requests a platform's HTTP/2 stream limit refused that went on through another"
+                + " connection (JDK client)")
         .register(registry);
   }
 

@@ -2,6 +2,9 @@ package dev.socialcheck.server.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.socialcheck.server.checkers.OutgoingRequest;
+import dev.socialcheck.server.checkers.ProbeResponse;
+import dev.socialcheck.server.checkers.ProbeTransport;
 import dev.socialcheck.server.engine.CheckRequest;
 import dev.socialcheck.server.engine.CheckStatus;
 import dev.socialcheck.server.engine.EmailAddress;
@@ -54,6 +57,34 @@ class ServiceMetricsTest {
                     + "strategy=\"race\"}"))
         .isEqualTo(3);
     assertThat(scrape).as("codes never seen").doesNotContain("code=\"UNAVAILABLE\"");
+  }
+
+  @Test
+  void probeTransportCounters_readTheTransport() {
+    ProbeTransport transport =
+        new ProbeTransport() {
+          @Override
+          public com.google.common.util.concurrent.ListenableFuture<ProbeResponse> send(
+              OutgoingRequest request, int maxBodyBytes) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public long lostConnectionRetries() {
+            return 7;
+          }
+
+          @Override
+          public long streamLimitRefusals() {
+            return 3;
+          }
+        };
+
+    metrics.bindProbeTransport(transport);
+
+    String scrape = metrics.scrape();
+    assertThat(value(scrape, "socialcheck_probe_requests_resent_total")).isEqualTo(7);
+    assertThat(value(scrape, "socialcheck_probe_stream_limit_refusals_total")).isEqualTo(3);
   }
 
   @Test
