@@ -148,7 +148,9 @@ class ServerAssemblyTest {
         .isTrue();
     assertThat(assembly.metrics().orElseThrow().scrape())
         .as("its circuit breaker, bound to the metrics")
-        .contains("socialcheck_circuit_state{platform=\"acme\"}");
+        .contains("socialcheck_circuit_state{platform=\"acme\"}")
+        .as("the HTTP probes' transport, bound to the metrics")
+        .contains("socialcheck_probe_requests_resent_total 0.0");
   }
 
   @Test
