@@ -102,24 +102,14 @@ final class FleetCertificate {
 
   /** A TLS context that trusts this certificate only. */
   SSLContext trustingContext() {
-    return trustingContext(certificate);
+    return contextTrusting(trustManagers(certificate));
   }
 
-  /** A TLS context that trusts the certificate in this PEM file only. */
-  static SSLContext trustingContext(Path pem) throws IOException {
+  /** A TLS context whose trust is {@code trust}. */
+  static SSLContext contextTrusting(TrustManagerFactory trust) {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trustManagers(pem).getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot build a context trusting the fleet", e);
-    }
-  }
-
-  private static SSLContext trustingContext(X509Certificate certificate) {
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trustManagers(certificate).getTrustManagers(), null);
+      context.init(null, trust.getTrustManagers(), null);
       return context;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot build a context trusting the fleet", e);

@@ -17,7 +17,7 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
-import org.jspecify.annotations.Nullable;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The probes' HTTP client in a target-6 JVM, as {@code serve} builds it ({@link
@@ -31,7 +31,6 @@ final class FleetClient implements AutoCloseable {
   private final ExecutorService executor;
   private final HttpClient http;
   private final ProbeTransport transport;
-  private final @Nullable Http2FirstTransport netty;
 
   /**
    * @param trustPem the fleet's certificate (PEM)
@@ -55,7 +54,8 @@ final class FleetClient implements AutoCloseable {
                 .setNameFormat("socialcheck-http-%d")
                 .setDaemon(true)
                 .build());
-    SSLContext trust = FleetCertificate.trustingContext(trustPem);
+    TrustManagerFactory trustManagers = FleetCertificate.trustManagers(trustPem);
+    SSLContext trust = FleetCertificate.contextTrusting(trustManagers);
     this.http = CatalogLoader.httpClientBuilder(executor).sslContext(trust).build();
     ProbeTransport jdk =
         ProbeTransport.overflowing(
@@ -64,12 +64,8 @@ final class FleetClient implements AutoCloseable {
             maxClients);
     // As CatalogLoader.newProbeTransport(executor, ProbeClient.NETTY, threads) builds it, but
     // trusting the fleet's certificate only.
-    this.netty =
-        netty
-            ? new Http2FirstTransport(
-                new NettyHttp2Transport(threads, FleetCertificate.trustManagers(trustPem)), jdk)
-            : null;
-    this.transport = this.netty != null ? this.netty : jdk;
+    this.transport =
+        netty ? new Http2FirstTransport(new NettyHttp2Transport(threads, trustManagers), jdk) : jdk;
   }
 
   /** The first client. */
@@ -102,9 +98,7 @@ final class FleetClient implements AutoCloseable {
 
   @Override
   public void close() {
-    if (netty != null) {
-      netty.close();
-    }
+    transport.close();
     executor.shutdownNow();
   }
 }

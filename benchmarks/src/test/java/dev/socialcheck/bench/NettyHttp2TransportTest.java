@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import dev.socialcheck.bench.PlatformFleet.Protocol;
 import dev.socialcheck.server.checkers.NettyHttp2Transport;
 import dev.socialcheck.server.checkers.OutgoingRequest;
 import dev.socialcheck.server.checkers.ProbeResponse;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,18 +34,11 @@ class NettyHttp2TransportTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    fleet =
-        new PlatformFleet(
-            new FleetModel(new FleetModel.Latency(20, 20)),
-            CERTIFICATE,
-            EnumSet.of(Protocol.H2_TLS),
-            1,
-            128);
+    fleet = H2FleetProbes.fleet(CERTIFICATE, 20);
     Path pem = Files.createFile(dir.resolve("fleet.pem"));
     CERTIFICATE.writePem(pem);
     transport = new NettyHttp2Transport(2, FleetCertificate.trustManagers(pem));
-    URI uri = fleet.urls(Protocol.H2_TLS).get("social").resolve("check?email=a%40bench.example");
-    request = new OutgoingRequest("GET", uri, Map.of(), new byte[0], Duration.ofSeconds(10));
+    request = H2FleetProbes.socialCheck(fleet);
   }
 
   @AfterEach
@@ -79,16 +70,7 @@ class NettyHttp2TransportTest {
   void aPlatformThatSendsAGoAwayEvery50Requests_losesNoProbe_andCostsOneConnectionEach()
       throws Exception {
     fleet.goAwayAfter(50);
-    List<Integer> statuses = new ArrayList<>();
-    for (int batch = 0; batch < 5; batch++) {
-      List<ListenableFuture<ProbeResponse>> probes = new ArrayList<>();
-      for (int i = 0; i < 30; i++) {
-        probes.add(transport.send(request, 4096));
-      }
-      for (ListenableFuture<ProbeResponse> probe : probes) {
-        statuses.add(probe.get(10, TimeUnit.SECONDS).status());
-      }
-    }
+    List<Integer> statuses = H2FleetProbes.sendInBatches(transport, request, 5, 30);
 
     assertThat(statuses).as("every probe answered").hasSize(150).containsOnly(200);
     long requests = fleet.counters().requests();
@@ -101,20 +83,8 @@ class NettyHttp2TransportTest {
   void cancellingAProbe_resetsItsStream_andKeepsTheConnection() throws Exception {
     fleet.close();
     // Answers after a second: the probe is cancelled long before.
-    fleet =
-        new PlatformFleet(
-            new FleetModel(new FleetModel.Latency(1000, 1000)),
-            CERTIFICATE,
-            EnumSet.of(Protocol.H2_TLS),
-            1,
-            128);
-    request =
-        new OutgoingRequest(
-            "GET",
-            fleet.urls(Protocol.H2_TLS).get("social").resolve("check?email=a%40bench.example"),
-            Map.of(),
-            new byte[0],
-            Duration.ofSeconds(10));
+    fleet = H2FleetProbes.fleet(CERTIFICATE, 1000);
+    request = H2FleetProbes.socialCheck(fleet);
     assertThat(transport.send(request, 4096).get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
     PlatformFleet.Counters before = fleet.counters();
 

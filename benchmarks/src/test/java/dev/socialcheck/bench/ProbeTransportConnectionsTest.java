@@ -3,18 +3,13 @@ package dev.socialcheck.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import dev.socialcheck.bench.PlatformFleet.Protocol;
 import dev.socialcheck.server.catalog.CatalogLoader;
 import dev.socialcheck.server.checkers.OutgoingRequest;
 import dev.socialcheck.server.checkers.ProbeResponse;
 import dev.socialcheck.server.checkers.ProbeTransport;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -32,18 +27,10 @@ class ProbeTransportConnectionsTest {
   @Test
   void aColdBurstCancelledAtOnce_opensOneConnection_andLaterProbesShareIt() throws Exception {
     ExecutorService executor = Executors.newFixedThreadPool(2);
-    try (PlatformFleet fleet =
-        new PlatformFleet(
-            new FleetModel(new FleetModel.Latency(20, 20)),
-            CERTIFICATE,
-            EnumSet.of(Protocol.H2_TLS),
-            1,
-            128)) {
+    try (PlatformFleet fleet = H2FleetProbes.fleet(CERTIFICATE, 20)) {
       ProbeTransport transport =
           ProbeTransport.overflowing(newClient(executor), () -> newClient(executor), 8);
-      URI uri = fleet.urls(Protocol.H2_TLS).get("social").resolve("check?email=a%40bench.example");
-      OutgoingRequest request =
-          new OutgoingRequest("GET", uri, Map.of(), new byte[0], Duration.ofSeconds(10));
+      OutgoingRequest request = H2FleetProbes.socialCheck(fleet);
       PlatformFleet.Counters before = fleet.counters();
 
       List<ListenableFuture<ProbeResponse>> burst = new ArrayList<>();
@@ -71,34 +58,17 @@ class ProbeTransportConnectionsTest {
   @Test
   void aPlatformThatClosesItsConnectionsAfter50Requests_losesNoProbe() throws Exception {
     ExecutorService executor = Executors.newFixedThreadPool(2);
-    try (PlatformFleet fleet =
-        new PlatformFleet(
-            new FleetModel(new FleetModel.Latency(20, 20)),
-            CERTIFICATE,
-            EnumSet.of(Protocol.H2_TLS),
-            1,
-            128)) {
+    try (PlatformFleet fleet = H2FleetProbes.fleet(CERTIFICATE, 20)) {
       fleet.goAwayAfter(50);
       ProbeTransport transport =
           ProbeTransport.overflowing(newClient(executor), () -> newClient(executor), 8);
-      URI uri = fleet.urls(Protocol.H2_TLS).get("social").resolve("check?email=a%40bench.example");
-      OutgoingRequest request =
-          new OutgoingRequest("GET", uri, Map.of(), new byte[0], Duration.ofSeconds(10));
+      OutgoingRequest request = H2FleetProbes.socialCheck(fleet);
       PlatformFleet.Counters before = fleet.counters();
 
       // Batches of 30 at once, one after the other: a connection's 50th request comes while others
       // are in flight on it, and the JDK client (before 24) fails them all; each batch's retries
       // share a new connection, where they are fewer than 50, so none is lost twice.
-      List<Integer> statuses = new ArrayList<>();
-      for (int batch = 0; batch < 5; batch++) {
-        List<ListenableFuture<ProbeResponse>> probes = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-          probes.add(transport.send(request, 4096));
-        }
-        for (ListenableFuture<ProbeResponse> probe : probes) {
-          statuses.add(probe.get(10, TimeUnit.SECONDS).status());
-        }
-      }
+      List<Integer> statuses = H2FleetProbes.sendInBatches(transport, request, 5, 30);
 
       PlatformFleet.Counters seen = fleet.counters().minus(before);
       assertThat(seen.connections())

@@ -249,9 +249,7 @@ public final class ServerAssembly implements AutoCloseable {
               CatalogLoader.newProbeTransport(http, settings.probeClient(), HTTP_THREADS);
           onClose =
               () -> {
-                if (transport instanceof AutoCloseable closeable) {
-                  closeQuietly(closeable);
-                }
+                transport.close();
                 http.shutdownNow();
               };
           probes = new HttpProbeEnvironment(transport);
@@ -343,14 +341,6 @@ public final class ServerAssembly implements AutoCloseable {
 
   /** Threads of the probes' HTTP client (the JDK client's executor, or Netty's event loops). */
   private static final int HTTP_THREADS = 2;
-
-  private static void closeQuietly(AutoCloseable resource) {
-    try {
-      resource.close();
-    } catch (Exception e) {
-      // Shutting down: nothing more to do about it.
-    }
-  }
 
   /**
    * Starts the gRPC server over the assembled pieces (and then the canary, if any).

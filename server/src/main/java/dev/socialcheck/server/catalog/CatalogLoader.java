@@ -216,7 +216,7 @@ public final class CatalogLoader {
    * The probes' transport for {@code client}: {@link #newProbeTransport(Executor)} for {@link
    * ProbeClient#JDK}; for {@link ProbeClient#NETTY}, an {@link Http2FirstTransport} over a {@link
    * NettyHttp2Transport} with {@code threads} event loops and the JVM's trust store, falling back
-   * to the former. Close it (it is {@link AutoCloseable} then) to stop the event loops.
+   * to the former. Closing it stops the event loops ({@code executor} stays the caller's).
    */
   public static ProbeTransport newProbeTransport(
       Executor executor, ProbeClient client, int threads) {

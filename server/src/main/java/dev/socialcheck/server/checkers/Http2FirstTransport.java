@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * been sent). Thread-safe; {@link #close()} closes the HTTP/2 transport (the fallback's executor is
  * its owner's).
  */
-public final class Http2FirstTransport implements ProbeTransport, AutoCloseable {
+public final class Http2FirstTransport implements ProbeTransport {
   /**
    * Hosts remembered as not speaking HTTP/2 before the set is cleared (re-learnt at one probe
    * each).

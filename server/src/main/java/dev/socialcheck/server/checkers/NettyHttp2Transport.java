@@ -88,7 +88,7 @@ import org.jspecify.annotations.Nullable;
  * <p>TLS: the JVM's trust store (or the one given), the platform's host name verified, SNI sent. No
  * proxy, no client certificate. Thread-safe; {@link #close()} stops its event loops.
  */
-public final class NettyHttp2Transport implements ProbeTransport, AutoCloseable {
+public final class NettyHttp2Transport implements ProbeTransport {
   /** Streams assumed allowed on a connection until the platform's SETTINGS say otherwise. */
   private static final int DEFAULT_MAX_STREAMS = 100;
 

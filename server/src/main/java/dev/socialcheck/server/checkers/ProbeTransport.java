@@ -12,10 +12,11 @@ import java.util.function.Supplier;
  * <p>Contract: asynchronous (no thread held while waiting); cancelling the returned future aborts
  * the exchange unless its response has been read to the end (then there is nothing to abort, and
  * the connection stays with the client's pool); at most {@code maxBodyBytes} of a body are read;
- * thread-safe.
+ * thread-safe. {@link #close()} releases what the transport itself started (threads, connections);
+ * an executor it was given stays its owner's.
  */
 @FunctionalInterface
-public interface ProbeTransport {
+public interface ProbeTransport extends AutoCloseable {
 
   /** Sends {@code request}; the future fails with the client's exception (timeouts included). */
   ListenableFuture<ProbeResponse> send(OutgoingRequest request, int maxBodyBytes);
@@ -36,6 +37,10 @@ public interface ProbeTransport {
   default long lostConnectionRetries() {
     return 0;
   }
+
+  /** Releases what the transport started itself; nothing for one over a given client. */
+  @Override
+  default void close() {}
 
   /**
    * Sends with {@code first}, and with up to {@code maxClients − 1} more clients from {@code

@@ -162,7 +162,7 @@ class Http2FirstTransportTest {
       // transport's event loop has started.
       assertThat(transport.send(get(uri), 1024)).failsWithin(Duration.ofSeconds(10));
 
-      ((Http2FirstTransport) transport).close();
+      transport.close();
 
       await()
           .atMost(Duration.ofSeconds(10))

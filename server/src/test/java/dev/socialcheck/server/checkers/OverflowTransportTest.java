@@ -3,7 +3,6 @@ package dev.socialcheck.server.checkers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.socialcheck.server.catalog.CatalogLoader;
@@ -11,6 +10,7 @@ import dev.socialcheck.server.engine.CheckContext;
 import dev.socialcheck.server.engine.CheckOutcome;
 import dev.socialcheck.server.engine.EmailAddress;
 import dev.socialcheck.server.engine.Platform;
+import dev.socialcheck.server.testing.FakeScheduler;
 import dev.socialcheck.server.testing.ProbeFixture;
 import java.io.EOFException;
 import java.io.IOException;
@@ -32,9 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
@@ -174,25 +172,19 @@ class OverflowTransportTest {
   @Test
   void aClientIdleForLong_sendsItsNextRequestAloneAgain_andAShortPauseDoesNot() throws Exception {
     FakeClient client = new FakeClient().answer(200).answer(200).answer(200).pending().answer(200);
-    AtomicLong nanos = new AtomicLong();
-    Ticker ticker =
-        new Ticker() {
-          @Override
-          public long read() {
-            return nanos.get();
-          }
-        };
-    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4, ticker);
+    FakeScheduler clock = new FakeScheduler();
+    OverflowTransport transport =
+        new OverflowTransport(client, next(new FakeClient()), 4, clock.ticker());
     assertThat(transport.send(REQUEST, 1024).get().status()).isEqualTo(200);
 
-    nanos.addAndGet(TimeUnit.SECONDS.toNanos(OverflowTransport.REGATE_AFTER_IDLE_SECONDS - 1));
+    clock.advance(Duration.ofSeconds(OverflowTransport.REGATE_AFTER_IDLE_SECONDS - 1));
     ListenableFuture<ProbeResponse> soon = transport.send(REQUEST, 1024);
     ListenableFuture<ProbeResponse> soonToo = transport.send(REQUEST, 1024);
     assertThat(client.sentTo).as("after a short pause, both at once").hasSize(3);
     assertThat(soon.get().status()).isEqualTo(200);
     assertThat(soonToo.get().status()).isEqualTo(200);
 
-    nanos.addAndGet(TimeUnit.SECONDS.toNanos(OverflowTransport.REGATE_AFTER_IDLE_SECONDS));
+    clock.advance(Duration.ofSeconds(OverflowTransport.REGATE_AFTER_IDLE_SECONDS));
     assertTheFirstGoesAloneAndTheOtherFollows(transport, client, "after a long pause");
     assertThat(client.sentTo).hasSize(5);
   }
@@ -259,25 +251,19 @@ class OverflowTransportTest {
   @Test
   void aRetry_hasWhatIsLeftOfTheRequestsTimeout_andNoneWhenTooLittleIsLeft() throws Exception {
     FakeClient client = new FakeClient().pending().answer(200).pending();
-    AtomicLong nanos = new AtomicLong();
-    Ticker ticker =
-        new Ticker() {
-          @Override
-          public long read() {
-            return nanos.get();
-          }
-        };
-    OverflowTransport transport = new OverflowTransport(client, next(new FakeClient()), 4, ticker);
+    FakeScheduler clock = new FakeScheduler();
+    OverflowTransport transport =
+        new OverflowTransport(client, next(new FakeClient()), 4, clock.ticker());
 
     ListenableFuture<ProbeResponse> early = transport.send(REQUEST, 1024);
-    nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(400));
+    clock.advance(Duration.ofMillis(400));
     client.fail(0, new IOException("Connection reset"));
 
     assertThat(early.get().status()).isEqualTo(200);
     assertThat(client.timeouts.get(1)).as("1 s less the 400 ms spent").hasMillis(600);
 
     ListenableFuture<ProbeResponse> late = transport.send(REQUEST, 1024);
-    nanos.addAndGet(REQUEST.timeout().minus(OverflowTransport.MIN_RETRY_TIME).toNanos() + 1);
+    clock.advance(REQUEST.timeout().minus(OverflowTransport.MIN_RETRY_TIME).plusNanos(1));
     client.fail(2, new EOFException("EOF reached while reading"));
 
     assertThatThrownBy(late::get).hasCauseInstanceOf(EOFException.class);
